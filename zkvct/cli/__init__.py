@@ -1,0 +1,1 @@
+"""The ``zkvct`` command line (click)."""
