@@ -1,0 +1,148 @@
+"""The ``api`` object a circuit's ``define`` receives: allocates variables, records constraints
+and the witness program (the ordered steps that compute every variable from the inputs).
+
+Variables are numbered in creation order (0 is the constant 1). The compiler later renumbers the
+survivors into circom's wire layout; names (``main.scope.x``) feed the ``.sym`` file and error
+messages.
+"""
+from __future__ import annotations
+
+import contextlib
+from typing import Callable, Iterator, Sequence
+
+from ..field import R
+from .signal import Operand, Signal
+
+LC = dict[int, int]
+
+# witness-program step kinds
+MUL, HINT = 0, 1
+
+
+class DslError(ValueError):
+    """A circuit definition is wrong (unsatisfiable constant constraint, bad hint, misuse)."""
+
+
+class Builder:
+    """Collects variables, constraints and witness steps while ``define`` runs."""
+
+    def __init__(self) -> None:
+        self.var_names: list[str] = ["one"]
+        self.var_kind: list[str] = ["one"]  # one | pub | prv | mul | hint
+        self.constraints: list[tuple[LC, LC, LC, str]] = []
+        self.steps: list[tuple] = []
+        self.hint_vars: list[int] = []
+        self._scope: list[str] = ["main"]
+        self._counter = 0
+
+    # -- naming ----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def scope(self, name: str) -> Iterator[None]:
+        """Prefix the names of variables and constraints created inside (``main.merkle[3].left``)."""
+        self._scope.append(name)
+        try:
+            yield
+        finally:
+            self._scope.pop()
+
+    def _name(self, name: str | None) -> str:
+        if name is None:
+            self._counter += 1
+            name = f"_{self._counter}"
+        return ".".join(self._scope) + "." + name
+
+    def _new_var(self, kind: str, name: str | None) -> int:
+        self.var_names.append(self._name(name) if kind in ("mul", "hint") else name)  # inputs arrive named
+        self.var_kind.append(kind)
+        return len(self.var_names) - 1
+
+    def _lift(self, x: Operand) -> Signal:
+        if isinstance(x, Signal):
+            if x.api is not self:
+                raise DslError("signal belongs to another circuit")
+            return x
+        return Signal(self, {0: x % R} if x % R else {})
+
+    def input_var(self, kind: str, full_name: str) -> Signal:
+        v = self._new_var(kind, full_name)
+        return Signal(self, {v: 1})
+
+    # -- constants -------------------------------------------------------------------------
+    def constant(self, k: int) -> Signal:
+        return self._lift(k)
+
+    @property
+    def one(self) -> Signal:
+        return self._lift(1)
+
+    # -- constraints -----------------------------------------------------------------------
+    def _constraint(self, a: Signal, b: Signal, c: Signal, name: str | None) -> None:
+        if a.is_constant() and b.is_constant() and c.is_constant():
+            if a.constant_value() * b.constant_value() % R != c.constant_value():
+                raise DslError(f"constraint {self._name(name)} is between constants and can never hold")
+            return
+        self.constraints.append((a.terms, b.terms, c.terms, self._name(name or "c")))
+
+    def mul(self, a: Operand, b: Operand, name: str | None = None) -> Signal:
+        """``a * b`` as a new variable with one constraint (no constraint when a side is constant)."""
+        a, b = self._lift(a), self._lift(b)
+        if a.is_constant():
+            return b.scale(a.constant_value())
+        if b.is_constant():
+            return a.scale(b.constant_value())
+        v = self._new_var("mul", name)
+        out = Signal(self, {v: 1})
+        self.steps.append((MUL, v, a.terms, b.terms))
+        self.constraints.append((a.terms, b.terms, out.terms, self.var_names[v]))
+        return out
+
+    def assert_mul(self, a: Operand, b: Operand, c: Operand, name: str | None = None) -> None:
+        """Constrain ``a * b == c``."""
+        self._constraint(self._lift(a), self._lift(b), self._lift(c), name)
+
+    def assert_equal(self, a: Operand, b: Operand, name: str | None = None) -> None:
+        """Constrain ``a == b`` (a linear constraint; the compiler may substitute it away)."""
+        diff = self._lift(a) - self._lift(b)
+        self._constraint(diff, self.one, self._lift(0), name or "eq")
+
+    def assert_bool(self, x: Operand, name: str | None = None) -> None:
+        """Constrain ``x * (x - 1) == 0``."""
+        x = self._lift(x)
+        self._constraint(x, x - 1, self._lift(0), name or "bool")
+
+    def assert_nonzero(self, x: Operand, name: str | None = None) -> None:
+        """Constrain ``x != 0`` by exhibiting its inverse."""
+        x = self._lift(x)
+        inv = self.hint(lambda v: pow(v, R - 2, R) if v else 0, x, name=(name or "nz") + "_inv")
+        self.assert_mul(x, inv, 1, name=name or "nonzero")
+
+    def select(self, cond: Operand, if_true: Operand, if_false: Operand, name: str | None = None) -> Signal:
+        """``cond ? if_true : if_false`` for a boolean ``cond`` (the caller constrains it boolean)."""
+        t, f = self._lift(if_true), self._lift(if_false)
+        return f + self.mul(cond, t - f, name=name)
+
+    # -- hints -----------------------------------------------------------------------------
+    def hint(self, fn: Callable[..., int | Sequence[int]], *inputs: Operand, n_out: int = 1,
+             name: str | None = None) -> Signal | list[Signal]:
+        """New variables computed by ``fn(*input_values)`` outside the constraints.
+
+        The caller MUST constrain them (``zkvct circuit check`` tampers with every hint output to
+        find ones that are not pinned down). ``fn`` gets ints and returns one int (``n_out == 1``)
+        or a sequence of ``n_out`` ints.
+        """
+        ins = [self._lift(x).terms for x in inputs]
+        base = name or "hint"
+        outs = tuple(self._new_var("hint", base if n_out == 1 else f"{base}[{i}]") for i in range(n_out))
+        self.hint_vars.extend(outs)
+        self.steps.append((HINT, outs, fn, ins))
+        sigs = [Signal(self, {v: 1}) for v in outs]
+        return sigs[0] if n_out == 1 else sigs
+
+    def wire(self, x: Operand, name: str | None = None) -> Signal:
+        """Materialise a linear combination as its own variable (one linear constraint)."""
+        x = self._lift(x)
+        if x.is_constant():
+            return x
+        w = self.hint(lambda v: v, x, name=name or "wire")
+        self.assert_equal(w, x, name=(name or "wire") + "_def")
+        return w
