@@ -1,6 +1,21 @@
+//! zkvct-native: the BN254 kernels of zkvct (MSM, FFT, batch scalar multiplication, pairings,
+//! snarkjs point encodings, the Groth16 prover/verifier), exposed to Python as `zkvct._native`.
+//!
+//! Modules have one job each; `python` holds the bindings only. The contract (function names,
+//! byte layouts) is documented in docs/DESIGN.md, "`zkvct._native` API".
+
+pub mod batch;
+pub mod encoding;
+pub mod fft;
+pub mod groth16;
+pub mod msm;
+pub mod pairing;
+mod python;
+pub mod r1cs;
+
 use pyo3::prelude::*;
 
 #[pymodule]
-fn _native(_m: &Bound<'_, PyModule>) -> PyResult<()> {
-    Ok(())
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    python::register(m)
 }

@@ -1,0 +1,65 @@
+//! Radix-2 FFTs over BN254's scalar field, on the same domains snarkjs uses.
+//!
+//! Roots of unity: arkworks' `Fr` has generator 5 and two-adic root 5^t (t = (r-1)/2^28);
+//! ffjavascript computes `w[28] = nqr^t` with nqr = 5 (the smallest non-residue) and squares down,
+//! so both libraries pick the same n-th root of unity ω_n and the same evaluation order
+//! (value i is at ω_n^i).
+//!
+//! Coset: the Groth16 prover of snarkjs evaluates on the *odd* points of the 2n domain, i.e. the
+//! coset g·H with g = ω_{2n} (a primitive 2n-th root of unity); at n = 2^28, where no 2n-th root
+//! exists, snarkjs uses g = 25 (`Fr.shift` = nqr²). `coset_shift(n)` returns exactly that g, and
+//! `fr_coset_fft` / the prover use it. The section 9 ("H") points of a `.zkey` are the Lagrange
+//! points on these odd positions, which is why the shift has to match bit for bit.
+
+use ark_bn254::Fr;
+use ark_ff::{FftField, Field};
+use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
+
+pub fn domain(n: usize) -> Result<Radix2EvaluationDomain<Fr>, String> {
+    if n == 0 || !n.is_power_of_two() {
+        return Err(format!("FFT size must be a power of two >= 1, got {n}"));
+    }
+    if n.trailing_zeros() > Fr::TWO_ADICITY {
+        return Err(format!("FFT size 2^{} exceeds the field's 2^28 limit", n.trailing_zeros()));
+    }
+    Radix2EvaluationDomain::<Fr>::new(n).ok_or_else(|| format!("no radix-2 domain of size {n}"))
+}
+
+/// The coset shift g of snarkjs's prover for a domain of size n (see module docs).
+pub fn coset_shift(n: usize) -> Fr {
+    if n.trailing_zeros() == Fr::TWO_ADICITY {
+        Fr::from(25u64)
+    } else {
+        Fr::get_root_of_unity(2 * n as u64).expect("2n-th root of unity exists below 2^28")
+    }
+}
+
+/// In-place FFT / inverse FFT on H.
+pub fn fft_in_place(v: &mut Vec<Fr>, inverse: bool) -> Result<(), String> {
+    let d = domain(v.len())?;
+    if inverse {
+        d.ifft_in_place(v);
+    } else {
+        d.fft_in_place(v);
+    }
+    Ok(())
+}
+
+/// In-place FFT on the coset g·H (forward: coefficients -> values at g·ω^i; inverse: back).
+pub fn coset_fft_in_place(v: &mut Vec<Fr>, inverse: bool) -> Result<(), String> {
+    let n = v.len();
+    let d = domain(n)?
+        .get_coset(coset_shift(n))
+        .ok_or("coset shift is not invertible")?;
+    if inverse {
+        d.ifft_in_place(v);
+    } else {
+        d.fft_in_place(v);
+    }
+    Ok(())
+}
+
+#[allow(dead_code)]
+pub fn root_of_unity(n: usize) -> Option<Fr> {
+    Fr::get_root_of_unity(n as u64).filter(|w| w.pow([n as u64]) == Fr::ONE)
+}
