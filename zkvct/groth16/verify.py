@@ -1,0 +1,74 @@
+"""Groth16 verification in the native core (milliseconds), with every input validated first.
+
+The JSON models already guarantee canonical decimals, coordinates < q, publics < r and the shape
+of the key; here the count of public signals is checked against ``nPublic`` and the points go to
+the native core as LEM bytes, where ``g1_validate``/``g2_validate`` check curve and subgroup
+membership (the verifier never takes a "trusted" path) before ``groth16_verify`` runs the
+pairing-product check. Any invalid input gives ``ok=False`` with the reason, never an exception.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..curve import g1_lem_array
+from ..field import fr_array
+from .json_models import Proof, PublicSignals, VerificationKey
+from .verify_reference import VerifyResult
+
+
+def _native():
+    from .. import _native
+
+    return _native
+
+
+def verify(vk: VerificationKey, publics: PublicSignals | Sequence[int], proof: Proof) -> VerifyResult:
+    """Verify a proof natively; returns :class:`VerifyResult` (falsy with a reason on rejection)."""
+    n = _native()
+    values = list(publics.values if isinstance(publics, PublicSignals) else publics)
+    if len(values) != vk.nPublic:
+        return VerifyResult(False, f"got {len(values)} public signals, the verification key expects nPublic = {vk.nPublic}")
+    try:
+        pub = fr_array(values, "public signal")
+    except ValueError as exc:
+        return VerifyResult(False, str(exc))
+    a, b, c = proof.points()
+    alpha, beta, gamma, delta = vk.alpha1(), vk.beta2(), vk.gamma2(), vk.delta2()
+    ic = g1_lem_array(vk.ic())
+    checks = [
+        (n.g1_validate, a.to_lem(), "pi_a", False),
+        (n.g2_validate, b.to_lem(), "pi_b", False),
+        (n.g1_validate, c.to_lem(), "pi_c", False),
+        (n.g1_validate, alpha.to_lem(), "vk_alpha_1", False),
+        (n.g2_validate, beta.to_lem(), "vk_beta_2", False),
+        (n.g2_validate, gamma.to_lem(), "vk_gamma_2", False),
+        (n.g2_validate, delta.to_lem(), "vk_delta_2", False),
+        (n.g1_validate, ic, "IC", True),
+    ]
+    for fn, buf, what, allow_inf in checks:
+        try:
+            fn(buf, allow_inf)
+        except ValueError as exc:
+            return VerifyResult(False, f"{what}: {exc}")
+    try:
+        ok = n.groth16_verify(
+            alpha.to_lem(), beta.to_lem(), gamma.to_lem(), delta.to_lem(), ic,
+            a.to_lem(), b.to_lem(), c.to_lem(), pub,
+        )
+    except ValueError as exc:
+        return VerifyResult(False, str(exc))
+    if ok:
+        return VerifyResult(True)
+    return VerifyResult(False, "pairing check failed: the proof does not verify for these public signals")
+
+
+def verify_files(vk_path: str, public_path: str, proof_path: str, *, reference: bool = False) -> VerifyResult:
+    """Load the three snarkjs JSON files (strictly parsed) and verify; parse errors raise."""
+    vk = VerificationKey.load(vk_path)
+    publics = PublicSignals.load(public_path)
+    proof = Proof.load(proof_path)
+    if reference:
+        from .verify_reference import verify_reference
+
+        return verify_reference(vk, publics, proof)
+    return verify(vk, publics, proof)
