@@ -1,0 +1,46 @@
+"""Base class of the statement circuits: the credential core plus one predicate."""
+from __future__ import annotations
+
+from typing import Any
+
+from zkvct.dsl import Circuit, Input
+
+from .credential import REGISTRY_DEPTH, core_private, core_public, credential_core, sample_world
+
+
+class CredentialStatement(Circuit):
+    """A statement over one registry credential.
+
+    Subclasses set ``name``/``description``, list their extra public inputs in ``predicate_public``
+    (placed after ``issuer_root``) and extra private ones in ``predicate_private``, and implement
+    ``predicate(api, x)`` and ``predicate_input(cred, world) -> dict``.
+    """
+
+    predicate_public: list[Input] = []
+    predicate_private: list[Input] = []
+
+    def __init__(self, depth: int = REGISTRY_DEPTH, with_did: bool = True):
+        self.depth = depth
+        self.with_did = with_did
+        lead, tail = core_public(with_did)
+        self.public = [*lead, *self.predicate_public, *tail]
+        self.private = [*core_private(depth), *self.predicate_private]
+
+    def define(self, api, x) -> None:
+        credential_core(api, x, self.depth)
+        with api.scope(self.name):
+            self.predicate(api, x)
+
+    def predicate(self, api, x) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def predicate_input(self, cred, reg, today: str) -> dict[str, Any]:
+        return {}
+
+    def example_input(self, **world: Any) -> dict[str, Any]:
+        today = world.pop("today", "2026-11-21")
+        cred, reg, data = sample_world(today=today, depth=self.depth, **world)
+        data.update(self.predicate_input(cred, reg, today))
+        if not self.with_did:
+            data.pop("holder_did_hash")
+        return data
