@@ -17,3 +17,17 @@ def npm_peers():
     if not peers.have_peers():
         pytest.fail("npm peers missing: run `bash scripts/setup.sh` (installs tests/peers/node_modules)")
     return peers
+
+
+@pytest.fixture(scope="session")
+def ptau_dir(tmp_path_factory, npm_peers):
+    """Session cache directory for snarkjs-made .ptau files (see tests/ptau_cache.py)."""
+    return tmp_path_factory.mktemp("ptau_cache")
+
+
+@pytest.fixture(scope="session")
+def ptau9(ptau_dir):
+    """A prepared bn128 .ptau of power 9 (domains up to 512) made by the real snarkjs."""
+    import ptau_cache
+
+    return ptau_cache.prepared_ptau(9, ptau_dir)
