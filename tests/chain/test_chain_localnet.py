@@ -1,0 +1,99 @@
+"""The local wasmd node itself: build, genesis, listeners, keys, blocks, tx indexer, clean stop."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+
+import pytest
+
+from zkvct.chain.keys import localnet_mnemonic, localnet_wallet
+from zkvct.chain.localnet import ACCOUNT_FUNDS, DENOM, Localnet, find_wasmd
+from zkvct.chain.rpc import CometRpc
+
+pytestmark = pytest.mark.chain
+
+
+def test_wasmvm_is_the_shareledger_line():
+    """The binary finds its libwasmvm at run time and it is ShareLedger's 1.2.3."""
+    out = subprocess.run([str(find_wasmd()), "query", "wasm", "libwasmvm-version"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "1.2.3"
+
+
+def test_node_is_local_and_producing_blocks(localnet):
+    info = localnet.info
+    rpc = CometRpc(info.rpc_url)
+    status = rpc.status()
+    assert status["node_info"]["network"] == info.chain_id
+    h1 = int(status["sync_info"]["latest_block_height"])
+    localnet.wait_for_height(h1 + 2, timeout=20)
+    cfg = (localnet.home / "config" / "config.toml").read_text()
+    app = (localnet.home / "config" / "app.toml").read_text()
+    assert f'laddr = "tcp://127.0.0.1:{info.rpc_port}"' in cfg
+    assert f'laddr = "tcp://127.0.0.1:{info.p2p_port}"' in cfg
+    assert 'indexer = "kv"' in cfg and 'timeout_commit = "200ms"' in cfg
+    assert f'address = "127.0.0.1:{info.grpc_port}"' in app
+    # nothing of ours listens on a wildcard address
+    listening = _listening_ports(localnet.proc.pid)
+    assert listening, "could not read the node's sockets"
+    assert all(addr == "127.0.0.1" for addr, _ in listening), listening
+
+
+def _listening_ports(pid: int) -> list[tuple[str, int]]:
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        m = re.fullmatch(r"socket:\[(\d+)\]", target)
+        if m:
+            inodes.add(m.group(1))
+    out = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as fh:
+            next(fh)
+            for line in fh:
+                cols = line.split()
+                if cols[3] == "0A" and cols[9] in inodes:  # LISTEN
+                    hex_ip, hex_port = cols[1].split(":")
+                    ip = ".".join(str(int(hex_ip[i:i + 2], 16)) for i in (6, 4, 2, 0)) if len(hex_ip) == 8 else "v6:" + hex_ip
+                    out.append((ip, int(hex_port, 16)))
+    return out
+
+
+def test_test_keys_match_wasmd_keyring(tmp_path):
+    """cosmpy's derivation of the public test mnemonics agrees with wasmd's own keyring."""
+    for name in ("alice", "eve"):
+        res = subprocess.run(
+            [str(find_wasmd()), "keys", "add", name, "--recover", "--keyring-backend", "test",
+             "--home", str(tmp_path), "--output", "json"],
+            input=localnet_mnemonic(name) + "\n", capture_output=True, text=True, timeout=60,
+        )
+        assert res.returncode == 0, res.stderr
+        assert f'"address":"{localnet_wallet(name).address()}"' in res.stdout + res.stderr
+
+
+def test_genesis_funds_and_transfer_is_indexed(localnet, chain, wallets):
+    assert chain.balance(str(wallets["eve"].address())) == ACCOUNT_FUNDS  # nobody spends eve's funds
+    sender, receiver = wallets["dave"], localnet_wallet("zkvct-fresh-receiver")
+    before = chain.balance(str(receiver.address()))
+    tx = chain.ledger.send_tokens(receiver.address(), 1234, DENOM, sender).wait_to_complete(poll_period=0.05)
+    assert chain.balance(str(receiver.address())) == before + 1234
+    found = CometRpc(localnet.info.rpc_url).tx_search(f"transfer.recipient='{receiver.address()}'")
+    assert [t.hash.upper() for t in found] == [tx.tx_hash.upper()]
+    assert found[0].height == tx.response.height
+
+
+def test_second_node_runs_beside_and_stops_cleanly():
+    """Two nodes do not collide (free ports), and stop() leaves no process and no home behind."""
+    net = Localnet(chain_id="zkvct-second-1")
+    net.start()
+    pid, home = net.proc.pid, net.home
+    assert CometRpc(net.info.rpc_url).latest_height() >= 1
+    net.stop()
+    assert not home.exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
