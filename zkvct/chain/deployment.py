@@ -69,9 +69,22 @@ def deploy(client: ChainClient, sender: Wallet, registry_wasm: Path | None = Non
     })
 
 
-def wallet_from(key_name: str | None, mnemonic_env: str | None) -> Wallet:
-    """The signer: a mnemonic from the environment variable ``mnemonic_env`` (never a CLI argument,
-    so it stays out of shell history and process lists), else a public local test key by name."""
+def wallet_from(key_name: str | None, mnemonic_env: str | None, private_key_env: str | None = None) -> Wallet:
+    """The signer: a mnemonic (``mnemonic_env``) or a hex secp256k1 private key (``private_key_env``)
+    read from an environment variable (never a CLI argument, so secrets stay out of shell history
+    and process lists), else a public local test key by name."""
+    if mnemonic_env and private_key_env:
+        raise ZkvctError("give either --mnemonic-env or --private-key-env, not both")
+    if private_key_env:
+        raw = (os.environ.get(private_key_env) or "").strip().removeprefix("0x")
+        if len(raw) != 64 or any(c not in "0123456789abcdefABCDEF" for c in raw):
+            raise ZkvctError(f"environment variable {private_key_env} must hold a 32-byte private key as 64 hex digits")
+        from cosmpy.crypto.keypairs import PrivateKey
+
+        try:
+            return LocalWallet(PrivateKey(bytes.fromhex(raw)), prefix=BECH32_PREFIX)
+        except Exception:  # noqa: BLE001 - zero or >= n
+            raise ZkvctError(f"the key in {private_key_env} is not a valid secp256k1 private key") from None
     if mnemonic_env:
         mnemonic = os.environ.get(mnemonic_env)
         if not mnemonic:

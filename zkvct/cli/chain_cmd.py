@@ -33,6 +33,8 @@ def connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def signer_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--private-key-env", default=None, metavar="VAR",
+                        help="Sign with the hex secp256k1 private key in environment variable VAR.")(func)
     func = click.option("--mnemonic-env", default=None, metavar="VAR",
                         help="Sign with the mnemonic in environment variable VAR.")(func)
     func = click.option("--from", "key_name", default="alice", show_default=True,
@@ -137,13 +139,13 @@ def chain_status(home, grpc_url, rpc_url, chain_id, as_json):
 @json_option
 @command_errors
 @contract_rejections
-def chain_deploy(home, grpc_url, rpc_url, chain_id, key_name, mnemonic_env, registry_wasm, verifier_wasm,
+def chain_deploy(home, grpc_url, rpc_url, chain_id, key_name, mnemonic_env, private_key_env, registry_wasm, verifier_wasm,
                  root_window_secs, date_tolerance_days, as_json):
     """Store and instantiate the CW1056 registry and the zkVCT verifier; record their addresses."""
     from ..chain.deployment import deploy, wallet_from
 
     client, home_path = _client(home, grpc_url, rpc_url, chain_id)
-    dep = deploy(client, wallet_from(key_name, mnemonic_env), registry_wasm and Path(registry_wasm),
+    dep = deploy(client, wallet_from(key_name, mnemonic_env, private_key_env), registry_wasm and Path(registry_wasm),
                  verifier_wasm and Path(verifier_wasm), root_window_secs=root_window_secs,
                  date_tolerance_days=date_tolerance_days)
     result = {"ok": True, **dep.__dict__}
@@ -198,7 +200,7 @@ def parse_role(text: str) -> Any:
 @json_option
 @command_errors
 @contract_rejections
-def statement_register(home, grpc_url, rpc_url, chain_id, key_name, mnemonic_env, verifier, statement_id, owner_did,
+def statement_register(home, grpc_url, rpc_url, chain_id, key_name, mnemonic_env, private_key_env, verifier, statement_id, owner_did,
                        vk_path, roles, trusted, record_validity_secs, description, as_json):
     """Register (a new version of) a statement."""
     from ..chain.deployment import resolve_addresses, wallet_from
@@ -209,7 +211,7 @@ def statement_register(home, grpc_url, rpc_url, chain_id, key_name, mnemonic_env
     msg = RegisterStatement(statement_id=statement_id, owner_did=owner_did, verification_key=load_json(vk_path),
                             roles=[parse_role(r) for r in roles], trusted_issuers=list(trusted),
                             record_validity_secs=record_validity_secs, description=description)
-    res = client.execute(verifier, msg, wallet_from(key_name, mnemonic_env))
+    res = client.execute(verifier, msg, wallet_from(key_name, mnemonic_env, private_key_env))
     version = res.attribute("version", verifier)
     result = {"ok": True, "statement_id": statement_id, "version": version, **_tx_summary(res)}
     emit(result, as_json, f"statement {statement_id} version {version} registered (gas {res.gas_used})")
@@ -251,14 +253,14 @@ def issuer_group() -> None:
 @json_option
 @command_errors
 @contract_rejections
-def issuer_anchor_root(home, grpc_url, rpc_url, chain_id, key_name, mnemonic_env, verifier, issuer_did, root, as_json):
+def issuer_anchor_root(home, grpc_url, rpc_url, chain_id, key_name, mnemonic_env, private_key_env, verifier, issuer_did, root, as_json):
     """Anchor the issuer's current credential-tree root."""
     from ..chain.deployment import resolve_addresses, wallet_from
     from ..chain.messages import AnchorRoot
 
     client, home_path = _client(home, grpc_url, rpc_url, chain_id)
     _, verifier = resolve_addresses(home_path, None, verifier)
-    res = client.execute(verifier, AnchorRoot(issuer_did=issuer_did, root=root), wallet_from(key_name, mnemonic_env))
+    res = client.execute(verifier, AnchorRoot(issuer_did=issuer_did, root=root), wallet_from(key_name, mnemonic_env, private_key_env))
     result = {"ok": True, "issuer_did": issuer_did, "root": root, **_tx_summary(res)}
     emit(result, as_json, f"root anchored for {issuer_did} (gas {res.gas_used})")
 

@@ -31,7 +31,7 @@ from .common import Rejected, command_errors, emit, json_option
 @json_option
 @command_errors
 @contract_rejections
-def verify_on_chain(on_chain, home, grpc_url, rpc_url, chain_id, key_name, mnemonic_env, verifier, statement_id,
+def verify_on_chain(on_chain, home, grpc_url, rpc_url, chain_id, key_name, mnemonic_env, private_key_env, verifier, statement_id,
                     version, proof_path, public_path, issuer_did, holder_did, challenge, gas_limit, dry_run, as_json):
     """Verify a proof with the on-chain verifier (records the nullifier and the zkVCT)."""
     if not on_chain:
@@ -46,7 +46,7 @@ def verify_on_chain(on_chain, home, grpc_url, rpc_url, chain_id, key_name, mnemo
                             public_inputs=public, issuer_did=issuer_did, holder_did=holder_did, challenge=challenge)
     client, home_path = _client(home, grpc_url, rpc_url, chain_id)
     _, verifier = resolve_addresses(home_path, None, verifier)
-    wallet = wallet_from(key_name, mnemonic_env)
+    wallet = wallet_from(key_name, mnemonic_env, private_key_env)
     if dry_run:
         res = client.query(verifier, VerifyQuery(request=request, sender=str(wallet.address())))
         result = {"accepted": bool(res.get("valid")), "reason": res.get("reason"), "dry_run": True}
