@@ -450,6 +450,10 @@ def stop_detached(home: str | os.PathLike[str] | None = None, keep_home: bool = 
     info = LocalnetInfo.from_json(json.loads(path.read_text()))
     if info.pid is not None and _is_our_node(info.pid, home):
         _terminate_group(info.pid)
+        try:  # reap it when the node is our own child (a process that ran `up` and `down`)
+            os.waitpid(info.pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
     if not keep_home:
         shutil.rmtree(home, ignore_errors=True)
     else:
