@@ -22,7 +22,7 @@ which follows the ERC-1056 / ethr-did-resolver model:
   UTF-8 text (JSON when it parses as JSON).
 * Owner set to none: deactivated. The document is the empty one of the spec's Delete section.
 
-Deliberate readings (also in docs/DESIGN.md): the spec says "validTo >= now"; here it is ``>``, the
+Deliberate readings (also in docs/chain.md): the spec says "validTo >= now"; here it is ``>``, the
 rule of the contract's ``valid_delegate`` query, so a revocation (``valid_to`` = its block time)
 takes effect in its own block instead of lingering for one version. Key-algorithm / purpose pairs
 that name no usable key type (an X25519 signing key, a key-agreement Ed25519/RSA/Secp256k1 key) are

@@ -8,7 +8,7 @@ Grammar (spec, "Method Specific Identifier")::
     public-key-hex          = [ "0x" ] 66*66HEXDIG      ; compressed secp256k1 key
     address                 = bech32 "shareledger1..."  ; or [ "0x" ] 40HEXDIG (raw 20 bytes)
 
-How the spec's loose points are read here (recorded in docs/DESIGN.md):
+How the spec's loose points are read here (recorded in docs/chain.md):
 
 * The spec's ABNF writes the key with ``0x``, its examples without: both are accepted; HEXDIG is
   case-insensitive (RFC 5234), so upper-case hex is accepted too. The DID string is kept as given

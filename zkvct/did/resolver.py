@@ -11,7 +11,7 @@ history is then interpreted by :func:`zkvct.did.document.build_resolution`.
 
 The registry is keyed by public key, so only the public-key form of a DID has on-chain history.
 An address-form DID (``did:shr:shareledger1...``) resolves to its default document: the address as
-``#controller`` and nothing else (documented in docs/DESIGN.md).
+``#controller`` and nothing else (documented in docs/chain.md).
 """
 from __future__ import annotations
 
