@@ -179,7 +179,18 @@ def g2_on_curve(p: G2) -> bool:
 
 
 def g2_in_subgroup(p: G2) -> bool:
-    return p is None or _bn.is_inf(_bn.multiply(_to_ecc2(p), R))
+    """r·P == O (the G2 cofactor is large, so on-curve is not enough); native when available."""
+    if p is None:
+        return True
+    try:
+        from zkvct import _native
+
+        _native.g2_validate(g2_to_lem(p), True)
+        return True
+    except ImportError:  # pragma: no cover - without the native core
+        return _bn.is_inf(_bn.multiply(_to_ecc2(p), R))
+    except ValueError:
+        return False
 
 
 # ---------------------------------------------------------------- encodings

@@ -107,10 +107,10 @@ def scale_powers(group: str, points: bytes | memoryview, first: int, step: int) 
 
 def lem_to_uncompressed(group: str, buf: bytes | memoryview) -> bytes:
     """LEM → the big-endian "uncompressed" form that snarkjs hashes (infinity → zero bytes)."""
-    fn = _native_fn(f"{group.lower()}_lem_to_uncompressed")
+    fn = _native_fn(f"{group.lower()}_to_uncompressed")
     if fn is not None:
         return fn(buf)
-    _reference_guard(f"{group.lower()}_lem_to_uncompressed", _count(group, buf))
+    _reference_guard(f"{group.lower()}_to_uncompressed", _count(group, buf))
     enc = C.g1_to_uncompressed if group == "G1" else C.g2_to_uncompressed
     return b"".join(enc(p) for p in _decode(group, buf))
 
@@ -196,6 +196,11 @@ def ifft(group: str, points: bytes | memoryview) -> bytes:
     fn = _native_fn(f"{group.lower()}_ifft")
     if fn is not None:
         return fn(points)
+    if all(have_native(f"{group.lower()}_{k}") for k in ("batch_mul", "sparse_lincomb", "scale_powers", "validate")) and have_native("fr_fft"):
+        from . import group_fft
+        from .domain import root_of_unity
+
+        return group_fft.ifft(group, points, _native, root_of_unity(max(1, _count(group, points))))
     n = _count(group, points)
     _reference_guard(f"{group.lower()}_ifft", n)
     from .domain import root_of_unity
