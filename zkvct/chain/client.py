@@ -65,20 +65,15 @@ class ContractError(ChainError):
         self.height = height
 
 
-_WASM_FAIL = re.compile(
-    r"(?:message index: \d+: )?(?P<reason>.*?): (?:execute|instantiate|query|migrate) wasm contract failed",
-    re.S,
-)
+_WASM_FAIL = re.compile(r"(?P<reason>.*?): (?:execute|instantiate|query|migrate) wasm contract failed", re.S)
 
 
 def contract_reason(text: str) -> str:
     """Extract the contract's own message from a wasmd error string (raw log or gRPC details)."""
     m = _WASM_FAIL.search(text)
     if m:
-        reason = m.group("reason").strip()
-        reason = re.sub(r"^failed to execute message; ", "", reason)
-        reason = re.sub(r"^message index: \d+: ", "", reason)
-        return reason
+        # wasmd prefixes "failed to execute message; message index: N: "; keep what follows
+        return re.split(r"message index: \d+: ", m.group("reason"))[-1].strip()
     text = re.sub(r"\s*\[[^\]]*\.go:\d+\]", "", text)  # strip Go source locations
     text = re.sub(r"\s*With gas wanted: .*", "", text, flags=re.S)
     return text.strip()

@@ -1,0 +1,81 @@
+"""Pure parts of zkvct.chain (no node): config editing, message shapes, signer selection, errors."""
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from zkvct.chain import messages as m
+from zkvct.chain.client import contract_reason
+from zkvct.chain.deployment import wallet_from
+from zkvct.chain.keys import localnet_mnemonic, localnet_wallet
+from zkvct.chain.localnet import LocalnetError, set_toml_values
+from zkvct.errors import ZkvctError
+
+
+def test_set_toml_values_by_section(tmp_path):
+    p = tmp_path / "c.toml"
+    p.write_text('moniker = "x"\n[rpc]\nladdr = "tcp://0.0.0.0:1"\n[p2p]\nladdr = "tcp://0.0.0.0:2"\n')
+    set_toml_values(p, {("rpc", "laddr"): "tcp://127.0.0.1:5", ("", "moniker"): "y", ("p2p", "laddr"): "z"})
+    assert p.read_text() == 'moniker = "y"\n[rpc]\nladdr = "tcp://127.0.0.1:5"\n[p2p]\nladdr = "z"\n'
+    with pytest.raises(LocalnetError, match=r"\('api', 'enable'\)"):
+        set_toml_values(p, {("api", "enable"): True})
+
+
+def test_wire_shapes_follow_cw_serde():
+    assert m.ChangeOwner(identity="ab", new_owner=None).to_wire() == {"change_owner": {"identity": "ab", "new_owner": None}}
+    assert m.Changed(identity="ab").to_wire() == {"changed": {"identity": "ab"}}
+    assert m.ConfigQuery().to_wire() == {"config": {}}
+    roles = [m.role("issuer_root"), m.role("cutoff_days", years=18), m.role("param", value="7")]
+    wire = m.RegisterStatement(statement_id="s", owner_did="d", verification_key={
+        "protocol": "groth16", "curve": "bn128", "nPublic": 3, "vk_alpha_1": [], "vk_beta_2": [], "vk_gamma_2": [],
+        "vk_delta_2": [], "IC": []}, roles=roles, trusted_issuers=[]).to_wire()["register_statement"]
+    assert wire["roles"] == ["issuer_root", {"cutoff_days": {"years": 18}}, {"param": {"value": "7"}}]
+    assert wire["verification_key"]["nPublic"] == 3 and "IC" in wire["verification_key"]
+    req = m.VerifyRequest(statement_id="s", proof={"pi_a": ["1"], "pi_b": [["2"]], "pi_c": ["3"]}, public_inputs=["4"])
+    assert m.Verify(request=req).to_wire()["verify"]["public_inputs"] == ["4"]
+    assert m.VerifyQuery(request=req, sender="me").to_wire()["verify"]["sender"] == "me"
+
+
+def test_message_models_reject_bad_shapes():
+    with pytest.raises(ValidationError):
+        m.AddDelegate(identity="a", delegate_type="veriKey", delegate="b", validity=-1)
+    with pytest.raises(ValidationError):
+        m.AddDelegate(identity="a", delegate_type="veriKey", delegate="b", validity=2**64)
+    with pytest.raises(ValidationError):
+        m.SnarkjsProof(pi_a=["1"], pi_b=[["1"]], pi_c=["1"], extra="x")
+    with pytest.raises(ValueError, match="unknown input role 'age'"):
+        m.role("age")
+
+
+def test_contract_reason_extraction():
+    raw = ("failed to execute message; message index: 0: nullifier 5 was already used in its scope "
+           "(statement \"one\", height 42): execute wasm contract failed")
+    assert contract_reason(raw) == 'nullifier 5 was already used in its scope (statement "one", height 42)'
+    sim = ("rpc error: failed to execute message; message index: 0: proof does not verify: the pairing check failed: "
+           "execute wasm contract failed [CosmWasm/wasmd@v0.40.0/x/wasm/keeper/keeper.go:395] With gas wanted: "
+           "'18446744073709551615' and gas used: '150000' : unknown request")
+    assert contract_reason(sim) == "proof does not verify: the pairing check failed"
+    assert contract_reason("account sequence mismatch [x/auth/ante.go:1]") == "account sequence mismatch"
+
+
+def test_signer_selection(monkeypatch):
+    assert str(wallet_from("bob", None).address()) == str(localnet_wallet("bob").address())
+    monkeypatch.setenv("ZK_MN", localnet_mnemonic("carol"))
+    assert str(wallet_from(None, "ZK_MN").address()) == str(localnet_wallet("carol").address())
+    monkeypatch.setenv("ZK_PK", "0x" + localnet_wallet("dave").signer().private_key_hex)
+    assert str(wallet_from(None, None, "ZK_PK").address()) == str(localnet_wallet("dave").address())
+    monkeypatch.setenv("ZK_BAD", "12ab")
+    with pytest.raises(ZkvctError, match="64 hex digits"):
+        wallet_from(None, None, "ZK_BAD")
+    monkeypatch.setenv("ZK_BADMN", "not a mnemonic at all")
+    with pytest.raises(ZkvctError, match="not valid") as info:
+        wallet_from(None, "ZK_BADMN")
+    assert "not a mnemonic" not in str(info.value)  # the secret is never echoed
+    with pytest.raises(ZkvctError, match="either"):
+        wallet_from(None, "ZK_MN", "ZK_PK")
+
+
+def test_test_mnemonics_are_deterministic_and_distinct():
+    assert localnet_mnemonic("alice") == localnet_mnemonic("alice")
+    assert len(localnet_mnemonic("alice").split()) == 24
+    assert len({localnet_mnemonic(n) for n in ("alice", "bob", "carol", "dave", "eve")}) == 5
