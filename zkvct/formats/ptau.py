@@ -154,7 +154,7 @@ def read_ptau(path: str | os.PathLike[str]) -> Ptau:
     """
     bf = read_binfile(path, magic=PTAU_MAGIC, versions=[PTAU_VERSION])
     try:
-        header = bf.section(1, "header")
+        header = bytes(bf.section(1, "header"))  # a copy: no view may outlive a failed open
         if len(header) < 4:
             raise PtauError(f"{bf.path}: header section is {len(header)} bytes, too short")
         (n8,) = struct.unpack_from("<I", header, 0)
@@ -176,7 +176,9 @@ def read_ptau(path: str | os.PathLike[str]) -> Ptau:
                     raise PtauError(f"{bf.path}: section {sid} ({SECTION_NAMES[sid]}) is missing")
                 continue
             want = expected_points(sid, power) * point_size(sid)
-            got = len(bf.section(sid, SECTION_NAMES[sid]))
+            got = bf.section_size(sid)
+            if got < 0:
+                bf.section(sid, SECTION_NAMES[sid])  # raises: repeated section
             if got != want:
                 raise PtauError(
                     f"{bf.path}: section {sid} ({SECTION_NAMES[sid]}) is {got} bytes; power {power} needs "
@@ -184,5 +186,14 @@ def read_ptau(path: str | os.PathLike[str]) -> Ptau:
                 )
         return Ptau(path=bf.path, power=power, ceremony_power=ceremony_power, binfile=bf)
     except Exception:
-        bf.close()
+        safe_close(bf)
         raise
+
+
+def safe_close(bf: BinFile) -> None:
+    """Close after a failed open; if a traceback still holds section views, leave the mapping
+    to the garbage collector instead of masking the real error with a BufferError."""
+    try:
+        bf.close()
+    except BufferError:
+        pass

@@ -361,7 +361,9 @@ def read_zkey(path: str | os.PathLike[str], *, trusted: bool = False) -> Zkey:
     try:
         return _decode(bf, trusted)
     except Exception:
-        bf.close()
+        from .ptau import safe_close
+
+        safe_close(bf)
         raise
 
 
