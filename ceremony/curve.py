@@ -24,6 +24,7 @@ from typing import Optional, Tuple
 import py_ecc.optimized_bn128 as _bn
 
 from zkvct.field import Q, R
+from zkvct.formats.binfile import FormatError
 
 from .chacha import ChaCha
 
@@ -53,7 +54,7 @@ G2_GEN: G2 = (
 )
 
 
-class PointError(ValueError):
+class PointError(FormatError):
     """A point encoding is malformed, off the curve or outside the prime-order subgroup."""
 
 
