@@ -37,3 +37,18 @@ def zkvct_chain(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture
 def work(tmp_path) -> Path:
     return tmp_path
+
+
+CIRCUIT = """pragma circom 2.0.0;
+template M() { signal input a; signal input b; signal output c; signal t; t <== a*b; c <== t*a + b; }
+component main {public [a]} = M();
+"""
+
+
+@pytest.fixture(scope="session")
+def circuit(tmp_path_factory, npm_peers, zkvct_chain) -> dict[str, Path]:
+    """A tiny circom circuit, its snarkjs initial zkey on zkvct's power-4 prepared ptau."""
+    d = tmp_path_factory.mktemp("phase2")
+    out = npm_peers.compile_circom(CIRCUIT, "m", d, wasm=False, sym=False)
+    npm_peers.snarkjs("groth16", "setup", str(out["r1cs"]), str(zkvct_chain["z4"]), str(d / "k0.zkey"))
+    return {"r1cs": out["r1cs"], "ptau": zkvct_chain["z4"], "k0": d / "k0.zkey", "dir": d}
