@@ -1,0 +1,1 @@
+"""Ceremony coordinator service (HTTP + SQLite) and the contributor client."""
