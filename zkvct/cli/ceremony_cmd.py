@@ -206,3 +206,6 @@ def register(main: click.Group) -> None:
         main.add_command(zkey)
     for cmd in (zkey_contribute, zkey_beacon, zkey_verify):
         zkey.add_command(cmd)
+    from . import ceremony_service_cmd
+
+    ceremony_service_cmd.register(main)
