@@ -191,3 +191,22 @@ def serve(root: str | Path, host: str = "127.0.0.1", port: int = 8765, *, turn_t
         stop.set()
         httpd.server_close()
         coord.close()
+
+
+class RunningServer:
+    """A coordinator served from a background thread (embedding and tests); ``stop()`` ends it."""
+
+    def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0, *, turn_timeout: float | None = None, clock=None):
+        import time
+
+        self.coord = Coordinator(root, turn_timeout=turn_timeout, clock=clock or time.time)
+        self.httpd = ThreadingHTTPServer((host, port), make_handler(self.coord))
+        self.url = f"http://{self.httpd.server_address[0]}:{self.httpd.server_address[1]}"
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self._thread.join()
+        self.coord.close()

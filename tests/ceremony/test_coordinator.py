@@ -1,0 +1,238 @@
+"""The coordinator over real HTTP: a full ceremony, and one test per attack on the service."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from ceremony import phase1
+from ceremony.coordinator import signing
+from ceremony.coordinator.client import Client, CoordinatorError
+from ceremony.coordinator.core import Coordinator, TrackSpec
+from ceremony.coordinator.server import RunningServer
+from ceremony.coordinator.transcript_verify import TranscriptMismatch, verify_published
+from ceremony.ptau_file import open_ptau
+
+
+class Clock:
+    def __init__(self) -> None:
+        import time
+
+        self.t = time.time()
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def ceremony_dir(tmp_path, circuit):
+    phase1.new(3, tmp_path / "start.ptau")
+    admin = signing.new_key(tmp_path / "admin.key")
+    Coordinator.init(tmp_path / "c", "unit", [
+        TrackSpec("phase1", "ptau", str(tmp_path / "start.ptau")),
+        TrackSpec("mult", "zkey", str(circuit["k0"]), str(circuit["r1cs"]), str(circuit["ptau"])),
+    ], signing.did_of(admin), turn_timeout=60).close()
+    return tmp_path
+
+
+@pytest.fixture
+def server(ceremony_dir):
+    clock = Clock()
+    srv = RunningServer(ceremony_dir / "c", clock=clock)
+    srv.clock = clock
+    yield srv
+    srv.stop()
+
+
+def client(srv, tmp_path, name: str) -> Client:
+    return Client(srv.url, signing.new_key(tmp_path / f"{name}.key"))
+
+
+def _state_bytes(srv, track: str) -> bytes:
+    return srv.coord.state_path(track).read_bytes()
+
+
+def test_full_ceremony_and_snarkjs_accepts_results(server, ceremony_dir, npm_peers, circuit) -> None:
+    a, b = client(server, ceremony_dir, "a"), client(server, ceremony_dir, "b")
+    ra = a.contribute(name="alice", poll=0.05)
+    rb = b.contribute(name="bob", poll=0.05)
+    assert {r["track"]: r["seq"] for r in ra} == {"phase1": 1, "mult": 1}
+    assert {r["track"]: r["seq"] for r in rb} == {"phase1": 2, "mult": 2}
+    admin = Client(server.url, signing.load_key(ceremony_dir / "admin.key"))
+    tx = admin.finalize(bytes.fromhex("cd" * 32), 10)
+    assert tx["finalized"] and [c["did"] for c in tx["contributions"] if c["track"] == "phase1"] == [a.did, b.did]
+    fin = ceremony_dir / "c" / "final"
+    rep = verify_published(fin)
+    assert rep["tracks"]["phase1"]["dids"] == [a.did, b.did]
+    out = npm_peers.snarkjs("powersoftau", "verify", str(fin / "phase1.ptau")).stdout
+    assert "Powers of Tau Ok!" in out
+    out = npm_peers.snarkjs("zkey", "verify", str(fin / "mult.r1cs"), str(fin / "mult.phase1.ptau"), str(fin / "mult.zkey")).stdout
+    assert "ZKey Ok!" in out
+    with pytest.raises(CoordinatorError, match="finalized"):
+        client(server, ceremony_dir, "late").contribute(poll=0.05)
+
+
+def _turn(srv, tmp_path, name="a"):
+    c = client(srv, tmp_path, name)
+    c.register()
+    c.join()
+    st = c.wait_turn(poll=0.05)
+    return c, st
+
+
+def _made_contribution(c, tmp_path, track="phase1"):
+    cur = c.download(track, tmp_path / "cur.ptau")
+    res = phase1.contribute(cur, tmp_path / "new.ptau")
+    return tmp_path / "new.ptau", res.response_hash.hex()
+
+
+def test_unsigned_upload_rejected(server, ceremony_dir) -> None:
+    c, _ = _turn(server, ceremony_dir)
+    path, h = _made_contribution(c, ceremony_dir)
+    before = _state_bytes(server, "phase1")
+    with pytest.raises(CoordinatorError, match="unsigned request") as exc:
+        c._request("POST", "/api/contribute/phase1", sign=False, body_file=path, headers={"X-Zkvct-Contribution-Hash": h})
+    assert exc.value.status == 401 and _state_bytes(server, "phase1") == before
+
+
+def test_wrongly_signed_upload_rejected(server, ceremony_dir) -> None:
+    c, st = _turn(server, ceremony_dir)
+    path, h = _made_contribution(c, ceremony_dir)
+    mallory = signing.new_key(ceremony_dir / "m.key")
+    forged = Client(server.url, mallory)
+    forged.did = c.did  # claims to be the participant holding the turn, signs with another key
+    with pytest.raises(CoordinatorError, match="bad signature") as exc:
+        forged.upload("phase1", path, h, 1, st["ceremony"])
+    assert exc.value.status == 401 and server.coord.track("phase1")["seq"] == 0
+
+
+def test_bad_attestation_rejected(server, ceremony_dir) -> None:
+    c, st = _turn(server, ceremony_dir)
+    path, h = _made_contribution(c, ceremony_dir)
+    with pytest.raises(CoordinatorError, match="bad attestation signature"):
+        c.upload("phase1", path, h, 7, st["ceremony"])  # attests to the wrong sequence number
+    assert server.coord.track("phase1")["seq"] == 0
+
+
+def test_replayed_request_rejected(server, ceremony_dir) -> None:
+    c = client(server, ceremony_dir, "a")
+    c.register()
+    import time
+
+    from ceremony.coordinator.client import urllib  # the same module the client uses
+
+    ts, nonce = f"{time.time():.3f}", "n" * 32
+    sig = signing.sign(c.key, signing.request_message("POST", "/api/join", ts, nonce, __import__("hashlib").sha256(b"").hexdigest()))
+    hdrs = {"X-Zkvct-Did": c.did, "X-Zkvct-Timestamp": ts, "X-Zkvct-Nonce": nonce, "X-Zkvct-Signature": sig}
+    urllib.request.urlopen(urllib.request.Request(server.url + "/api/join", data=b"", method="POST", headers=hdrs)).read()
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        urllib.request.urlopen(urllib.request.Request(server.url + "/api/join", data=b"", method="POST", headers=hdrs))
+    assert exc.value.code == 401 and "replayed" in json.loads(exc.value.read())["error"]
+
+
+def test_unregistered_participant_rejected(server, ceremony_dir) -> None:
+    with pytest.raises(CoordinatorError, match="is not registered") as exc:
+        client(server, ceremony_dir, "x").join()
+    assert exc.value.status == 403
+
+
+def test_upload_out_of_turn_rejected(server, ceremony_dir) -> None:
+    first, _ = _turn(server, ceremony_dir, "first")
+    second = client(server, ceremony_dir, "second")
+    second.register()
+    st = second.join()
+    assert not st["your_turn"] and st["position"] == 1
+    path, h = _made_contribution(second, ceremony_dir)
+    with pytest.raises(CoordinatorError, match="out of turn") as exc:
+        second.upload("phase1", path, h, 1, st["ceremony"])
+    assert exc.value.status == 409 and server.coord.track("phase1")["seq"] == 0
+
+
+def test_invalid_contribution_rejected_state_unharmed(server, ceremony_dir) -> None:
+    c, st = _turn(server, ceremony_dir)
+    path, h = _made_contribution(c, ceremony_dir)
+    raw = bytearray(path.read_bytes())
+    with open_ptau(path) as pt:
+        off = pt.bf.sections[2][0][0] + 64 * 3
+    raw[off:off + 64] = bytes(open_ptau(path).section(2)[64 * 5:64 * 6])  # a valid point in the wrong place
+    path.write_bytes(bytes(raw))
+    before = _state_bytes(server, "phase1")
+    with pytest.raises(CoordinatorError, match="contribution rejected: .*not successive powers") as exc:
+        c.upload("phase1", path, h, 1, st["ceremony"])
+    assert exc.value.status == 422
+    assert _state_bytes(server, "phase1") == before and server.coord.track("phase1")["seq"] == 0
+    assert list((ceremony_dir / "c" / "uploads").iterdir()) == []
+    # the participant keeps the turn and can still upload a good contribution
+    good, gh = _made_contribution(c, ceremony_dir)
+    assert c.upload("phase1", good, gh, 1, st["ceremony"])["seq"] == 1
+
+
+def test_declared_hash_must_match(server, ceremony_dir) -> None:
+    c, st = _turn(server, ceremony_dir)
+    path, h = _made_contribution(c, ceremony_dir)
+    with pytest.raises(CoordinatorError, match="declared contribution hash"):
+        c.upload("phase1", path, "00" * 64, 1, st["ceremony"])
+
+
+def test_history_rewrite_rejected(server, ceremony_dir) -> None:
+    c, st = _turn(server, ceremony_dir)
+    path, h = _made_contribution(c, ceremony_dir)
+    assert c.upload("phase1", path, h, 1, st["ceremony"])["seq"] == 1
+    # the next participant submits a file built on a *different* first contribution
+    d, st2 = None, None
+    d = client(server, ceremony_dir, "d")
+    d.register()
+    d.join()
+    c2_path = ceremony_dir / "alt1.ptau"
+    phase1.contribute(ceremony_dir / "c" / "states" / "phase1" / "0000.ptau", c2_path)
+    phase1.contribute(c2_path, ceremony_dir / "alt2.ptau")
+    with open_ptau(ceremony_dir / "alt2.ptau") as pt:
+        h2 = pt.contributions[-1].response_hash().hex()
+    # finish c's turn (mult track) so that d gets the turn
+    cur = c.download("mult", ceremony_dir / "m.zkey")
+    from ceremony import phase2
+
+    r = phase2.contribute(cur, ceremony_dir / "m1.zkey")
+    c.upload("mult", ceremony_dir / "m1.zkey", r.contribution_hash.hex(), 1, st["ceremony"])
+    st2 = d.wait_turn(poll=0.05)
+    with pytest.raises(CoordinatorError, match="earlier contribution #1 was altered"):
+        d.upload("phase1", ceremony_dir / "alt2.ptau", h2, 2, st2["ceremony"])
+
+
+def test_stalled_contributor_times_out(server, ceremony_dir) -> None:
+    slow, st = _turn(server, ceremony_dir, "slow")
+    nxt = client(server, ceremony_dir, "next")
+    nxt.register()
+    assert not nxt.join()["your_turn"]
+    path, h = _made_contribution(slow, ceremony_dir)
+    server.clock.t += 61  # the 60 s turn passes
+    assert nxt.status()["your_turn"]
+    with pytest.raises(CoordinatorError, match="out of turn"):
+        slow.upload("phase1", path, h, 1, st["ceremony"])
+    assert slow.status()["position"] is None
+
+
+def test_only_admin_finalizes(server, ceremony_dir) -> None:
+    with pytest.raises(CoordinatorError, match="only the ceremony's admin") as exc:
+        client(server, ceremony_dir, "a").finalize(b"\x01" * 32, 10)
+    assert exc.value.status == 403
+
+
+def test_tampered_published_transcript_rejected(server, ceremony_dir) -> None:
+    client(server, ceremony_dir, "a").contribute(poll=0.05)
+    Client(server.url, signing.load_key(ceremony_dir / "admin.key")).finalize(b"\x02" * 32, 10)
+    fin = ceremony_dir / "c" / "final"
+    bad = ceremony_dir / "bad"
+    shutil.copytree(fin, bad)
+    tx = json.loads((bad / "transcript.json").read_text())
+    other = signing.did_of(signing.new_key(ceremony_dir / "o.key"))
+    tx["contributions"][0]["did"] = other  # claim someone else's contribution
+    (bad / "transcript.json").write_text(json.dumps(tx))
+    with pytest.raises(TranscriptMismatch, match="attestation is not a valid signature"):
+        verify_published(bad)
+    tx["contributions"][0]["did"] = json.loads((fin / "transcript.json").read_text())["contributions"][0]["did"]
+    tx["contributions"] = tx["contributions"][1:]  # drop one contribution from the record
+    (bad / "transcript.json").write_text(json.dumps(tx))
+    with pytest.raises(TranscriptMismatch, match="do not match the transcript"):
+        verify_published(bad)
