@@ -120,7 +120,8 @@ def coeffs_times_r2(values: np.ndarray) -> np.ndarray:
     v = np.ascontiguousarray(values, dtype=np.uint8).reshape(-1, FR_BYTES)
     if v.shape[0] == 0:
         return v.copy()
-    uniq, inverse = np.unique(v, axis=0, return_inverse=True)
+    rows = v.view(np.dtype((np.void, FR_BYTES))).ravel()  # one opaque 32-byte key per row: fast sort
+    uniq, inverse = np.unique(rows, return_inverse=True)
     r2 = pow(2, 512, R)
     raw = uniq.tobytes()
     conv = b"".join(
@@ -215,6 +216,20 @@ def compose(r1cs: R1CS, src: Sources, n: int, *, trusted: bool = False, progress
     return Composed(ic=ic, c=c, a=a, b1=b1, b2=b2, h=bytes(src.h_points), coeffs=coeffs)
 
 
+def _g2_uncompressed_trusted(points: bytes) -> bytes:
+    """LEM -> uncompressed for G2 points this process just computed (already in the subgroup).
+
+    The subgroup check on decode dominates setup time (it is ~80% of a 2^16 setup); newer native
+    builds take ``trusted=True`` to skip it, older ones only have the checked conversion.
+    """
+    from .. import _native
+
+    try:
+        return _native.g2_to_uncompressed(points, trusted=True)
+    except TypeError:
+        return _native.g2_to_uncompressed(points)
+
+
 def circuit_hash(src: Sources, comp: Composed, n: int, gamma2: bytes, delta1: bytes, delta2: bytes) -> bytes:
     """snarkjs's csHash (BLAKE2b-512) of a fresh key; see the module docstring for the layout."""
     from .. import _native
@@ -230,7 +245,7 @@ def circuit_hash(src: Sources, comp: Composed, n: int, gamma2: bytes, delta1: by
     def section(count: int, points: bytes, g2: bool = False) -> None:
         hs.update(struct.pack(">I", count))
         if count:
-            hs.update((_native.g2_to_uncompressed if g2 else _native.g1_to_uncompressed)(points))
+            hs.update(_g2_uncompressed_trusted(points) if g2 else _native.g1_to_uncompressed(points))
 
     section(len(comp.ic) // 64, comp.ic)
     # H: (tau^(i+n) - tau^i) G1 for i < n - 1, as sums with negated points (coefficient 1 = adds)
