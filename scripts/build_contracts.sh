@@ -64,9 +64,15 @@ if [ $build = 1 ]; then
     (
         cd "$vc"
         export RUSTC="$RUSTC_WASM" RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$vc/target/wasm"
-        export RUSTFLAGS="-C target-cpu=mvp -C linker=$WASM_LD -C link-arg=--strip-debug"
-        cargo build --release --locked -j "$jobs" --target wasm32-unknown-unknown \
-            -Zbuild-std=std,panic_abort -p cw1056 -p zkvct-verifier --lib
+        # --allow-undefined: the host functions cosmwasm-std declares (db_read, ...) become wasm
+        # imports; this rustc no longer passes it by default for wasm32-unknown-unknown.
+        export RUSTFLAGS="-C target-cpu=mvp -C linker=$WASM_LD -C link-arg=--allow-undefined"
+        # One cargo run per contract: built together, feature unification would turn on the
+        # verifier's `cw1056/library` feature in cw1056.wasm and drop its entry points.
+        for pkg in cw1056 zkvct-verifier; do
+            cargo build --release --locked -j "$jobs" --target wasm32-unknown-unknown \
+                -Zbuild-std=std,panic_abort -p "$pkg" --lib
+        done
     )
     mkdir -p "$out"
     for c in cw1056 zkvct_verifier; do

@@ -15,6 +15,7 @@ use cosmwasm_vm::testing::{
     MockQuerier, MockStorage,
 };
 use cosmwasm_vm::{Instance, Storage};
+use k256::ecdsa::signature::hazmat::PrehashSigner;
 use k256::ecdsa::SigningKey;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -44,6 +45,7 @@ fn shareledger_capabilities() -> HashSet<String> {
 }
 
 fn new_instance(code: &[u8]) -> Inst {
+    zkvct_vm_tests::link_probestack();
     mock_instance_with_options(
         code,
         MockInstanceOptions {
@@ -104,13 +106,13 @@ fn env_at(t: u64, height: u64) -> Env {
 }
 
 /// Runs one execute and returns (result, CosmWasm gas used).
-fn exec_gas(inst: &mut Inst, env: Env, sender: &str, msg: &impl serde::Serialize) -> (ContractResult<Response<Empty>>, u64) {
+fn exec_gas<M: serde::Serialize + schemars::JsonSchema>(inst: &mut Inst, env: Env, sender: &str, msg: &M) -> (ContractResult<Response<Empty>>, u64) {
     let before = inst.get_gas_left();
     let r = execute(inst, env, mock_info(sender, &[]), msg);
     (r, before - inst.get_gas_left())
 }
 
-fn query_gas(inst: &mut Inst, env: Env, msg: &impl serde::Serialize) -> (ContractResult<Binary>, u64) {
+fn query_gas<M: serde::Serialize + schemars::JsonSchema>(inst: &mut Inst, env: Env, msg: &M) -> (ContractResult<Binary>, u64) {
     let before = inst.get_gas_left();
     let r = query(inst, env, msg);
     (r, before - inst.get_gas_left())
@@ -179,6 +181,34 @@ impl World {
         });
         r.unwrap();
         gas.insert("cw1056_add_delegate".into(), g);
+        // A relayer publishes a service endpoint for the holder with the holder's signature
+        // (meta-transaction: secp256k1_verify runs as the VM's host function).
+        let action = cw1056::msg::SignedAction::SetAttribute {
+            name: "did/svc/HubService".into(),
+            value: "68747470733a2f2f6875622e6578616d706c65".into(),
+            validity: 86_400,
+        };
+        let sb = query(&mut registry, env_at(now, 3), &cw1056::msg::QueryMsg::SignBytes {
+            identity: holder.identity.clone(),
+            action,
+        });
+        let sb: cw1056::msg::SignBytesResponse = serde_json::from_slice(sb.unwrap().as_slice()).unwrap();
+        let sk = SigningKey::from_slice(&cw1056::address::decode_hex(&meta.holder.sk).unwrap()).unwrap();
+        let sig: k256::ecdsa::Signature = sk.sign_prehash(sb.digest.as_slice()).unwrap();
+        let signed = cw1056::msg::ExecuteMsg::SetAttributeSigned {
+            identity: holder.identity.clone(),
+            name: "did/svc/HubService".into(),
+            value: "68747470733a2f2f6875622e6578616d706c65".into(),
+            validity: 86_400,
+            auth: cw1056::msg::MetaSignature { signer: holder.identity.clone(), signature: sig.to_bytes().to_vec().into() },
+        };
+        let (r, g) = exec_gas(&mut registry, env_at(now, 3), &who("relayer").addr, &signed);
+        let r = r.unwrap();
+        assert!(r.attributes.iter().any(|a| a.key == "signer" && a.value == holder.addr));
+        gas.insert("cw1056_set_attribute_signed".into(), g);
+        // the same signed message cannot be relayed twice
+        let (r, _) = exec_gas(&mut registry, env_at(now, 4), &who("relayer").addr, &signed);
+        assert!(r.unwrap_err().contains("invalid signature"));
         let registry = Rc::new(RefCell::new(registry));
 
         let mut verifier = new_instance(&wasm("zkvct_verifier.wasm"));
@@ -280,11 +310,12 @@ fn contracts_pass_the_wasmvm_1_2_compatibility_check() {
 fn verification_in_the_vm_with_gas_report() {
     let mut w = World::new();
     w.setup_statements();
+    let now = w.now();
 
     // 1 public input (nullifier, statement scope)
     let req = w.request("one", "one_input", 7, false);
     let anyone = who("anyone").addr;
-    let (dry, dry_gas) = query_gas(&mut w.verifier, env_at(w.now(), 10), &QueryMsg::Verify { request: req.clone(), sender: None });
+    let (dry, dry_gas) = query_gas(&mut w.verifier, env_at(now, 10), &QueryMsg::Verify { request: req.clone(), sender: None });
     let dry: VerifyResponse = serde_json::from_slice(dry.unwrap().as_slice()).unwrap();
     assert!(dry.valid, "{:?}", dry.reason);
     w.gas.insert("verify_query_1_input".into(), dry_gas);
@@ -297,7 +328,7 @@ fn verification_in_the_vm_with_gas_report() {
     let req = w.request("age-18", "age6", 1, true);
     let holder = w.holder.addr.clone();
     let (dry, dry_gas) =
-        query_gas(&mut w.verifier, env_at(w.now(), 10), &QueryMsg::Verify { request: req.clone(), sender: Some(holder.clone()) });
+        query_gas(&mut w.verifier, env_at(now, 10), &QueryMsg::Verify { request: req.clone(), sender: Some(holder.clone()) });
     let dry: VerifyResponse = serde_json::from_slice(dry.unwrap().as_slice()).unwrap();
     assert!(dry.valid, "{:?}", dry.reason);
     w.gas.insert("verify_query_6_inputs".into(), dry_gas);
@@ -307,7 +338,7 @@ fn verification_in_the_vm_with_gas_report() {
     bad.proof.pi_a = w.request("age-18", "age6", 2, true).proof.pi_a;
     let err = w.exec("tampered", &holder, &ExecuteMsg::Verify(bad)).unwrap_err();
     assert!(err.contains("pairing check failed"), "{err}");
-    let (n, _) = query_gas(&mut w.verifier, env_at(w.now(), 10), &QueryMsg::Nullifier {
+    let (n, _) = query_gas(&mut w.verifier, env_at(now, 10), &QueryMsg::Nullifier {
         statement_id: "age-18".into(),
         scope: Some(req.public_inputs[3].clone()),
         nullifier: req.public_inputs[4].clone(),
