@@ -158,3 +158,22 @@ def test_sparse_lincomb_rejects_malformed_csr():
     bad[2] = 1
     with pytest.raises(ValueError, match="must start at 0 and end|decrease"):
         nat.g1_sparse_lincomb(g, bad, wires, coeffs, 6)
+
+
+@pytest.mark.parametrize("n", [256, 700, 3000])
+def test_batch_affine_msm_with_repeated_and_opposite_bases(n):
+    """Sizes >= 256 take the batch-affine path; repeated bases with equal scalars hit the
+    doubling case and P + (-P) the cancellation case inside one bucket."""
+    rng = random.Random(n)
+    distinct = [rng.randrange(1, R) for _ in range(5)]
+    a = [distinct[i % 5] * (-1 if i % 4 == 0 else 1) % R for i in range(n)]
+    s = [(7 if i % 2 else rng.randrange(R)) if i % 9 else 0 for i in range(n)]
+    bases = nat.g1_batch_mul(nat.g1_generator() * n, frs(a))
+    total = sum(x * y for x, y in zip(a, s)) % R
+    assert nat.g1_msm(bases, frs(s)) == nat.g1_batch_mul(nat.g1_generator(), fr(total))
+    g2 = nat.g2_batch_mul(nat.g2_generator() * 5, frs(distinct))
+    g2_bases = b"".join(g2[128 * (i % 5):128 * (i % 5) + 128] for i in range(n))
+    total2 = sum(distinct[i % 5] * s[i] for i in range(n)) % R
+    assert nat.g2_msm(g2_bases, frs(s)) == nat.g2_batch_mul(nat.g2_generator(), fr(total2))
+    # a sum that cancels exactly is the point at infinity
+    assert nat.g1_msm(bases[:64] * 300 + bases[:64] * 300, frs([1] * 300 + [R - 1] * 300)) == bytes(64)
