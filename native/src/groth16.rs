@@ -140,7 +140,16 @@ pub fn prove(pk: &ProvingKey, witness: &[u8], r: Fr, s: Fr) -> Result<Proof, Str
     if pk.n_vars < pk.n_public + 1 {
         return Err(format!("{} variables cannot hold {} public signals and the constant", pk.n_vars, pk.n_public));
     }
+    if n.trailing_zeros() > 28 {
+        return Err(format!("domain size 2^{} exceeds the field's 2^28 limit", n.trailing_zeros()));
+    }
+    // every size is checked before anything is allocated or computed
     expect_len(witness, pk.n_vars * FR_BYTES, "witness")?;
+    expect_len(pk.a, pk.n_vars * G1_BYTES, "A points")?;
+    expect_len(pk.b1, pk.n_vars * G1_BYTES, "B1 points")?;
+    expect_len(pk.b2, pk.n_vars * G2_BYTES, "B2 points")?;
+    expect_len(pk.c, (pk.n_vars - pk.n_public - 1) * G1_BYTES, "C points")?;
+    expect_len(pk.h, n * G1_BYTES, "H points")?;
     let w = scalars_bigint(witness).map_err(|e| format!("witness: {e}"))?;
     let alpha1 = one_g1(pk.alpha1, "alpha1", Infinity::Reject)?;
     let beta1 = one_g1(pk.beta1, "beta1", Infinity::Reject)?;

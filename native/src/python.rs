@@ -309,6 +309,9 @@ fn g1_sparse_lincomb<'py>(py: Python<'py>, points: &Bound<'py, PyAny>, row_offse
         .allow_threads(|| {
             let pts = enc::g1_batch_from_lem(ps, Infinity::Allow)?;
             check_rows(&offs, pts.len())?;
+            if n_out > MAX_OUT {
+                return Err(format!("n_out = {n_out} exceeds the supported maximum {MAX_OUT}"));
+            }
             let co = enc::scalars_bigint(cs).map_err(|e| format!("coefficients: {e}"))?;
             let cols = batch::transpose(&offs, &ws, &co, n_out)?;
             Ok::<_, String>(enc::g1_batch_to_lem(&batch::g1_sparse_lincomb(&pts, &cols)))
@@ -327,6 +330,9 @@ fn g2_sparse_lincomb<'py>(py: Python<'py>, points: &Bound<'py, PyAny>, row_offse
         .allow_threads(|| {
             let pts = enc::g2_batch_from_lem(ps, Infinity::Allow, trust(trusted))?;
             check_rows(&offs, pts.len())?;
+            if n_out > MAX_OUT {
+                return Err(format!("n_out = {n_out} exceeds the supported maximum {MAX_OUT}"));
+            }
             let co = enc::scalars_bigint(cs).map_err(|e| format!("coefficients: {e}"))?;
             let cols = batch::transpose(&offs, &ws, &co, n_out)?;
             Ok::<_, String>(enc::g2_batch_to_lem(&batch::g2_sparse_lincomb(&pts, &cols)))
@@ -334,6 +340,9 @@ fn g2_sparse_lincomb<'py>(py: Python<'py>, points: &Bound<'py, PyAny>, row_offse
         .map_err(verr)?;
     Ok(PyBytes::new(py, &out))
 }
+
+/// Largest output count accepted by the sparse linear combinations (2^28 wires).
+const MAX_OUT: usize = 1 << 28;
 
 fn check_rows(offs: &[u64], n_points: usize) -> Result<(), String> {
     if offs.is_empty() {

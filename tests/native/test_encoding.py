@@ -166,3 +166,34 @@ def test_buffer_protocol_inputs():
     assert nat.g1_msm(np.frombuffer(g, dtype=np.uint8).reshape(1, 64), np.frombuffer(s, dtype=np.uint8)) == ref
     with pytest.raises(ValueError, match="C-contiguous"):
         nat.g1_msm(np.frombuffer(g * 2, dtype=np.uint8).reshape(2, 64)[:, ::2], s)
+
+
+decoders_g1 = [nat.g1_validate, nat.g1_to_uncompressed, nat.g1_from_uncompressed, nat.g1_to_affine_ints]
+decoders_g2 = [nat.g2_validate, nat.g2_to_uncompressed, nat.g2_from_uncompressed, nat.g2_to_affine_ints]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(min_size=0, max_size=200), st.integers(0, 3))
+def test_decoders_never_crash_on_arbitrary_bytes(blob, k):
+    """Random bytes either decode (rarely) or raise ValueError: never a panic or another error."""
+    for fn in (decoders_g1[k], decoders_g2[k]):
+        try:
+            fn(blob)
+        except ValueError:
+            pass
+
+
+@settings(max_examples=30, deadline=None)
+@given(scalars, st.integers(0, 63), st.integers(1, 255))
+def test_single_byte_corruption_of_a_g1_point_is_caught_or_harmless(k, pos, flip):
+    """Flipping bits of a valid LEM point gives either an error or another valid point, and an
+    accepted result always re-encodes to itself (no silent aliasing of coordinates)."""
+    lem = bytearray(g1_of(k))
+    lem[pos] ^= flip
+    try:
+        nat.g1_validate(bytes(lem))
+    except ValueError as exc:
+        assert "point 0:" in str(exc)
+        return
+    x, y = nat.g1_to_affine_ints(bytes(lem))
+    assert nat.g1_from_affine_ints(x, y) == bytes(lem)
