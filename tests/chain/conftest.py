@@ -2,7 +2,8 @@
 
 The node is built by scripts/build_wasmd.sh (run by scripts/setup.sh through setup.d/40-wasmd.sh);
 a missing binary fails the tests loudly, unless the machine opted out with ZKVCT_SKIP_WASMD=1.
-The contracts come from scripts/build_contracts.sh (verifier_contract/artifacts/*.wasm).
+The contracts come from scripts/build_contracts.sh (verifier_contract/artifacts/*.wasm, or
+$ZKVCT_WASM_DIR).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from zkvct.chain.client import ChainClient
 from zkvct.chain.keys import localnet_wallet
 from zkvct.chain.localnet import Localnet, LocalnetError, find_wasmd, repo_root
 
-ARTIFACTS = repo_root() / "verifier_contract" / "artifacts"
+ARTIFACTS = Path(os.environ.get("ZKVCT_WASM_DIR") or repo_root() / "verifier_contract" / "artifacts")
 
 
 def _wasmd_or_fail() -> Path:
@@ -62,3 +63,8 @@ def registry(chain, wallets):
     code_id, stored = chain.store(artifact("cw1056.wasm"), wallets["alice"])
     address, inst = chain.instantiate(code_id, {"address_prefix": "shareledger"}, wallets["alice"], "cw1056 registry")
     return {"address": address, "code_id": code_id, "store_gas": stored.gas_used, "instantiate_gas": inst.gas_used}
+
+
+@pytest.fixture(scope="session")
+def verifier_wasm() -> Path:
+    return artifact("zkvct_verifier.wasm")

@@ -65,7 +65,7 @@ class ContractError(ChainError):
         self.height = height
 
 
-_WASM_FAIL = re.compile(r"(?P<reason>.*?): (?:execute|instantiate|query|migrate) wasm contract failed", re.S)
+_WASM_FAIL = re.compile(r"(?P<reason>.*?): (?:execute|instantiate|query|migrate|create) wasm contract failed", re.S)
 
 
 def contract_reason(text: str) -> str:

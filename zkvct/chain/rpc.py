@@ -112,7 +112,9 @@ class CometRpc:
 
 
 def _uri_param(value: Any) -> str:
-    """URI-style JSON-RPC params: strings in double quotes, numbers/bools bare."""
+    """URI-style JSON-RPC params: strings in double quotes; numbers, bools and 0x-hex bytes bare."""
+    if isinstance(value, str) and value.startswith("0x"):
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
