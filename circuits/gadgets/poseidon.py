@@ -72,13 +72,7 @@ def poseidon_permute_circuit(api, state: list) -> list:
                 s = [_sbox(api, v) for v in s]
             else:
                 s[0] = _sbox(api, s[0])
-        new = []
-        for row in mds:
-            acc = api.constant(0)
-            for m, v in zip(row, s):
-                acc = acc + v * m
-            new.append(acc)
-        s = new
+        s = [api.lincomb(zip(row, s)) for row in mds]
     return s
 
 

@@ -75,6 +75,18 @@ class Builder:
     def one(self) -> Signal:
         return self._lift(1)
 
+    def lincomb(self, pairs) -> Signal:
+        """``sum k_i * s_i`` for constant ``k_i`` in one pass (no intermediate signals)."""
+        acc: dict[int, int] = {}
+        get = acc.get
+        for k, sig in pairs:
+            if isinstance(sig, Signal):
+                for v, c in sig.terms.items():
+                    acc[v] = get(v, 0) + k * c
+            else:
+                acc[0] = get(0, 0) + k * sig
+        return Signal(self, {v: c % R for v, c in acc.items() if c % R})
+
     # -- constraints -----------------------------------------------------------------------
     def _constraint(self, a: Signal, b: Signal, c: Signal, name: str | None) -> None:
         if a.is_constant() and b.is_constant() and c.is_constant():
