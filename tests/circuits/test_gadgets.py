@@ -286,3 +286,49 @@ def test_smt_inclusion_and_exclusion(leaves, probe):
         ins = [root, probe, g["old_key"], g["old_value"], 1 if g["is_old0"] else 0, *_pad(g["siblings"])]
         assert satisfied(SMT_OUT, inputs=ins)
         assert not satisfied(SMT_IN, inputs=[root, probe, 0, *_pad(g["siblings"])])
+
+
+# -- Baby Jubjub ---------------------------------------------------------------------------------
+
+from circuits.gadgets import babyjub as bj  # noqa: E402
+
+scalar = st.integers(min_value=0, max_value=bj.SUBORDER - 1)
+
+
+def test_base8_has_prime_order():
+    assert bj.on_curve(bj.BASE8) and bj.mul(bj.BASE8, bj.SUBORDER) == bj.IDENTITY
+    assert bj.mul(bj.BASE8, bj.SUBORDER - 1) == ((R - bj.BASE8[0]) % R, bj.BASE8[1])  # -P = (-x, y)
+
+
+@settings(max_examples=20, deadline=None)
+@given(scalar, scalar)
+def test_babyjub_twin_group_law(k1, k2):
+    p, q = bj.mul(bj.BASE8, k1), bj.mul(bj.BASE8, k2)
+    assert bj.on_curve(p) and bj.on_curve(q)
+    assert bj.add(p, q) == bj.mul(bj.BASE8, (k1 + k2) % bj.SUBORDER)
+    assert bj.add(p, bj.IDENTITY) == p
+
+
+def _bj_body(api, x):
+    s = bj.add_circuit(api, (x.px, x.py), (x.qx, x.qy))
+    api.assert_equal(s[0], x.sx)
+    api.assert_equal(s[1], x.sy)
+    bits = gbits.to_bits(api, x.k, 8)
+    m = bj.mul_any(api, bits, (x.px, x.py))
+    api.assert_equal(m[0], x.mx)
+    api.assert_equal(m[1], x.my)
+    f = bj.mul_fixed(api, bits, bj.BASE8)
+    api.assert_equal(f[0], x.fx)
+    api.assert_equal(f[1], x.fy)
+
+
+BJ = gadget_circuit("bj", _bj_body, public=["sx", "sy", "mx", "my", "fx", "fy"], private=["px", "py", "qx", "qy", "k"])
+
+
+@settings(max_examples=10, deadline=None)
+@given(scalar, scalar, st.integers(0, 255))
+def test_babyjub_circuit_matches_twin(k1, k2, k):
+    p, q = bj.mul(bj.BASE8, k1), bj.mul(bj.BASE8, k2)
+    s, m, f = bj.add(p, q), bj.mul(p, k), bj.mul(bj.BASE8, k)
+    assert satisfied(BJ, inputs=[*s, *m, *f, *p, *q, k])
+    assert not satisfied(BJ, inputs=[s[0], (s[1] + 1) % R, *m, *f, *p, *q, k])
