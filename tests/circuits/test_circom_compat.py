@@ -217,3 +217,16 @@ def test_zkvct_signature_verifies_in_circomlibjs_and_circomlib(npm_peers, eddsa_
     npm_peers.circom_witness(files["wasm"], good, tmp_path / "ok.wtns")
     with pytest.raises(AssertionError):
         npm_peers.circom_witness(files["wasm"], dict(good, M=str(msg + 1)), tmp_path / "bad.wtns")
+
+
+def test_less_than_constraint_count_against_circom(npm_peers, tmp_path):
+    files = npm_peers.compile_circom(
+        'pragma circom 2.0.0;\ninclude "circomlib/circuits/comparators.circom";\ncomponent main = LessThan(16);\n',
+        "lt16", tmp_path, wasm=False, sym=False)
+    theirs = read_r1cs(files["r1cs"]).n_constraints
+    unchecked = gadget_circuit("lt", lambda api, x: api.assert_equal(cmp.less_than(api, x.a, x.b, 16, checked=True), x.o),
+                               public=["o"], private=["a", "b"]).n_constraints
+    checked = gadget_circuit("lt", lambda api, x: api.assert_equal(cmp.less_than(api, x.a, x.b, 16), x.o),
+                             public=["o"], private=["a", "b"]).n_constraints
+    assert unchecked <= theirs  # same construction, same elimination as circom --O2
+    assert checked <= theirs + 2 * 16  # plus the two input range checks circomlib omits

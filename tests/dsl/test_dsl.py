@@ -222,3 +222,34 @@ def test_elimination_preserves_satisfiability(ops, a, b, noise):
         if noise != out:
             wrong = cc.compute_vars(inputs=[noise, a, b])
             assert cc.first_unsatisfied(cc.wire_values(wrong)) >= 0
+
+
+# -- property: input.json parsing --------------------------------------------------------------
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=-(2**300), max_value=2**300), st.sampled_from(["int", "dec", "hex"]))
+def test_input_value_forms_parse_alike(v, form):
+    cc = compile_circuit(Cubic())
+    raw = {"int": v, "dec": str(v), "hex": (hex(v) if v >= 0 else "-" + hex(-v))}[form]
+    data = {"y": raw, "x": 3}
+    if 0 <= v < R and not (form == "hex" and v < 0):
+        assert cc.input_values(data) == [v, 3]
+    else:
+        with pytest.raises(InputError, match="y"):
+            cc.input_values(data)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.text(max_size=12), st.floats(allow_nan=True), st.none(), st.dictionaries(st.text(max_size=2), st.integers(), max_size=2)))
+def test_garbage_values_are_rejected_with_the_input_name(raw):
+    cc = compile_circuit(Cubic())
+    try:
+        vals = cc.input_values({"y": raw, "x": 3})
+    except InputError as exc:
+        assert "y" in str(exc)
+    else:  # only exact integers in range get through: ASCII decimal/hex text or an integral float
+        assert isinstance(vals[0], int) and 0 <= vals[0] < R
+        if isinstance(raw, str):
+            assert raw.isascii() and int(raw.strip(), 0 if raw.strip().lower().startswith("0x") else 10) == vals[0]
+        else:
+            assert isinstance(raw, float) and raw.is_integer() and abs(raw) <= 2**53

@@ -78,6 +78,8 @@ def _parse_value(raw: Any, where: str) -> int:
         return raw
     if isinstance(raw, str):
         text = raw.strip()
+        if not text.isascii():  # str.isdigit() also accepts non-ASCII digits
+            raise InputError(f"input {where}: {raw!r} is not a decimal (or 0x-hex) integer")
         try:
             if text.lower().startswith("0x"):
                 return int(text, 16)
@@ -86,9 +88,9 @@ def _parse_value(raw: Any, where: str) -> int:
         except ValueError:
             pass
         raise InputError(f"input {where}: {raw!r} is not a decimal (or 0x-hex) integer")
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    raise InputError(f"input {where}: expected a number or a decimal string, got {type(raw).__name__}")
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) <= 2**53:
+        return int(raw)  # JSON numbers beyond 2^53 lose digits as floats: use decimal strings
+    raise InputError(f"input {where}: expected an integer (number up to 2^53, or a decimal string), got {raw!r}")
 
 
 def _flatten(raw: Any, shape: tuple[int, ...], where: str) -> list[Any]:
