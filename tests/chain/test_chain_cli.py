@@ -1,0 +1,78 @@
+"""`zkvct chain up|status|deploy|down` and the commands that use the recorded deployment."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from zkvct.chain.localnet import LocalnetError, load_info, repo_root
+from zkvct.cli.main import main as cli
+
+pytestmark = [pytest.mark.chain, pytest.mark.slow]
+
+FIX = repo_root() / "verifier_contract" / "fixtures"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [*args])
+
+
+def test_up_status_down(tmp_path, localnet):  # `localnet` only to share the wasmd availability check
+    home = tmp_path / "net"
+    out = run("chain", "up", "--home", str(home), "--block-ms", "200", "--json")
+    assert out.exit_code == 0, out.output
+    info = json.loads(out.stdout)
+    pid = info["pid"]
+    try:
+        assert load_info(home).rpc_port == info["rpc_port"]
+        again = run("chain", "up", "--home", str(home))
+        assert again.exit_code == 2 and "already running" in again.output
+        st = run("chain", "status", "--home", str(home), "--json")
+        assert st.exit_code == 0 and json.loads(st.stdout)["height"] >= 1
+    finally:
+        down = run("chain", "down", "--home", str(home), "--json")
+    assert down.exit_code == 0 and json.loads(down.stdout)["stopped"] is True
+    assert not home.exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    with pytest.raises(LocalnetError, match="no local node"):
+        load_info(home)
+    assert run("chain", "status", "--home", str(home)).exit_code == 2
+
+
+@pytest.mark.wasm
+def test_deploy_register_verify_through_recorded_deployment(tmp_path, localnet):
+    home = tmp_path / "net2"
+    assert run("chain", "up", "--home", str(home), "--block-ms", "200").exit_code == 0
+    try:
+        out = run("chain", "deploy", "--home", str(home), "--json")
+        assert out.exit_code == 0, out.output
+        dep = json.loads(out.stdout)
+        assert dep["registry"].startswith("shareledger1") and dep["verifier"] != dep["registry"]
+        assert (home / "deployment.json").is_file()
+        from zkvct.chain.contracts import did_of
+        from zkvct.chain.keys import localnet_wallet
+
+        owner = did_of(localnet_wallet("alice"))
+        out = run("statement", "register", "--home", str(home), "--statement-id", "one", "--owner-did", owner,
+                  "--vk", str(FIX / "one_input" / "verification_key.json"), "--role", "nullifier", "--json")
+        assert out.exit_code == 0, out.output
+        assert json.loads(out.stdout)["version"] == "1"
+        bad_role = run("statement", "register", "--home", str(home), "--statement-id", "x", "--owner-did", owner,
+                       "--vk", str(FIX / "one_input" / "verification_key.json"), "--role", "cutoff_days")
+        assert bad_role.exit_code == 2 and "number of years" in bad_role.output
+        args = ["verify", "--on-chain", "--home", str(home), "--statement-id", "one",
+                "--proof", str(FIX / "one_input" / "proof_8.json"), "--public", str(FIX / "one_input" / "public_8.json")]
+        dry = run(*args, "--dry-run", "--json")
+        assert dry.exit_code == 0 and json.loads(dry.stdout)["accepted"] is True
+        assert run(*args).exit_code == 0
+        replay = run(*args, "--json")
+        assert replay.exit_code == 1
+        assert "already used" in json.loads(replay.stdout)["reason"]
+        res = run("did", "resolve", owner, "--home", str(home))
+        assert res.exit_code == 0, res.output
+        assert json.loads(res.stdout)["didDocument"]["id"] == owner
+    finally:
+        run("chain", "down", "--home", str(home))
