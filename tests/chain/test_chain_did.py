@@ -1,6 +1,7 @@
 """did:shr on the real chain: a scripted CW1056 history, resolved at every version.
 
-The identity is bob's test key (bob's account owns it by default). The history:
+The identity is a key of its own ("subject", funded here, so no other test's identity is touched);
+its account owns it by default. The history:
 
     h1  set_attribute  did/pub/Secp256k1/veriKey/hex          -> #delegate-1
     h2  add_delegate   veriKey carol (1 h)                      -> #delegate-2
@@ -20,6 +21,8 @@ import pytest
 from click.testing import CliRunner
 
 from zkvct.chain.contracts import RegistryContract, did_of
+from zkvct.chain.keys import localnet_wallet
+from zkvct.chain.localnet import DENOM
 from zkvct.chain.rpc import CometRpc
 from zkvct.cli.main import main as cli
 from zkvct.did.document import iso_seconds
@@ -35,9 +38,12 @@ SHORT = 6  # seconds of dave's delegation
 @pytest.fixture(scope="module")
 def history(localnet, chain, registry, wallets):
     reg = RegistryContract(chain, registry["address"])
-    bob, alice, carol = wallets["bob"], wallets["alice"], wallets["carol"]
+    alice, carol = wallets["alice"], wallets["carol"]
+    bob = localnet_wallet("did-history-subject")  # the subject: deactivated at the end
+    chain.ledger.send_tokens(bob.address(), 10**9, DENOM, alice).wait_to_complete(poll_period=0.05)
     ident = bob.public_key().public_key_bytes.hex()
     addr = {n: str(w.address()) for n, w in wallets.items()}
+    addr["subject"] = str(bob.address())
     h = {}
     gas = {}
     r = reg.set_attribute(bob, ident, "did/pub/Secp256k1/veriKey/hex", KEY_VALUE, 3600); h[1] = r.height; gas["set_attribute"] = r.gas_used
@@ -92,7 +98,7 @@ def test_version_before_any_change_is_the_default_document(history):
     r = history["resolver"].resolve(f"{did}?versionId={h[1] - 1}")
     doc = r["didDocument"]
     assert _frag(doc["verificationMethod"]) == ["controller", "controllerKey"]
-    assert doc["verificationMethod"][0]["blockchainAccountId"] == f"cosmos:shareledger:{history['addr']['bob']}"
+    assert doc["verificationMethod"][0]["blockchainAccountId"] == f"cosmos:shareledger:{history['addr']['subject']}"
     rpc = history["rpc"]
     assert r["didDocumentMetadata"] == {"nextVersionId": str(h[1]), "nextUpdate": iso_seconds(rpc.block_time(h[1]))}
 

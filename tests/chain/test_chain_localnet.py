@@ -1,6 +1,7 @@
 """The local wasmd node itself: build, genesis, listeners, keys, blocks, tx indexer, clean stop."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -77,7 +78,11 @@ def test_test_keys_match_wasmd_keyring(tmp_path):
 
 
 def test_genesis_funds_and_transfer_is_indexed(localnet, chain, wallets):
-    assert chain.balance(str(wallets["eve"].address())) == ACCOUNT_FUNDS  # nobody spends eve's funds
+    genesis = json.loads((localnet.home / "config" / "genesis.json").read_text())
+    funded = {b["address"]: b["coins"] for b in genesis["app_state"]["bank"]["balances"]}
+    for w in wallets.values():
+        assert funded[str(w.address())] == [{"denom": DENOM, "amount": str(ACCOUNT_FUNDS)}]
+    assert chain.balance(str(wallets["eve"].address())) > 0
     sender, receiver = wallets["dave"], localnet_wallet("zkvct-fresh-receiver")
     before = chain.balance(str(receiver.address()))
     tx = chain.ledger.send_tokens(receiver.address(), 1234, DENOM, sender).wait_to_complete(poll_period=0.05)
