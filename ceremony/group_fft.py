@@ -9,7 +9,7 @@ radix-2 layer is done with three native calls on whole arrays:
 3. ``a + t`` and ``a + (−t)``      - ``gX_sparse_lincomb`` with every coefficient 1 (pure additions)
 
 followed by one scaling by 1/n. That is (log2(n)/2 + 1)·n scalar multiplications, the same count
-as snarkjs' group FFT; index bookkeeping (bit reversal, butterfly pairs, twiddle tables) is numpy.
+as snarkjs' group FFT (less the products by ω^0 = 1, which are skipped); index bookkeeping (bit reversal, butterfly pairs, twiddle tables) is numpy.
 The twiddle table itself comes from one native ``fr_fft`` of the unit vector e_1 (= all powers of
 ω). A dedicated native ``g1_ifft``/``g2_ifft`` would save the per-layer affine normalisation; when
 the native module provides one, :func:`ceremony.kernels.ifft` uses it instead.
@@ -88,8 +88,12 @@ def ifft(group: str, points: bytes | memoryview, native, root: int) -> bytes:
         top = (blocks[:, None] + k[None, :]).reshape(-1)
         bot = top + half
         tw = pw[((n - (n // m) * k) % n)]  # ω_m^{-k}
-        tw_all = np.tile(tw, (n // m, 1))
-        t = np.frombuffer(batch_mul(a[bot].tobytes(), tw_all.tobytes(), True), dtype=np.uint8).reshape(-1, size)
+        # k = 0 has twiddle 1: those products are copies (the whole first layer, n/m per layer)
+        nz = np.tile(k > 0, n // m)
+        t = a[bot].copy()
+        if nz.any():
+            tw_all = np.tile(tw, (n // m, 1))[nz]
+            t[nz] = np.frombuffer(batch_mul(a[bot][nz].tobytes(), tw_all.tobytes(), True), dtype=np.uint8).reshape(-1, size)
         pts = np.concatenate([a[top], t, negate(group, t)])
         h = n // 2
         # CSR rows: a_top[i] → outputs top[i] and bot[i]; t[i] → top[i]; −t[i] → bot[i]
