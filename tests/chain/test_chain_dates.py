@@ -101,6 +101,7 @@ def test_age_statement_with_block_dates(chain, registry, wallets, verifier_wasm,
     ok = ver.verify(holder, VerifyRequest(statement_id="age18", proof=proof, public_inputs=public, **ask))
     rec = ver.zkvct(holder_did, "age18")
     assert rec.valid and rec.record.height == ok.height
+    print(f"\nverify gas, 6 inputs with date roles: {ok.gas_used}")
 
     # a month-old "today": the circuit is satisfied, the contract refuses the stale date
     old = today.replace(day=1) if today.day > 7 else date.fromordinal(today.toordinal() - 30)
