@@ -188,3 +188,33 @@ def test_cli_resolve_matches_library(history, localnet):
     out = CliRunner().invoke(cli, args[:2] + [url + "#delegate-2"] + args[3:])
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout)["blockchainAccountId"].endswith(history["addr"]["carol"])
+
+
+def test_two_changes_in_one_transaction(chain, registry, wallets, localnet):
+    """Two registry messages in one tx: the second event's previous_change is its own block, and
+    the walk still finds both (and stops at the earlier block)."""
+    from cosmpy.aerial.contract.cosmwasm import create_cosmwasm_execute_msg
+    from cosmpy.crypto.address import Address
+
+    from zkvct.chain import messages as m
+
+    subject = localnet_wallet("did-batch-subject")
+    chain.ledger.send_tokens(subject.address(), 10**9, DENOM, wallets["alice"]).wait_to_complete(poll_period=0.05)
+    reg = RegistryContract(chain, registry["address"])
+    ident = subject.public_key().public_key_bytes.hex()
+    first = reg.add_delegate(subject, ident, "veriKey", str(wallets["carol"].address()), 3600)
+    msgs = [
+        m.AddDelegate(identity=ident, delegate_type="sigAuth", delegate=str(wallets["dave"].address()), validity=3600),
+        m.SetAttribute(identity=ident, name="did/svc/Batch", value="https://batch".encode().hex(), validity=3600),
+    ]
+    batch = chain.submit([create_cosmwasm_execute_msg(subject.address(), Address(reg.address), x.to_wire()) for x in msgs],
+                         subject)
+    assert len(batch.wasm_events(reg.address)) == 2
+    resolver = Resolver(ContractRegistry(chain, reg.address), CometRpc(localnet.info.rpc_url))
+    events = resolver.history(ident)
+    assert [(e.height, e.previous_change) for e in events] == [
+        (first.height, 0), (batch.height, first.height), (batch.height, batch.height)]
+    doc = resolver.resolve(did_of(subject))["didDocument"]
+    assert _frag(doc["verificationMethod"]) == ["controller", "controllerKey", "delegate-1", "delegate-2"]
+    assert _frag(doc["service"]) == ["service-1"]
+    assert _frag(doc["authentication"]) == ["controller", "delegate-2"]
