@@ -233,3 +233,28 @@ def test_parser_never_crashes(text):
 @given(st.integers(min_value=1, max_value=2**63 - 1))
 def test_version_id_roundtrip(n):
     assert parse_version_id(str(n)) == n
+
+
+@given(keys, st.sampled_from([None, "sbt"]), st.booleans(), st.integers(min_value=0), st.characters(),
+       st.sampled_from(["replace", "insert", "delete"]))
+@settings(max_examples=300, deadline=None)
+def test_mutated_dids_parse_consistently_or_fail_cleanly(key, token, address_form, pos_seed, char, how):
+    """One-character mutations of valid DIDs: a DidError, or a DID whose parts agree with each other."""
+    text = did_for_address(address_from_key(key), token) if address_form else did_for_key(key, token)
+    pos = pos_seed % (len(text) + (how == "insert"))
+    if how == "replace":
+        text = text[:pos] + char + text[pos + 1:]
+    elif how == "insert":
+        text = text[:pos] + char + text[pos:]
+    else:
+        text = text[:pos] + text[pos + 1:]
+    try:
+        d = parse_did(text)
+    except DidError:
+        return
+    assert d.did == text
+    if d.public_key is not None:
+        validate_compressed_key(d.public_key)
+        assert d.address == address_from_key(d.public_key)
+    else:
+        assert len(decode_address(d.address)) in (20, 32)
