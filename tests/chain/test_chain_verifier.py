@@ -205,7 +205,7 @@ def test_register_needs_controller_of_owner_did(deployed, wallets):
     ("a_off_curve", "malformed proof"),
     ("a_coordinate_ge_q", "malformed proof"),
     ("a_infinity", "malformed proof"),
-    ("b_solidity_order", "malformed proof|does not verify"),
+    ("b_solidity_order", "malformed proof"),
     ("b_outside_subgroup", "malformed proof"),
     ("c_negated", "does not verify"),
     ("input_plus_r", "non-canonical"),
@@ -305,9 +305,9 @@ def test_six_inputs_roots_holder_and_records(deployed, cli_env, wallets, meta):
     # the trusted issuer anchors it; a sender who does not control the holder DID is refused
     ver.anchor_root(carol, issuer, pub2[0])
     rejected(wallets["dave"], request("age6", p2, pub2, **ask), "unauthorized", "not_holder_6")
-    # a holder DID whose hash is not the proof's input
-    rejected(holder, request("age6", p2, pub2, issuer_did=issuer, holder_did=did_of(wallets["dave"])),
-             "not the hash|unauthorized", "wrong_holder_did_6")
+    # a holder DID the sender does control, but whose hash is not the proof's input
+    rejected(wallets["dave"], request("age6", p2, pub2, issuer_did=issuer, holder_did=did_of(wallets["dave"])),
+             "holder_did_hash = .* is not the hash of", "wrong_holder_did_6")
     # root 1 was replaced by root 2 but is still within the window: proof 1's replay fails on the nullifier
     rejected(holder, request("age6", p1, pub1, **ask), "already used", "replay_6")
     # everything in order: accepted
