@@ -11,4 +11,4 @@ test: setup
 	.venv/bin/python -m pytest
 
 bench: setup
-	.venv/bin/python -m pytest benchmarks --benchmark-only
+	.venv/bin/python -m pytest benchmarks/bench_*.py --benchmark-only
