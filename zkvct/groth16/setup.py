@@ -219,15 +219,18 @@ def compose(r1cs: R1CS, src: Sources, n: int, *, trusted: bool = False, progress
 def _g2_uncompressed_trusted(points: bytes) -> bytes:
     """LEM -> uncompressed for G2 points this process just computed (already in the subgroup).
 
-    The subgroup check on decode dominates setup time (it is ~80% of a 2^16 setup); newer native
-    builds take ``trusted=True`` to skip it, older ones only have the checked conversion.
+    The native conversion's subgroup check on decode was ~80% of a setup's time; a native build
+    that takes ``trusted=True`` skips it, otherwise the vectorised numpy REDC of
+    :mod:`zkvct.formats.lem_numpy` does the (check-free) conversion.
     """
     from .. import _native
 
     try:
         return _native.g2_to_uncompressed(points, trusted=True)
     except TypeError:
-        return _native.g2_to_uncompressed(points)
+        from ..formats.lem_numpy import g2_lem_to_uncompressed_unchecked
+
+        return g2_lem_to_uncompressed_unchecked(points)
 
 
 def circuit_hash(src: Sources, comp: Composed, n: int, gamma2: bytes, delta1: bytes, delta2: bytes) -> bytes:
