@@ -71,8 +71,20 @@ def test_deploy_register_verify_through_recorded_deployment(tmp_path, localnet):
         replay = run(*args, "--json")
         assert replay.exit_code == 1
         assert "already used" in json.loads(replay.stdout)["reason"]
+        bob_addr = str(localnet_wallet("bob").address())
+        out = run("did", "add-delegate", owner, "--type", "veriKey", "--delegate", bob_addr, "--validity", "3600",
+                  "--home", str(home), "--json")
+        assert out.exit_code == 0, out.output
+        out = run("did", "set-attribute", owner, "--name", "did/svc/Hub", "--value", "https://hub.example", "--utf8",
+                  "--validity", "3600", "--home", str(home))
+        assert out.exit_code == 0, out.output
+        stranger = run("did", "change-owner", owner, "--new-owner", bob_addr, "--from", "bob", "--home", str(home))
+        assert stranger.exit_code == 1 and "unauthorized" in stranger.output
         res = run("did", "resolve", owner, "--home", str(home))
         assert res.exit_code == 0, res.output
-        assert json.loads(res.stdout)["didDocument"]["id"] == owner
+        doc = json.loads(res.stdout)["didDocument"]
+        assert doc["id"] == owner
+        assert doc["verificationMethod"][2]["blockchainAccountId"] == f"cosmos:shareledger:{bob_addr}"
+        assert doc["service"] == [{"id": f"{owner}#service-1", "type": "Hub", "serviceEndpoint": "https://hub.example"}]
     finally:
         run("chain", "down", "--home", str(home))
