@@ -19,6 +19,10 @@ const AGE_PUBLIC_1: &str = include_str!("../../../fixtures/age6/public_1.json");
 const AGE_PROOF_2: &str = include_str!("../../../fixtures/age6/proof_2.json");
 const AGE_PUBLIC_2: &str = include_str!("../../../fixtures/age6/public_2.json");
 const AGE_META: &str = include_str!("../../../fixtures/age6/meta.json");
+const AGE_PROOF_ZKVCT_1: &str = include_str!("../../../fixtures/age6/proof_zkvct_1.json");
+const AGE_PUBLIC_ZKVCT_1: &str = include_str!("../../../fixtures/age6/public_zkvct_1.json");
+const ONE_PROOF_ZKVCT_7: &str = include_str!("../../../fixtures/one_input/proof_zkvct_7.json");
+const ONE_PUBLIC_ZKVCT_7: &str = include_str!("../../../fixtures/one_input/public_zkvct_7.json");
 const ONE_VK: &str = include_str!("../../../fixtures/one_input/verification_key.json");
 const ONE_PROOF_7: &str = include_str!("../../../fixtures/one_input/proof_7.json");
 const ONE_PUBLIC_7: &str = include_str!("../../../fixtures/one_input/public_7.json");
@@ -830,4 +834,23 @@ fn instantiate_needs_a_cw1056_registry() {
         )
         .unwrap_err();
     assert!(err.root_cause().to_string().to_lowercase().contains("nothing") || err.to_string().contains("nothing"), "{err:?}");
+}
+
+// ---- proofs made by zkvct's own prover (same zkey and witness as the snarkjs ones) ----
+
+#[test]
+fn zkvct_prover_proofs_verify_and_share_the_nullifier() {
+    let mut e = Env::ready();
+    let holder = e.holder.addr.clone();
+    assert_eq!(publics(AGE_PUBLIC_ZKVCT_1), publics(AGE_PUBLIC_1));
+    assert_ne!(proof(AGE_PROOF_ZKVCT_1), proof(AGE_PROOF_1), "fresh randomness, other proof bytes");
+    e.verify(&holder, e.age_request(AGE_PROOF_ZKVCT_1, AGE_PUBLIC_ZKVCT_1)).unwrap();
+    // the snarkjs proof of the same credential in the same scope is now a replay
+    let err = e.verify(&holder, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap_err();
+    assert!(matches!(err, ContractError::NullifierUsed { .. }), "{err}");
+
+    let mut e = Env::new();
+    register_one(&mut e, InputRole::Nullifier);
+    let anyone = e.eve.addr.clone();
+    e.verify(&anyone, one_request(ONE_PROOF_ZKVCT_7, ONE_PUBLIC_ZKVCT_7)).unwrap();
 }

@@ -60,7 +60,7 @@ pub fn parse_field<F: PrimeField<BigInt = BigInt<4>>>(s: &str, what: &str) -> Re
     F::from_bigint(v).ok_or_else(|| {
         Error::NotCanonical(alloc::format!(
             "{what}: {s} is not below the field modulus {}",
-            F::MODULUS
+            to_decimal(&F::MODULUS)
         ))
     })
 }

@@ -17,6 +17,9 @@ const ONE_PROOF: &str = include_str!("../../../fixtures/one_input/proof_7.json")
 const ONE_PUBLIC: &str = include_str!("../../../fixtures/one_input/public_7.json");
 const ONE_PUBLIC_OTHER: &str = include_str!("../../../fixtures/one_input/public_8.json");
 
+const AGE_PROOF_ZKVCT: &str = include_str!("../../../fixtures/age6/proof_zkvct_1.json");
+const ONE_PROOF_ZKVCT: &str = include_str!("../../../fixtures/one_input/proof_zkvct_7.json");
+
 const R: &str = "21888242871839275222246405745257275088548364400416034343698204186575808495617";
 const Q: &str = "21888242871839275222246405745257275088696311157297823662689037894645226208583";
 
@@ -29,7 +32,12 @@ fn load(vk: &str, proof: &str, public: &str) -> (PreparedKey, Proof, Vec<Fr>) {
 
 #[test]
 fn snarkjs_proofs_verify() {
-    for (vk, p, s) in [(AGE_VK, AGE_PROOF, AGE_PUBLIC), (ONE_VK, ONE_PROOF, ONE_PUBLIC)] {
+    for (vk, p, s) in [
+        (AGE_VK, AGE_PROOF, AGE_PUBLIC),
+        (ONE_VK, ONE_PROOF, ONE_PUBLIC),
+        (AGE_VK, AGE_PROOF_ZKVCT, AGE_PUBLIC),
+        (ONE_VK, ONE_PROOF_ZKVCT, ONE_PUBLIC),
+    ] {
         let (k, proof, inputs) = load(vk, p, s);
         assert_eq!(verify(&k, &proof, &inputs), Ok(true));
     }
