@@ -6,7 +6,7 @@
 
 use ark_bn254::{g1, g2, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::scalar_mul::glv::GLVConfig;
-use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ec::CurveGroup;
 use ark_ff::{BigInt, BigInteger, Field, One, PrimeField, Zero};
 use rayon::prelude::*;
 
@@ -126,7 +126,7 @@ macro_rules! lincomb_impl {
                     let cs = &cols.coeffs[lo..hi];
                     if hi - lo >= MSM_THRESHOLD {
                         let bases: Vec<$aff> = rows.iter().map(|&r| points[r as usize]).collect();
-                        <$proj>::msm_bigint(&bases, cs)
+                        crate::msm::msm(&bases, cs)
                     } else {
                         let mut acc = <$proj>::zero();
                         for (&r, c) in rows.iter().zip(cs) {

@@ -15,7 +15,7 @@
 //! representations: (c·R²)·w·R⁻¹ is the Montgomery representation of c·w. We do the same with
 //! `Fr::new_unchecked` on both raw values, so no conversion of the witness is needed.
 
-use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::pairing::Pairing;
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{BigInt, One, PrimeField, Zero};
@@ -25,7 +25,7 @@ use crate::encoding::{
     g1_batch_from_lem, g1_from_lem, g2_batch_from_lem, g2_from_lem, limbs_le, scalars_bigint,
     Infinity, Trust, FR_BYTES, G1_BYTES, G2_BYTES,
 };
-use crate::fft;
+use crate::{fft, msm};
 
 pub struct ProvingKey<'a> {
     pub n_vars: usize,
@@ -189,11 +189,11 @@ pub fn prove(pk: &ProvingKey, witness: &[u8], r: Fr, s: Fr) -> Result<Proof, Str
     let (pa, pb1, pc, ph, pb2) = points?;
 
     let ((msm_a, msm_b1), ((msm_c, msm_h), msm_b2)) = rayon::join(
-        || rayon::join(|| G1Projective::msm_bigint(&pa, &w), || G1Projective::msm_bigint(&pb1, &w)),
+        || rayon::join(|| msm::msm(&pa, &w), || msm::msm(&pb1, &w)),
         || {
             rayon::join(
-                || rayon::join(|| G1Projective::msm_bigint(&pc, &w[pk.n_public + 1..]), || G1Projective::msm_bigint(&ph, &h_vals)),
-                || G2Projective::msm_bigint(&pb2, &w),
+                || rayon::join(|| msm::msm(&pc, &w[pk.n_public + 1..]), || msm::msm(&ph, &h_vals)),
+                || msm::msm(&pb2, &w),
             )
         },
     );

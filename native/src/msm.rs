@@ -110,7 +110,7 @@ fn msm_batch_affine<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>]
 /// One window: accumulate ±bases into 2^(c-1) affine buckets, then the running-sum reduction.
 fn window_sum<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c: usize) -> Projective<P> {
     let n_buckets = 1usize << (c - 1);
-    let batch_cap = (n_buckets / 16).clamp(32, 512);
+    let batch_cap = (n_buckets / 8).clamp(64, 1024);
     let mut acc = BucketAdder::<P>::new(n_buckets, batch_cap);
     for (d, p) in digits.iter().zip(bases) {
         if *d == 0 || p.infinity {
