@@ -23,6 +23,10 @@ class AgeAtLeast(CredentialStatement):
         self.years = years
         super().__init__(**kw)
 
+    def parameters(self):
+        # N is not in the circuit: the verifier derives cutoff_days = today - N years
+        return {**super().parameters(), "years": self.years}
+
     def predicate(self, api, x) -> None:
         assert_le(api, x.dob_days, x.cutoff_days, DATE_BITS, name="dob_le_cutoff")
 

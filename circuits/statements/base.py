@@ -37,6 +37,13 @@ class CredentialStatement(Circuit):
     def predicate_input(self, cred, reg, today: str) -> dict[str, Any]:
         return {}
 
+    def parameters(self) -> dict[str, Any]:
+        """Compile-time parameters (what a verifier registers next to the key): subclasses extend."""
+        return {"registry_depth": self.depth, "with_did": self.with_did}
+
+    def interface(self) -> dict[str, Any]:
+        return {**super().interface(), "parameters": self.parameters()}
+
     def example_input(self, **world: Any) -> dict[str, Any]:
         today = world.pop("today", "2026-11-21")
         cred, reg, data = sample_world(today=today, depth=self.depth, **world)

@@ -17,7 +17,10 @@ class AgeResidencyValid(CredentialStatement):
     description = "age >= N (dob <= cutoff_days) AND residency in a committed list AND not expired at today_days"
 
     def __init__(self, years: int = 18, slots: int = SET_SLOTS, countries: tuple[str, ...] = ("SG", "MY", "ID"), **kw):
-        self.years, self.slots, self.countries = years, slots, countries
+        if isinstance(countries, str):  # "SG" or "SG,MY" from the CLI
+            countries = tuple(c for c in countries.split(",") if c)
+        country_set(list(countries), slots)  # validates codes and the slot count now
+        self.years, self.slots, self.countries = years, slots, tuple(countries)
         self.predicate_public = [
             Input("cutoff_days", bits=DATE_BITS, role="cutoff_days", doc="today minus N years"),
             TODAY,
@@ -28,6 +31,11 @@ class AgeResidencyValid(CredentialStatement):
             Input("set_len", bits=8, doc=f"number of used slots (0..{slots})"),
         ]
         super().__init__(**kw)
+
+    def parameters(self):
+        _, n, h = country_set(list(self.countries), self.slots)
+        return {**super().parameters(), "years": self.years, "slots": self.slots,
+                "countries": list(self.countries), "set_hash": str(h)}
 
     def predicate(self, api, x) -> None:
         assert_le(api, x.dob_days, x.cutoff_days, DATE_BITS, name="dob_le_cutoff")

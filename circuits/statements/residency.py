@@ -29,13 +29,20 @@ class _Residency(CredentialStatement):
 
     def __init__(self, slots: int = SET_SLOTS, countries: tuple[str, ...] = ("SG", "MY", "ID"), **kw):
         self.slots = slots
-        self.countries = countries
+        if isinstance(countries, str):  # "SG" or "SG,MY" from the CLI
+            countries = tuple(c for c in countries.split(",") if c)
+        country_set(list(countries), slots)  # validates codes and the slot count now
+        self.countries = tuple(countries)
         self.predicate_public = [Input("set_hash", role="param", doc="sponge([set_len, *set]) of the accepted list")]
         self.predicate_private = [
             Input("set", shape=(slots,), bits=COUNTRY_BITS, doc="country codes, zero-padded"),
             Input("set_len", bits=8, doc=f"number of used slots (0..{slots})"),
         ]
         super().__init__(**kw)
+
+    def parameters(self):
+        _, n, h = country_set(list(self.countries), self.slots)
+        return {**super().parameters(), "slots": self.slots, "countries": list(self.countries), "set_hash": str(h)}
 
     def predicate(self, api, x) -> None:
         api.assert_equal(sponge(api, [x.set_len, *x.set], name="set_digest"), x.set_hash, name="set_hash")

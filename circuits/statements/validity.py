@@ -60,6 +60,9 @@ class NotRevoked(CredentialStatement):
         ]
         super().__init__(**kw)
 
+    def parameters(self):
+        return {**super().parameters(), "revocation_depth": self.revocation_depth}
+
     def predicate(self, api, x) -> None:
         smt_exclusion(api, x.revocation_root, x.serial, x.rev_old_key, x.rev_old_value, x.rev_is_old0,
                       x.rev_siblings, key_bits=self.depth, name="revocation")

@@ -109,3 +109,17 @@ def test_snarkjs_reads_compiled_statement_and_witness(npm_peers, tmp_path, age_i
     printed = npm_peers.snarkjs("r1cs", "print", files["r1cs"], files["sym"]).stdout
     assert "main.credential" in printed
     assert json.loads((tmp_path / "public.json").read_text())[1] == str(get_statement("age_gte").example_input()["cutoff_days"])
+
+
+def test_info_reports_parameters_for_registration():
+    code, out = run("circuit", "info", "residency_in", "-p", "countries=SG", "-p", "depth=4", "--json")
+    info = json.loads(out)
+    assert code == 0
+    from circuits.statements.residency import country_set
+
+    assert info["parameters"]["countries"] == ["SG"]
+    assert info["parameters"]["set_hash"] == str(country_set(["SG"])[2])
+    code, out = run("circuit", "info", "age_gte", "-p", "years=21", "-p", "depth=4", "--json")
+    assert json.loads(out)["parameters"]["years"] == 21
+    code, out = run("circuit", "info", "residency_in", "-p", "countries=Sg", "--json")
+    assert code == 2 and "ISO 3166" in json.loads(out)["error"]
