@@ -123,3 +123,11 @@ def test_info_reports_parameters_for_registration():
     assert json.loads(out)["parameters"]["years"] == 21
     code, out = run("circuit", "info", "residency_in", "-p", "countries=Sg", "--json")
     assert code == 2 and "ISO 3166" in json.loads(out)["error"]
+
+
+@pytest.mark.slow
+def test_check_all_shipped_statements():
+    code, out = run("circuit", "check", "all", "--seed", "3", "--json")
+    assert code == 0, out
+    res = json.loads(out)
+    assert res["ok"] and len(res["statements"]) == 7 and all(r["ok"] for r in res["statements"])
