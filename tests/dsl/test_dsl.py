@@ -1,7 +1,6 @@
 """The DSL and its compiler: signals, constraints, linear elimination, witness program, inputs."""
 from __future__ import annotations
 
-import json
 
 import pytest
 from hypothesis import given, settings, strategies as st

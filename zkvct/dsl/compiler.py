@@ -24,7 +24,7 @@ import numpy as np
 
 from ..field import R
 from ..r1cs import R1CS
-from .builder import HINT, MUL, Builder, DslError
+from .builder import MUL, Builder, DslError
 from .circuit import Circuit, InputError
 
 LC = dict[int, int]
@@ -44,7 +44,7 @@ def _add_scaled(dst: LC, src: LC, k: int) -> None:
 
 
 class _Eliminator:
-    def __init__(self, n_vars: int, protected: int):
+    def __init__(self, protected: int):
         self.sub: dict[int, LC] = {}
         self.users: dict[int, set[int]] = {}
         self.protected = protected  # vars < protected are the constant and the inputs
@@ -234,7 +234,7 @@ def compile_circuit(circuit: Circuit, *, optimize: bool = True) -> CompiledCircu
     circuit.define(api, x)
     n_inputs = n_pub + n_prv
 
-    elim = _Eliminator(len(api.var_names), protected=1 + n_inputs)
+    elim = _Eliminator(protected=1 + n_inputs)
     kept: list[tuple[LC, LC, LC, str]] = []
     for a, b, c, name in api.constraints:
         a_const = all(v == 0 for v in a)
