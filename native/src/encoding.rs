@@ -390,8 +390,8 @@ pub fn g1_lem_to_uncompressed(buf: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-pub fn g2_lem_to_uncompressed(buf: &[u8]) -> Result<Vec<u8>, String> {
-    let pts = g2_batch_from_lem(buf, Infinity::Allow, Trust::Checked)?;
+pub fn g2_lem_to_uncompressed(buf: &[u8], trust: Trust) -> Result<Vec<u8>, String> {
+    let pts = g2_batch_from_lem(buf, Infinity::Allow, trust)?;
     let mut out = vec![0u8; buf.len()];
     out.par_chunks_exact_mut(G2_BYTES)
         .zip(pts.par_iter())

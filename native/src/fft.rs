@@ -63,3 +63,79 @@ pub fn coset_fft_in_place(v: &mut Vec<Fr>, inverse: bool) -> Result<(), String> 
 pub fn root_of_unity(n: usize) -> Option<Fr> {
     Fr::get_root_of_unity(n as u64).filter(|w| w.pow([n as u64]) == Fr::ONE)
 }
+
+// ------------------------------------------------------------------ FFTs over the curve groups
+//
+// The same radix-2 transform with group elements as coefficients: the inverse transform turns
+// powers of tau [τ^j]·G into the Lagrange basis [L_i(τ)]·G of the domain (what "prepare phase2"
+// computes). Every butterfly twiddle is a scalar multiplication, done with the GLV endomorphism.
+
+use ark_bn254::{g2, G1Projective, G2Projective};
+use ark_ec::scalar_mul::glv::GLVConfig;
+use ark_ff::Zero;
+use std::ops::{Add, AddAssign, MulAssign, Sub, SubAssign};
+
+/// G2 with a GLV scalar multiplication (arkworks' G2 `*=` is plain double-and-add).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct G2Glv(G2Projective);
+
+impl Add for G2Glv {
+    type Output = Self;
+    fn add(self, o: Self) -> Self {
+        G2Glv(self.0 + o.0)
+    }
+}
+impl Sub for G2Glv {
+    type Output = Self;
+    fn sub(self, o: Self) -> Self {
+        G2Glv(self.0 - o.0)
+    }
+}
+impl AddAssign for G2Glv {
+    fn add_assign(&mut self, o: Self) {
+        self.0 += o.0;
+    }
+}
+impl SubAssign for G2Glv {
+    fn sub_assign(&mut self, o: Self) {
+        self.0 -= o.0;
+    }
+}
+impl Zero for G2Glv {
+    fn zero() -> Self {
+        G2Glv(G2Projective::zero())
+    }
+    fn is_zero(&self) -> bool {
+        self.0.is_zero()
+    }
+}
+impl MulAssign<Fr> for G2Glv {
+    fn mul_assign(&mut self, s: Fr) {
+        self.0 = <g2::Config as GLVConfig>::glv_mul_projective(self.0, s);
+    }
+}
+
+/// In-place FFT / inverse FFT of G1 elements (bn254's G1 `*=` already uses GLV).
+pub fn g1_fft_in_place(v: &mut Vec<G1Projective>, inverse: bool) -> Result<(), String> {
+    let d = domain(v.len())?;
+    if inverse {
+        d.ifft_in_place(v);
+    } else {
+        d.fft_in_place(v);
+    }
+    Ok(())
+}
+
+pub fn g2_fft_in_place(v: &mut Vec<G2Projective>, inverse: bool) -> Result<(), String> {
+    let d = domain(v.len())?;
+    let mut w: Vec<G2Glv> = v.iter().map(|p| G2Glv(*p)).collect();
+    if inverse {
+        d.ifft_in_place(&mut w);
+    } else {
+        d.fft_in_place(&mut w);
+    }
+    for (o, p) in v.iter_mut().zip(w) {
+        *o = p.0;
+    }
+    Ok(())
+}

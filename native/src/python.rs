@@ -211,6 +211,54 @@ fn fr_root_of_unity<'py>(py: Python<'py>, n: usize) -> PyResult<Bound<'py, PyByt
     Ok(PyBytes::new(py, &enc::frs_to_bytes(&[d.group_gen()])))
 }
 
+/// FFT (or inverse) over G1 points (LEM in/out); the inverse maps [τ^j]G to [L_i(τ)]G.
+#[pyfunction]
+#[pyo3(signature = (points, inverse=false, trusted=false))]
+fn g1_fft<'py>(py: Python<'py>, points: &Bound<'py, PyAny>, inverse: bool, trusted: bool) -> PyResult<Bound<'py, PyBytes>> {
+    let _ = trusted;
+    let v = bytes_view(points, "points")?;
+    let s = v.slice();
+    let out = py
+        .allow_threads(|| {
+            let pts = enc::g1_batch_from_lem(s, Infinity::Allow)?;
+            let mut proj: Vec<ark_bn254::G1Projective> = pts.iter().map(|p| (*p).into()).collect();
+            fft::g1_fft_in_place(&mut proj, inverse)?;
+            Ok::<_, String>(enc::g1_batch_to_lem(&ark_bn254::G1Projective::normalize_batch(&proj)))
+        })
+        .map_err(verr)?;
+    Ok(PyBytes::new(py, &out))
+}
+
+/// FFT (or inverse) over G2 points (LEM in/out); `trusted` skips the subgroup check on decode.
+#[pyfunction]
+#[pyo3(signature = (points, inverse=false, trusted=false))]
+fn g2_fft<'py>(py: Python<'py>, points: &Bound<'py, PyAny>, inverse: bool, trusted: bool) -> PyResult<Bound<'py, PyBytes>> {
+    let v = bytes_view(points, "points")?;
+    let s = v.slice();
+    let out = py
+        .allow_threads(|| {
+            let pts = enc::g2_batch_from_lem(s, Infinity::Allow, trust(trusted))?;
+            let mut proj: Vec<ark_bn254::G2Projective> = pts.iter().map(|p| (*p).into()).collect();
+            fft::g2_fft_in_place(&mut proj, inverse)?;
+            Ok::<_, String>(enc::g2_batch_to_lem(&ark_bn254::G2Projective::normalize_batch(&proj)))
+        })
+        .map_err(verr)?;
+    Ok(PyBytes::new(py, &out))
+}
+
+/// Inverse group FFT (Lagrange basis from powers of tau): `g1_fft(points, inverse=True)`.
+#[pyfunction]
+#[pyo3(signature = (points, trusted=false))]
+fn g1_ifft<'py>(py: Python<'py>, points: &Bound<'py, PyAny>, trusted: bool) -> PyResult<Bound<'py, PyBytes>> {
+    g1_fft(py, points, true, trusted)
+}
+
+#[pyfunction]
+#[pyo3(signature = (points, trusted=false))]
+fn g2_ifft<'py>(py: Python<'py>, points: &Bound<'py, PyAny>, trusted: bool) -> PyResult<Bound<'py, PyBytes>> {
+    g2_fft(py, points, true, trusted)
+}
+
 // ------------------------------------------------------------------ batch operations
 
 fn check_same(n_points: usize, n_scalars: usize) -> Result<(), String> {
@@ -459,7 +507,9 @@ fn g2_from_affine_ints<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, y: &Bound<'p
 
 /// LEM -> snarkjs "uncompressed" (big-endian normal form) for n G1 points.
 #[pyfunction]
-fn g1_to_uncompressed<'py>(py: Python<'py>, points: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+#[pyo3(signature = (points, trusted=false))]
+fn g1_to_uncompressed<'py>(py: Python<'py>, points: &Bound<'py, PyAny>, trusted: bool) -> PyResult<Bound<'py, PyBytes>> {
+    let _ = trusted; // G1: nothing to skip
     let v = bytes_view(points, "points")?;
     let s = v.slice();
     let out = py.allow_threads(|| enc::g1_lem_to_uncompressed(s)).map_err(verr)?;
@@ -475,12 +525,14 @@ fn g1_from_uncompressed<'py>(py: Python<'py>, points: &Bound<'py, PyAny>) -> PyR
     Ok(PyBytes::new(py, &out))
 }
 
-/// LEM -> snarkjs "uncompressed" for n G2 points (order x.c1‖x.c0‖y.c1‖y.c0, big-endian).
+/// LEM -> snarkjs "uncompressed" for n G2 points (order x.c1‖x.c0‖y.c1‖y.c0, big-endian);
+/// `trusted` skips the subgroup check (for points this process just computed).
 #[pyfunction]
-fn g2_to_uncompressed<'py>(py: Python<'py>, points: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+#[pyo3(signature = (points, trusted=false))]
+fn g2_to_uncompressed<'py>(py: Python<'py>, points: &Bound<'py, PyAny>, trusted: bool) -> PyResult<Bound<'py, PyBytes>> {
     let v = bytes_view(points, "points")?;
     let s = v.slice();
-    let out = py.allow_threads(|| enc::g2_lem_to_uncompressed(s)).map_err(verr)?;
+    let out = py.allow_threads(|| enc::g2_lem_to_uncompressed(s, trust(trusted))).map_err(verr)?;
     Ok(PyBytes::new(py, &out))
 }
 
@@ -592,6 +644,10 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fr_coset_fft, m)?)?;
     m.add_function(wrap_pyfunction!(fr_coset_shift, m)?)?;
     m.add_function(wrap_pyfunction!(fr_root_of_unity, m)?)?;
+    m.add_function(wrap_pyfunction!(g1_fft, m)?)?;
+    m.add_function(wrap_pyfunction!(g2_fft, m)?)?;
+    m.add_function(wrap_pyfunction!(g1_ifft, m)?)?;
+    m.add_function(wrap_pyfunction!(g2_ifft, m)?)?;
     m.add_function(wrap_pyfunction!(g1_batch_mul, m)?)?;
     m.add_function(wrap_pyfunction!(g2_batch_mul, m)?)?;
     m.add_function(wrap_pyfunction!(g1_scale_powers, m)?)?;

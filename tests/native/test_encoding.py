@@ -197,3 +197,16 @@ def test_single_byte_corruption_of_a_g1_point_is_caught_or_harmless(k, pos, flip
         return
     x, y = nat.g1_to_affine_ints(bytes(lem))
     assert nat.g1_from_affine_ints(x, y) == bytes(lem)
+
+
+def test_g2_to_uncompressed_trusted_skips_only_the_subgroup_check():
+    x, y = twist_point_outside_subgroup()
+    bad = g2_lem_ints(x, y)
+    with pytest.raises(ValueError, match="not in the prime-order subgroup"):
+        nat.g2_to_uncompressed(bad)
+    assert nat.g2_to_uncompressed(bad, trusted=True) == b"".join(v.to_bytes(32, "big") for v in (x[1], x[0], y[1], y[0]))
+    off = bytearray(bad)
+    off[100] ^= 1
+    with pytest.raises(ValueError, match="not on the curve|not < q"):
+        nat.g2_to_uncompressed(bytes(off), trusted=True)
+    assert nat.g1_to_uncompressed(nat.g1_generator(), trusted=True) == nat.g1_to_uncompressed(nat.g1_generator())

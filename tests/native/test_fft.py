@@ -93,3 +93,37 @@ def test_fft_accepts_numpy_and_rejects_bad_input():
         nat.fr_fft(frs([1]) + R.to_bytes(32, "little"))
     with pytest.raises(ValueError, match="truncated"):
         nat.fr_coset_fft(bytes(63))
+
+
+def lagrange_at(tau: int, n: int) -> list[int]:
+    """L_i(τ) = (ω^i / n)·(τ^n − 1)/(τ − ω^i) on the domain of size n (τ not in the domain)."""
+    w = pow(5, (R - 1) // n, R)
+    zn = (pow(tau, n, R) - 1) % R
+    out = []
+    for i in range(n):
+        wi = pow(w, i, R)
+        out.append(wi * zn % R * pow(n * (tau - wi) % R, -1, R) % R)
+    return out
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.integers(0, 4), st.integers(2, R - 1))
+def test_group_ifft_gives_lagrange_basis(log_n, tau):
+    n = 2 ** log_n
+    powers = frs([pow(tau, j, R) for j in range(n)])
+    want = frs(lagrange_at(tau, n)) if n > 1 else frs([1])
+    g1 = nat.g1_batch_mul(nat.g1_generator() * n, powers)
+    assert nat.g1_ifft(g1) == nat.g1_batch_mul(nat.g1_generator() * n, want)
+    assert nat.g1_fft(nat.g1_ifft(g1)) == g1
+    g2 = nat.g2_batch_mul(nat.g2_generator() * n, powers)
+    assert nat.g2_fft(g2, inverse=True) == nat.g2_batch_mul(nat.g2_generator() * n, want)
+    assert nat.g2_fft(nat.g2_ifft(g2, trusted=True)) == g2
+
+
+def test_group_fft_rejects_bad_sizes_and_points():
+    with pytest.raises(ValueError, match="power of two"):
+        nat.g1_fft(nat.g1_generator() * 3)
+    bad = bytearray(nat.g2_generator())
+    bad[0] ^= 1
+    with pytest.raises(ValueError, match="point 1: not on the curve"):
+        nat.g2_ifft(nat.g2_generator() + bytes(bad))
