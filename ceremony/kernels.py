@@ -154,11 +154,15 @@ def uncompressed_to_compressed(group: str, ubuf: bytes | memoryview) -> bytes:
     return out.tobytes()
 
 
-def msm(group: str, bases: bytes | memoryview, scalars: bytes | memoryview) -> bytes:
-    """Σ s_i·P_i (scalars 32-byte little-endian, canonical); LEM result."""
+def msm(group: str, bases: bytes | memoryview, scalars: bytes | memoryview, *, trusted: bool = False) -> bytes:
+    """Σ s_i·P_i (scalars 32-byte little-endian, canonical); LEM result.
+
+    ``trusted=True`` only for bases this process has just validated with :func:`validate`
+    (the native MSM would otherwise re-run the G2 subgroup check on every base).
+    """
     fn = _native_fn(f"{group.lower()}_msm")
     if fn is not None:
-        return fn(bases, scalars)
+        return fn(bases, scalars, trusted)
     n = _count(group, bases)
     _reference_guard(f"{group.lower()}_msm", n)
     mul, add = (C.g1_mul, C.g1_add) if group == "G1" else (C.g2_mul, C.g2_add)
