@@ -372,6 +372,23 @@ def _terminate_group(pid: int, proc: subprocess.Popen[bytes] | None = None, grac
             time.sleep(0.1)
 
 
+def _reap_if_child(pid: int, timeout: float = 15.0) -> None:
+    """Wait for ``pid`` when it is our own child (a process that ran both `up` and `down`).
+
+    Needed because a Go program's main thread can show as a zombie while its other threads are
+    still shutting down: only ``waitpid`` says for sure that the whole process is gone.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return  # not our child (the usual CLI case), or already reaped
+        if done or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -379,11 +396,16 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    # a zombie (exited, not reaped by its detached parent) counts as dead
+    # a zombie (exited, not reaped by its detached parent) counts as dead, unless only its main
+    # thread has exited and other threads are still running (a Go program shutting down)
     try:
         with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split(") ", 1)[1][0] != "Z"
-    except OSError:
+            if fh.read().split(") ", 1)[1][0] != "Z":
+                return True
+        with open(f"/proc/{pid}/status") as fh:
+            threads = next((int(line.split()[1]) for line in fh if line.startswith("Threads:")), 1)
+        return threads > 1
+    except (OSError, IndexError, ValueError):
         return True
 
 
@@ -450,10 +472,7 @@ def stop_detached(home: str | os.PathLike[str] | None = None, keep_home: bool = 
     info = LocalnetInfo.from_json(json.loads(path.read_text()))
     if info.pid is not None and _is_our_node(info.pid, home):
         _terminate_group(info.pid)
-        try:  # reap it when the node is our own child (a process that ran `up` and `down`)
-            os.waitpid(info.pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
+        _reap_if_child(info.pid)
     if not keep_home:
         shutil.rmtree(home, ignore_errors=True)
     else:
