@@ -53,6 +53,8 @@ def _state_bytes(srv, track: str) -> bytes:
     return srv.coord.state_path(track).read_bytes()
 
 
+@pytest.mark.slow
+@pytest.mark.interop
 def test_full_ceremony_and_snarkjs_accepts_results(server, ceremony_dir, npm_peers, circuit) -> None:
     a, b = client(server, ceremony_dir, "a"), client(server, ceremony_dir, "b")
     ra = a.contribute(name="alice", poll=0.05)

@@ -45,6 +45,7 @@ def test_beacon_and_prepare_are_byte_identical_to_snarkjs(work, snarkjs_chain) -
     assert (work / "p.ptau").read_bytes() == snarkjs_chain["s4"].read_bytes()
 
 
+@pytest.mark.slow
 def test_mixed_chain(npm_peers, work, snarkjs_chain) -> None:
     """snarkjs → zkvct → snarkjs → zkvct beacon: both verify every step."""
     phase1.contribute(snarkjs_chain["s1"], work / "m2.ptau", name="zk one")
