@@ -458,7 +458,11 @@ def start_detached(home: str | os.PathLike[str] | None = None, **kwargs: Any) ->
     elif home.exists() and any(home.iterdir()):
         raise LocalnetError(f"{home} exists and is not a zkvct local node; choose another --home")
     net = Localnet(home=home, keep_home=True, **kwargs)
-    info = net.start(detach=True)
+    try:
+        info = net.start(detach=True)
+    except BaseException:
+        shutil.rmtree(home, ignore_errors=True)  # a half-made chain is of no use to anyone
+        raise
     net._log and net._log.close()
     return info
 
