@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
@@ -107,7 +108,8 @@ def _apply(src: Ptau, out: str | Path, sk: SecretKey, pk: PubKey, record: dict, 
     response = Blake2b(challenge)
     # (section, first factor, step factor): τ sections start at 1, α/β sections at α/β
     plan = [(2, 1, sk.tau), (3, 1, sk.tau), (4, sk.alpha, sk.tau), (5, sk.beta, sk.tau), (6, sk.beta, sk.tau)]
-    uncompressed: list[bytes] = []
+    # U(points) is hashed again once the response hash is known; spool it (a power-28 file has GBs)
+    uncompressed = tempfile.SpooledTemporaryFile(max_size=256 << 20)
     firsts: dict[int, bytes] = {}
     with BinWriter(out, magic=MAGIC, version=VERSION, n_sections=7) as w:
         w.section(1, encode_header(power, power))
@@ -126,7 +128,7 @@ def _apply(src: Ptau, out: str | Path, sk: SecretKey, pk: PubKey, record: dict, 
                     firsts[sid] = chunk[:2 * size]
                 u = K.lem_to_uncompressed(grp, chunk)
                 response.update(K.uncompressed_to_compressed(grp, u))
-                uncompressed.append(u)
+                uncompressed.write(u)
                 factor = factor * pow(step, k, R) % R
                 done += k
                 if progress:
@@ -138,8 +140,10 @@ def _apply(src: Ptau, out: str | Path, sk: SecretKey, pk: PubKey, record: dict, 
         response.update(pk.to_uncompressed())
         response_hash = response.digest()
         nxt = hashlib.blake2b(response_hash, digest_size=64)
-        for u in uncompressed:
-            nxt.update(u)
+        uncompressed.seek(0)
+        while chunk := uncompressed.read(16 << 20):
+            nxt.update(chunk)
+        uncompressed.close()
         next_challenge = nxt.digest()
         contrib = Contribution(
             tau_g1=C.g1_from_lem(firsts[2][64:128]),
