@@ -83,6 +83,25 @@ def test_g2_validate(benchmark, g2_bases, log_n):
     benchmark.pedantic(nat.g2_validate, args=(bases, True), rounds=3, iterations=1)
 
 
+@pytest.mark.parametrize("log_n", [12])
+def test_g1_batch_mul(benchmark, g1_bases, log_n):
+    n = 1 << log_n
+    benchmark.pedantic(nat.g1_batch_mul, args=(g1_bases(n), random_scalars(n, 15)), rounds=3, iterations=1)
+
+
+@pytest.mark.parametrize("log_n", [12])
+def test_g2_scale_powers(benchmark, g2_bases, log_n):
+    """One ceremony update of 2^12 G2 points (what a phase-1 contribution does per section)."""
+    args = (g2_bases(1 << log_n), (7).to_bytes(32, "little"), (11).to_bytes(32, "little"))
+    benchmark.pedantic(nat.g2_scale_powers, args=args, kwargs={"trusted": True}, rounds=3, iterations=1)
+
+
+@pytest.mark.parametrize("log_n", [12])
+def test_g1_ifft(benchmark, g1_bases, log_n):
+    """Lagrange basis from 2^12 powers of tau in G1 ("prepare phase2" for one power)."""
+    benchmark.pedantic(nat.g1_ifft, args=(g1_bases(1 << log_n),), rounds=2, iterations=1)
+
+
 def synthetic_prover_inputs(log_n: int, g1_bases, g2_bases) -> dict:
     n = 1 << log_n
     rng = np.random.default_rng(11)

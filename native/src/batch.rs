@@ -1,23 +1,24 @@
 //! Many independent scalar multiplications: P_i·s_i, P_i·(first·step^i) (ceremony updates), and
 //! sparse linear combinations out[w] = Σ_i coeff(i,w)·P_i (setup from Lagrange points).
 //!
-//! Each product uses the GLV endomorphism (both BN254 groups have one), the projective results are
+//! Each product uses the GLV endomorphism with wNAF recoding (`glv.rs`), the projective results are
 //! normalised to affine with one batched inversion per chunk, and everything runs on rayon.
 
-use ark_bn254::{g1, g2, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
-use ark_ec::scalar_mul::glv::GLVConfig;
+use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::CurveGroup;
 use ark_ff::{BigInt, BigInteger, Field, One, PrimeField, Zero};
 use rayon::prelude::*;
 
+use crate::glv;
+
 const CHUNK: usize = 1024;
 
 pub fn g1_mul(p: &G1Affine, s: Fr) -> G1Projective {
-    <g1::Config as GLVConfig>::glv_mul_projective(G1Projective::from(*p), s)
+    glv::mul(&G1Projective::from(*p), s)
 }
 
 pub fn g2_mul(p: &G2Affine, s: Fr) -> G2Projective {
-    <g2::Config as GLVConfig>::glv_mul_projective(G2Projective::from(*p), s)
+    glv::mul(&G2Projective::from(*p), s)
 }
 
 fn normalize_g1(v: &[G1Projective]) -> Vec<G1Affine> {

@@ -70,65 +70,75 @@ pub fn root_of_unity(n: usize) -> Option<Fr> {
 // powers of tau [τ^j]·G into the Lagrange basis [L_i(τ)]·G of the domain (what "prepare phase2"
 // computes). Every butterfly twiddle is a scalar multiplication, done with the GLV endomorphism.
 
-use ark_bn254::{g2, G1Projective, G2Projective};
+use ark_bn254::{G1Projective, G2Projective};
 use ark_ec::scalar_mul::glv::GLVConfig;
-use ark_ff::Zero;
+use ark_ec::short_weierstrass::Projective;
+use ark_ff::{BigInt, PrimeField, Zero};
 use std::ops::{Add, AddAssign, MulAssign, Sub, SubAssign};
 
-/// G2 with a GLV scalar multiplication (arkworks' G2 `*=` is plain double-and-add).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct G2Glv(G2Projective);
+/// A group element whose `*= scalar` is `glv::mul` (the FFT's twiddle multiplications).
+struct Glv<P: GLVConfig>(Projective<P>);
 
-impl Add for G2Glv {
+// manual impls: derives would demand the same traits of the config type P
+impl<P: GLVConfig> Clone for Glv<P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<P: GLVConfig> Copy for Glv<P> {}
+impl<P: GLVConfig> std::fmt::Debug for Glv<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl<P: GLVConfig> PartialEq for Glv<P> {
+    fn eq(&self, o: &Self) -> bool {
+        self.0 == o.0
+    }
+}
+
+impl<P: GLVConfig> Add for Glv<P> {
     type Output = Self;
     fn add(self, o: Self) -> Self {
-        G2Glv(self.0 + o.0)
+        Glv(self.0 + o.0)
     }
 }
-impl Sub for G2Glv {
+impl<P: GLVConfig> Sub for Glv<P> {
     type Output = Self;
     fn sub(self, o: Self) -> Self {
-        G2Glv(self.0 - o.0)
+        Glv(self.0 - o.0)
     }
 }
-impl AddAssign for G2Glv {
+impl<P: GLVConfig> AddAssign for Glv<P> {
     fn add_assign(&mut self, o: Self) {
         self.0 += o.0;
     }
 }
-impl SubAssign for G2Glv {
+impl<P: GLVConfig> SubAssign for Glv<P> {
     fn sub_assign(&mut self, o: Self) {
         self.0 -= o.0;
     }
 }
-impl Zero for G2Glv {
+impl<P: GLVConfig> Zero for Glv<P> {
     fn zero() -> Self {
-        G2Glv(G2Projective::zero())
+        Glv(Projective::<P>::zero())
     }
     fn is_zero(&self) -> bool {
         self.0.is_zero()
     }
 }
-impl MulAssign<Fr> for G2Glv {
+impl<P: GLVConfig<ScalarField = Fr>> MulAssign<Fr> for Glv<P>
+where
+    Fr: PrimeField<BigInt = BigInt<4>>,
+{
     fn mul_assign(&mut self, s: Fr) {
-        self.0 = <g2::Config as GLVConfig>::glv_mul_projective(self.0, s);
+        self.0 = crate::glv::mul(&self.0, s);
     }
 }
 
-/// In-place FFT / inverse FFT of G1 elements (bn254's G1 `*=` already uses GLV).
-pub fn g1_fft_in_place(v: &mut Vec<G1Projective>, inverse: bool) -> Result<(), String> {
+fn group_fft<P: GLVConfig<ScalarField = Fr>>(v: &mut [Projective<P>], inverse: bool) -> Result<(), String> {
     let d = domain(v.len())?;
-    if inverse {
-        d.ifft_in_place(v);
-    } else {
-        d.fft_in_place(v);
-    }
-    Ok(())
-}
-
-pub fn g2_fft_in_place(v: &mut Vec<G2Projective>, inverse: bool) -> Result<(), String> {
-    let d = domain(v.len())?;
-    let mut w: Vec<G2Glv> = v.iter().map(|p| G2Glv(*p)).collect();
+    let mut w: Vec<Glv<P>> = v.iter().map(|p| Glv(*p)).collect();
     if inverse {
         d.ifft_in_place(&mut w);
     } else {
@@ -138,4 +148,14 @@ pub fn g2_fft_in_place(v: &mut Vec<G2Projective>, inverse: bool) -> Result<(), S
         *o = p.0;
     }
     Ok(())
+}
+
+/// In-place FFT / inverse FFT of G1 elements.
+pub fn g1_fft_in_place(v: &mut [G1Projective], inverse: bool) -> Result<(), String> {
+    group_fft(v, inverse)
+}
+
+/// In-place FFT / inverse FFT of G2 elements.
+pub fn g2_fft_in_place(v: &mut [G2Projective], inverse: bool) -> Result<(), String> {
+    group_fft(v, inverse)
 }

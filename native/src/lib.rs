@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod encoding;
 pub mod fft;
+pub mod glv;
 pub mod groth16;
 pub mod msm;
 pub mod pairing;
