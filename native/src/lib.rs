@@ -5,6 +5,7 @@
 //! byte layouts) is documented in docs/DESIGN.md, "`zkvct._native` API".
 
 pub mod batch;
+pub mod blake2b;
 pub mod encoding;
 pub mod fft;
 pub mod glv;

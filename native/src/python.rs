@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyTuple};
 
 use crate::encoding::{self as enc, Infinity, Trust};
-use crate::{batch, fft, groth16, msm, pairing, r1cs};
+use crate::{batch, blake2b, fft, groth16, msm, pairing, r1cs};
 
 fn verr(e: String) -> PyErr {
     PyValueError::new_err(e)
@@ -556,6 +556,37 @@ fn g2_generator<'py>(py: Python<'py>) -> Bound<'py, PyBytes> {
     PyBytes::new(py, &enc::g2_batch_to_lem(&[G2Affine::generator()]))
 }
 
+// ------------------------------------------------------------------ BLAKE2b with snarkjs state
+
+/// Continue BLAKE2b-512 from a 216-byte snarkjs "partialHash" state over `data`; `state=None`
+/// starts a fresh hash. Returns the new 216-byte state.
+#[pyfunction]
+#[pyo3(signature = (state, data))]
+fn blake2b_update<'py>(py: Python<'py>, state: Option<&Bound<'py, PyAny>>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    let mut st = match state {
+        Some(s) => blake2b::State::from_bytes(bytes_view(s, "state")?.slice()).map_err(verr)?,
+        None => blake2b::State::new(),
+    };
+    let d = bytes_view(data, "data")?;
+    let ds = d.slice();
+    let out = py.allow_threads(|| {
+        st.update(ds);
+        st.to_bytes()
+    });
+    Ok(PyBytes::new(py, &out))
+}
+
+/// The 64-byte BLAKE2b-512 digest of a 216-byte state (`None`: of the empty input).
+#[pyfunction]
+#[pyo3(signature = (state=None))]
+fn blake2b_digest<'py>(py: Python<'py>, state: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyBytes>> {
+    let st = match state {
+        Some(s) => blake2b::State::from_bytes(bytes_view(s, "state")?.slice()).map_err(verr)?,
+        None => blake2b::State::new(),
+    };
+    Ok(PyBytes::new(py, &st.digest()))
+}
+
 // ------------------------------------------------------------------ Groth16
 
 /// The whole snarkjs-compatible Groth16 prover; returns (pi_a, pi_b, pi_c) as LEM bytes.
@@ -666,6 +697,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(g2_from_uncompressed, m)?)?;
     m.add_function(wrap_pyfunction!(g1_generator, m)?)?;
     m.add_function(wrap_pyfunction!(g2_generator, m)?)?;
+    m.add_function(wrap_pyfunction!(blake2b_update, m)?)?;
+    m.add_function(wrap_pyfunction!(blake2b_digest, m)?)?;
     m.add_function(wrap_pyfunction!(groth16_prove, m)?)?;
     m.add_function(wrap_pyfunction!(groth16_verify, m)?)?;
     // the names the brief used, as aliases of the DESIGN.md names
