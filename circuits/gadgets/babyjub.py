@@ -32,8 +32,8 @@ def add(p: tuple[int, int], q: tuple[int, int]) -> tuple[int, int]:
     x1, y1 = p
     x2, y2 = q
     t = D * x1 * x2 % R * y1 * y2 % R
-    x3 = (x1 * y2 + y1 * x2) * pow(1 + t, R - 2, R) % R
-    y3 = (y1 * y2 - A * x1 * x2) * pow(1 - t, R - 2, R) % R
+    x3 = (x1 * y2 + y1 * x2) * pow(1 + t, -1, R) % R
+    y3 = (y1 * y2 - A * x1 * x2) * pow(1 - t, -1, R) % R
     return x3, y3
 
 
@@ -58,7 +58,7 @@ def assert_on_curve(api, p, name: str = "on_curve") -> None:
     with api.scope(name):
         x2 = api.mul(x, x, name="x2")
         y2 = api.mul(y, y, name="y2")
-        api.assert_mul(x2, y2, (api._lift(x2) * A + y2 - 1) * pow(D, R - 2, R), name="equation")
+        api.assert_mul(x2, y2, (api._lift(x2) * A + y2 - 1) * pow(D, -1, R), name="equation")
 
 
 def add_circuit(api, p, q, name: str = "add"):
@@ -74,8 +74,8 @@ def add_circuit(api, p, q, name: str = "add"):
         num_y = delta + beta * A - gamma
         den_x = 1 + tau * D
         den_y = 1 - tau * D
-        x3 = api.hint(lambda n, d: n * pow(d, R - 2, R) % R, num_x, den_x, name="x3")
-        y3 = api.hint(lambda n, d: n * pow(d, R - 2, R) % R, num_y, den_y, name="y3")
+        x3 = api.hint(lambda n, d: n * pow(d, -1, R) % R if d else 0, num_x, den_x, name="x3")
+        y3 = api.hint(lambda n, d: n * pow(d, -1, R) % R if d else 0, num_y, den_y, name="y3")
         api.assert_mul(x3, den_x, num_x, name="x3_def")
         api.assert_mul(y3, den_y, num_y, name="y3_def")
     return x3, y3

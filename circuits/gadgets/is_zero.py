@@ -23,7 +23,7 @@ def is_zero(api, x, name: str = "iszero"):
     if x.is_constant():
         return api.constant(is_zero_value(x.constant_value()))
     with api.scope(name):
-        inv = api.hint(lambda v: pow(v, R - 2, R) if v else 0, x, name="inv")
+        inv = api.hint(lambda v: pow(v, -1, R) if v else 0, x, name="inv")
         out = 1 - api.mul(x, inv, name="x_inv")
         api.assert_mul(x, out, 0, name="x_out")
     return out

@@ -83,5 +83,5 @@ def poseidon_params(t: int) -> tuple[tuple[int, ...], tuple[tuple[int, ...], ...
         xs, ys = xy[:t], xy[t:]
         if any((x + y) % R == 0 for x in xs for y in ys):
             continue
-        mds = tuple(tuple(pow(x + y, R - 2, R) for y in ys) for x in xs)
+        mds = tuple(tuple(pow(x + y, -1, R) for y in ys) for x in xs)
         return constants, mds

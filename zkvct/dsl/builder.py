@@ -32,6 +32,8 @@ class Builder:
         self.constraints: list[tuple[LC, LC, LC, str]] = []
         self.steps: list[tuple] = []
         self.hint_vars: list[int] = []
+        #: constraint index -> variable the eliminator must solve that linear constraint for
+        self.pivots: dict[int, int] = {}
         self._scope: list[str] = ["main"]
         self._counter = 0
 
@@ -117,6 +119,18 @@ class Builder:
         diff = self._lift(a) - self._lift(b)
         self._constraint(diff, self.one, self._lift(0), name or "eq")
 
+    def define_by(self, var: Signal, a: Operand, b: Operand, name: str | None = None) -> None:
+        """Constrain ``a == b`` and have the compiler eliminate *this* constraint by solving it for
+        ``var`` (a product variable occurring in it), rather than for the newest variable.
+
+        Gadgets use it to steer where a long linear combination ends up after elimination (see
+        the Poseidon gadget): the result is the same system up to substitution, so soundness does
+        not depend on the choice, only the number of non-zero terms does.
+        """
+        (v,) = var.terms  # a single variable
+        self.pivots[len(self.constraints)] = v
+        self.assert_equal(a, b, name=name)
+
     def assert_bool(self, x: Operand, name: str | None = None) -> None:
         """Constrain ``x * (x - 1) == 0``."""
         x = self._lift(x)
@@ -125,7 +139,7 @@ class Builder:
     def assert_nonzero(self, x: Operand, name: str | None = None) -> None:
         """Constrain ``x != 0`` by exhibiting its inverse."""
         x = self._lift(x)
-        inv = self.hint(lambda v: pow(v, R - 2, R) if v else 0, x, name=(name or "nz") + "_inv")
+        inv = self.hint(lambda v: pow(v, -1, R) if v else 0, x, name=(name or "nz") + "_inv")
         self.assert_mul(x, inv, 1, name=name or "nonzero")
 
     def select(self, cond: Operand, if_true: Operand, if_false: Operand, name: str | None = None) -> Signal:

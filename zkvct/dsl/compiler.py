@@ -4,7 +4,8 @@ Elimination (comparable to circom ``--O2``): every constraint whose A or B side 
 linear, ``L(v) = 0``. Processing them in order, each is first rewritten with the substitutions
 found so far; if it still mentions an internal variable (a product or hint output), the newest
 such variable ``p`` is solved for (``p = -(L - c·p)/c``) and substituted everywhere, so the
-constraint disappears. Public and private inputs are never eliminated. Substitutions are kept
+constraint disappears (a gadget may name the variable to solve for with ``api.define_by``).
+Public and private inputs are never eliminated. Substitutions are kept
 fully reduced through a reverse index (``users[v]`` = substitutions mentioning ``v``), so the work
 is proportional to the terms touched rather than quadratic in the circuit size. Remaining
 quadratic constraints are rewritten once at the end.
@@ -64,18 +65,22 @@ class _Eliminator:
                     out.pop(v, None)
         return out
 
-    def eliminate(self, lc: LC, name: str) -> LC | None:
-        """Absorb ``lc == 0``; return the reduced constraint if it must stay, else None."""
+    def eliminate(self, lc: LC, name: str, pivot: int | None = None) -> LC | None:
+        """Absorb ``lc == 0``; return the reduced constraint if it must stay, else None.
+
+        ``pivot`` (from ``api.define_by``) names the variable to solve for when it is still present.
+        """
         lc = self.reduce(lc)
         if not lc:
             return None
         if all(v == 0 for v in lc):
             raise DslError(f"constraint {name} reduces to {lc[0]} = 0, which can never hold")
-        pivot = max(lc)
+        if pivot is None or pivot not in lc or pivot < self.protected:
+            pivot = max(lc)
         if pivot < self.protected:
             return lc
         c = lc.pop(pivot)
-        k = (R - pow(c, R - 2, R)) % R  # -1/c
+        k = (R - pow(c, -1, R)) % R  # -1/c
         value = {v: x * k % R for v, x in lc.items()}
         for user in self.users.pop(pivot, ()):
             target = self.sub[user]
@@ -236,7 +241,7 @@ def compile_circuit(circuit: Circuit, *, optimize: bool = True) -> CompiledCircu
 
     elim = _Eliminator(protected=1 + n_inputs)
     kept: list[tuple[LC, LC, LC, str]] = []
-    for a, b, c, name in api.constraints:
+    for idx, (a, b, c, name) in enumerate(api.constraints):
         a_const = all(v == 0 for v in a)
         b_const = all(v == 0 for v in b)
         if optimize and (a_const or b_const):
@@ -245,7 +250,7 @@ def compile_circuit(circuit: Circuit, *, optimize: bool = True) -> CompiledCircu
             lin: LC = {}
             _add_scaled(lin, other, k)
             _add_scaled(lin, c, R - 1)
-            rest = elim.eliminate(lin, name)
+            rest = elim.eliminate(lin, name, api.pivots.get(idx))
             if rest is not None:
                 kept.append((rest, {0: 1}, {}, name))
         else:
