@@ -77,9 +77,9 @@ if [ $build = 1 ]; then
     mkdir -p "$out"
     for c in cw1056 zkvct_verifier; do
         raw="$vc/target/wasm/wasm32-unknown-unknown/release/$c.wasm"
-        # -O3 for speed (gas is per executed instruction); MVP features only, so the optimizer
+        # -Os like the rustc profile (size budget); MVP features only, so the optimizer
         # cannot introduce sign-extension or bulk-memory instructions.
-        "$WASM_OPT" --mvp-features -O3 --strip-debug --strip-producers "$raw" -o "$out/$c.wasm"
+        "$WASM_OPT" --mvp-features -Os --strip-debug --strip-producers "$raw" -o "$out/$c.wasm"
         log "$c.wasm: $(stat -c %s "$raw") bytes from rustc, $(stat -c %s "$out/$c.wasm") after wasm-opt"
     done
     (cd "$out" && sha256sum cw1056.wasm zkvct_verifier.wasm > checksums.txt)
