@@ -117,8 +117,60 @@ mod tests {
     }
 
     #[test]
+    fn cutoff_steps_over_a_skipped_feb_29() {
+        // today 2026-02-28 -> 2024-02-28, today 2026-03-01 -> 2024-03-01: 2024-02-29 is never a
+        // cutoff when "today" is in a common year, so a 29 February birth comes of age on 1 March
+        let a = minus_years(day_number(2026, 2, 28).unwrap(), 2).unwrap();
+        let b = minus_years(day_number(2026, 3, 1).unwrap(), 2).unwrap();
+        assert_eq!(b - a, 2);
+    }
+
+    #[test]
     fn minus_years_before_1900_is_none() {
         assert_eq!(minus_years(day_number(1917, 6, 1).unwrap(), 18), None);
         assert_eq!(minus_years(day_number(1918, 1, 1).unwrap(), 18), Some(0));
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn minus_years_is_the_same_calendar_day_or_feb_28(day in 0u64..200_000, years in 1u32..150) {
+            let (y, m, d) = civil(day);
+            match minus_years(day, years) {
+                None => prop_assert!(y - (years as i64) < 1900),
+                Some(c) => {
+                    let (cy, cm, cd) = civil(c);
+                    prop_assert_eq!(cy, y - years as i64);
+                    prop_assert_eq!(cm, m);
+                    if m == 2 && d == 29 && !is_leap(cy) {
+                        prop_assert_eq!(cd, 28);
+                    } else {
+                        prop_assert_eq!(cd, d);
+                    }
+                    // never after the anniversary: someone born on the cutoff is exactly `years` old
+                    prop_assert!(c <= day);
+                }
+            }
+        }
+
+        #[test]
+        fn cutoff_is_monotone(day in 0u64..200_000, years in 1u32..150) {
+            // a later "today" never yields an earlier cutoff (no wrap-around at month or year
+            // ends); it moves by one day, or by two when it steps over a 29 February it skips
+            if let (Some(a), Some(b)) = (minus_years(day, years), minus_years(day + 1, years)) {
+                prop_assert!(a < b && b <= a + 2);
+                if b == a + 2 {
+                    prop_assert_eq!(civil(a + 1).1, 2);
+                    prop_assert_eq!(civil(a + 1).2, 29);
+                }
+            }
+        }
+
+        #[test]
+        fn day_of_matches_civil_arithmetic(secs in 0u64..4_000_000_000) {
+            let (y, m, d) = civil(day_of(secs));
+            prop_assert_eq!(day_number(y, m, d), Some(secs / 86_400 + DAYS_1900_TO_1970));
+        }
     }
 }
