@@ -238,7 +238,7 @@ fn finish_g2(x: Fq2, y: Fq2, inf: Infinity, trust: Trust) -> Result<G2Affine, &'
     if !p.is_on_curve() {
         return Err("not on the curve");
     }
-    if trust == Trust::Checked && !p.is_in_correct_subgroup_assuming_on_curve() {
+    if trust == Trust::Checked && !crate::subgroup::g2_in_subgroup(&p) {
         return Err("not in the prime-order subgroup");
     }
     Ok(p)

@@ -210,3 +210,19 @@ def test_g2_to_uncompressed_trusted_skips_only_the_subgroup_check():
     with pytest.raises(ValueError, match="not on the curve|not < q"):
         nat.g2_to_uncompressed(bytes(off), trusted=True)
     assert nat.g1_to_uncompressed(nat.g1_generator(), trusted=True) == nat.g1_to_uncompressed(nat.g1_generator())
+
+
+@pytest.mark.parametrize("start", [3, 10, 50, 200, 1000])
+def test_subgroup_check_on_several_twist_points_and_mixed_sums(start):
+    """The fast ψ-based G2 membership test rejects points outside G2, including a G2 point plus a
+    non-subgroup component, and accepts their cofactor-free counterparts."""
+    import py_ecc.optimized_bn128 as bn
+
+    x, y = twist_point_outside_subgroup(start)
+    with pytest.raises(ValueError, match="not in the prime-order subgroup"):
+        nat.g2_validate(g2_lem_ints(x, y))
+    t = (bn.FQ2(list(x)), bn.FQ2(list(y)), bn.FQ2.one())
+    mixed = bn.add(t, g2_mul(start + 7))
+    with pytest.raises(ValueError, match="not in the prime-order subgroup"):
+        nat.g2_validate(g2_lem(mixed))
+    nat.g2_validate(g2_lem(g2_mul(start + 7)))
