@@ -102,7 +102,12 @@ if [ $check = 1 ]; then
     cc="$tc/cosmwasm-check/bin/cosmwasm-check"
     if [ ! -x "$cc" ]; then
         log "installing cosmwasm-check 1.5 (matches cosmwasm-std 1.x) into $tc/cosmwasm-check (one time)"
-        cargo install --locked --quiet -j "$jobs" --root "$tc/cosmwasm-check" cosmwasm-check --version '~1.5'
+        # wasmer 4.2 inside it refers to __rust_probestack, which current Rust no longer exports:
+        # link through a cc wrapper that adds verifier_contract/tools/probestack.S.
+        mkdir -p "$tc"
+        cc -c "$vc/tools/probestack.S" -o "$tc/probestack.o"
+        CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER="$vc/tools/cc-with-probestack.sh" \
+            cargo install --locked --quiet -j "$jobs" --root "$tc/cosmwasm-check" cosmwasm-check --version '~1.5'
     fi
     # ShareLedger's wasmvm 1.2 offers these capabilities; anything newer must be refused.
     "$cc" --available-capabilities iterator,staking,stargate,cosmwasm_1_1,cosmwasm_1_2 \
