@@ -269,9 +269,3 @@ def register(main: click.Group) -> None:
     main.add_command(chain_group)
     main.add_command(statement_group)
     main.add_command(issuer_group)
-    # `zkvct verify --on-chain` lives in onchain_cmd; register it here too unless main already has
-    # a top-level `verify` (then the lead wires onchain_cmd explicitly).
-    if "verify" not in main.commands:
-        from . import onchain_cmd
-
-        onchain_cmd.register(main)

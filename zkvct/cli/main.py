@@ -1,8 +1,6 @@
 """Entry point of the ``zkvct`` command: a click group that collects the verb groups."""
 from __future__ import annotations
 
-import importlib
-
 import click
 
 from .. import __version__
@@ -15,22 +13,17 @@ def main() -> None:
 
 
 # Each module defines click commands/groups and a ``register(main)`` function.
-_COMMAND_MODULES = [
-    "zkvct.cli.r1cs_cmd",
-    "zkvct.cli.groth16_cmd",
-    "zkvct.cli.zkey_cmd",
-    "zkvct.cli.demo_cmd",
-    "zkvct.cli.circuit_cmd",
-    "zkvct.cli.ceremony_cmd",
-    "zkvct.cli.chain_cmd",
-    "zkvct.cli.did_cmd",
-]
+from . import (  # noqa: E402
+    ceremony_cmd,
+    chain_cmd,
+    circuit_cmd,
+    demo_cmd,
+    did_cmd,
+    groth16_cmd,
+    onchain_cmd,
+    r1cs_cmd,
+    zkey_cmd,
+)
 
-for _name in _COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as _exc:  # a verb group not built yet in this checkout
-        if _exc.name != _name:
-            raise
-        continue
+for _module in (r1cs_cmd, groth16_cmd, zkey_cmd, demo_cmd, circuit_cmd, ceremony_cmd, chain_cmd, onchain_cmd, did_cmd):
     _module.register(main)
