@@ -115,7 +115,14 @@ class Client:
         from .. import phase1, phase2
 
         self.register()
-        self.join()
+        try:
+            self.join()
+        except CoordinatorError as exc:
+            if exc.status == 409 and "already contributed" in str(exc):
+                # e.g. the coordinator accepted our last upload but the connection died before the
+                # receipt arrived: report what the public transcript recorded for us
+                return [dict(c, recovered=True) for c in self.transcript()["contributions"] if c["did"] == self.did]
+            raise
         st = self.wait_turn(poll, max_wait, on_wait)
         receipts = []
         kinds = {t["name"]: (t["kind"], t["seq"]) for t in st["tracks"]}

@@ -210,6 +210,8 @@ class Coordinator:
     def join(self, did: str) -> dict:
         with self.lock:
             self._require_open()
+            if self.db.execute("SELECT 1 FROM queue WHERE did = ? AND status = 'done'", (did,)).fetchone():
+                raise CeremonyRejected(409, f"{did} already contributed; one turn per participant")
             row = self.db.execute("SELECT id FROM queue WHERE did = ? AND status IN ('waiting', 'active')", (did,)).fetchone()
             if row is None:
                 self.db.execute("INSERT INTO queue (did, joined_at, status) VALUES (?, ?, 'waiting')", (did, self.clock()))

@@ -215,6 +215,16 @@ def test_stalled_contributor_times_out(server, ceremony_dir) -> None:
     assert slow.status()["position"] is None
 
 
+def test_one_turn_per_participant(server, ceremony_dir) -> None:
+    c = client(server, ceremony_dir, "once")
+    first = c.contribute(poll=0.05)
+    again = c.contribute(poll=0.05)  # a retry after a lost receipt: nothing new, the recorded receipts
+    assert {(r["track"], r["seq"], r["contribution_hash"]) for r in first} == {(r["track"], r["seq"], r["contribution_hash"]) for r in again}
+    assert all(r["recovered"] for r in again) and server.coord.track("phase1")["seq"] == 1
+    with pytest.raises(CoordinatorError, match="already contributed"):
+        c.join()
+
+
 def test_only_admin_finalizes(server, ceremony_dir) -> None:
     with pytest.raises(CoordinatorError, match="only the ceremony's admin") as exc:
         client(server, ceremony_dir, "a").finalize(b"\x01" * 32, 10)
