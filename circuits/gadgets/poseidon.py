@@ -87,7 +87,7 @@ def _sbox_input(api, a, pending: list[int], state: list, name: str):
     del rest[y]
     inv = pow(coeff, -1, R)
     value = api.lincomb([(inv, w), (R - inv, type(a)(api, rest))])  # y = (w - rest) / coeff
-    api.define_by(type(a)(api, {y: 1}), w, a, name=name + "_def")
+    api.define_hint(w, a, type(a)(api, {y: 1}), name=name + "_def")
     pending.remove(y)
     for j, s in enumerate(state):
         state[j] = _substitute(api, s, y, value)

@@ -332,3 +332,15 @@ def test_babyjub_circuit_matches_twin(k1, k2, k):
     s, m, f = bj.add(p, q), bj.mul(p, k), bj.mul(bj.BASE8, k)
     assert satisfied(BJ, inputs=[*s, *m, *f, *p, *q, k])
     assert not satisfied(BJ, inputs=[s[0], (s[1] + 1) % R, *m, *f, *p, *q, k])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_poseidon_defined_hints_are_pinned(n):
+    """The S-box input variables (api.define_hint) cannot be changed: tamper every one of them."""
+    from zkvct.dsl.check import check_circuit
+
+    cc = _poseidon_cc(n)
+    xs = list(range(3, 3 + n))
+    rep = check_circuit(cc, [{"h": poseidon_hash(xs), "x": xs}], seed=n, trials=1, tamper_defined=True)
+    assert rep.ok, rep.as_dict()["errors"]
+    assert rep.hints_checked == len(cc.hint_vars) and len(cc.defined_hints) > 60

@@ -34,6 +34,8 @@ class Builder:
         self.hint_vars: list[int] = []
         #: constraint index -> variable the eliminator must solve that linear constraint for
         self.pivots: dict[int, int] = {}
+        #: hint outputs that equal a linear combination of other variables by a recorded constraint
+        self.defined_hints: set[int] = set()
         self._scope: list[str] = ["main"]
         self._counter = 0
 
@@ -130,6 +132,14 @@ class Builder:
         (v,) = var.terms  # a single variable
         self.pivots[len(self.constraints)] = v
         self.assert_equal(a, b, name=name)
+
+    def define_hint(self, w: Signal, lc: Operand, solve_for: Signal, name: str | None = None) -> None:
+        """Record ``w == lc`` for a hint output ``w`` that merely names ``lc`` (eliminated by solving
+        for ``solve_for``). ``w`` is then pinned exactly when the variables of ``lc`` are, so the
+        tampering check skips it (it still gets the structural checks)."""
+        (hv,) = w.terms
+        self.defined_hints.add(hv)
+        self.define_by(solve_for, w, lc, name=name)
 
     def assert_bool(self, x: Operand, name: str | None = None) -> None:
         """Constrain ``x * (x - 1) == 0``."""

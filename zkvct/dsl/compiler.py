@@ -115,6 +115,8 @@ class CompiledCircuit:
     steps: list[tuple]
     hint_vars: list[int]
     n_inputs: int                 # variables 1..n_inputs are the declared inputs (pub then prv)
+    #: hint outputs defined as a linear combination of other variables (api.define_hint)
+    defined_hints: set[int] = field(default_factory=set)
     pre_constraints: list[tuple[LC, LC, LC, str]] = field(repr=False, default_factory=list)
     compile_seconds: float = 0.0
 
@@ -280,6 +282,7 @@ def compile_circuit(circuit: Circuit, *, optimize: bool = True) -> CompiledCircu
     return CompiledCircuit(
         circuit=circuit, r1cs=r1cs, constraints=constraints, constraint_names=names, wire_var=wire_var,
         var_wire=var_wire, var_names=api.var_names, var_kind=api.var_kind, steps=api.steps,
-        hint_vars=api.hint_vars, n_inputs=n_inputs, pre_constraints=api.constraints,
+        hint_vars=api.hint_vars, n_inputs=n_inputs, defined_hints=set(api.defined_hints),
+        pre_constraints=api.constraints,
         compile_seconds=time.perf_counter() - t0,
     )
