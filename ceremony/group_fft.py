@@ -8,10 +8,11 @@ radix-2 layer is done with three native calls on whole arrays:
 2. ``−t``                          - numpy: y ↦ q − y on the Montgomery limbs (negation is linear)
 3. ``a + t`` and ``a + (−t)``      - ``gX_sparse_lincomb`` with every coefficient 1 (pure additions)
 
-followed by one scaling by 1/n. That is (log2(n)/2 + 1)·n scalar multiplications, the same count
-as snarkjs' group FFT (less the products by ω^0 = 1, which are skipped); index bookkeeping (bit reversal, butterfly pairs, twiddle tables) is numpy.
-The twiddle table itself comes from one native ``fr_fft`` of the unit vector e_1 (= all powers of
-ω). A dedicated native ``g1_ifft``/``g2_ifft`` would save the per-layer affine normalisation; when
+with the 1/n scaling folded into the last layer (its twiddles are ω^{-k}/n and its upper inputs
+are scaled by 1/n). That is about (log2(n) + 1)·n/2 scalar multiplications, less the products by
+ω^0 = 1 (skipped), about what snarkjs' group FFT does. Index bookkeeping (bit reversal, butterfly
+pairs, twiddle tables) is numpy. The twiddle tables come from native ``fr_fft`` calls on the unit vector e_1 (= all powers of ω)
+and on e_1/n. A dedicated native ``g1_ifft``/``g2_ifft`` would save the per-layer affine normalisation; when
 the native module provides one, :func:`ceremony.kernels.ifft` uses it instead.
 """
 from __future__ import annotations
@@ -79,6 +80,10 @@ def ifft(group: str, points: bytes | memoryview, native, root: int) -> bytes:
     e1 = bytearray(32 * n)
     e1[32:64] = _ONE
     pw = np.frombuffer(native.fr_fft(bytes(e1), False), dtype=np.uint8).reshape(n, 32)
+    # the same table times 1/n (the FFT is linear): the last layer applies the 1/n scaling
+    inv_n = pow(n, -1, R).to_bytes(32, "little")
+    e1[32:64] = inv_n
+    pw_scaled = np.frombuffer(native.fr_fft(bytes(e1), False), dtype=np.uint8).reshape(n, 32)
     a = np.frombuffer(raw, dtype=np.uint8).reshape(n, size)[_bit_reverse(n)]
     m = 2
     while m <= n:
@@ -87,14 +92,18 @@ def ifft(group: str, points: bytes | memoryview, native, root: int) -> bytes:
         k = np.arange(half, dtype=np.int64)
         top = (blocks[:, None] + k[None, :]).reshape(-1)
         bot = top + half
-        tw = pw[((n - (n // m) * k) % n)]  # ω_m^{-k}
-        # k = 0 has twiddle 1: those products are copies (the whole first layer, n/m per layer)
-        nz = np.tile(k > 0, n // m)
+        last = m == n
+        tw = (pw_scaled if last else pw)[((n - (n // m) * k) % n)]  # ω_m^{-k} (/n in the last layer)
+        # k = 0 has twiddle 1 before the last layer: those products are plain copies
+        nz = np.tile(k > 0, n // m) if not last else np.ones(n // 2, dtype=bool)
         t = a[bot].copy()
         if nz.any():
             tw_all = np.tile(tw, (n // m, 1))[nz]
             t[nz] = np.frombuffer(batch_mul(a[bot][nz].tobytes(), tw_all.tobytes(), True), dtype=np.uint8).reshape(-1, size)
-        pts = np.concatenate([a[top], t, negate(group, t)])
+        a_top = a[top]
+        if last:  # (a + ω^-k·b)/n = a/n + (ω^-k/n)·b
+            a_top = np.frombuffer(scale(a_top.tobytes(), inv_n, _ONE, True), dtype=np.uint8).reshape(-1, size)
+        pts = np.concatenate([a_top, t, negate(group, t)])
         h = n // 2
         # CSR rows: a_top[i] → outputs top[i] and bot[i]; t[i] → top[i]; −t[i] → bot[i]
         row_len = np.concatenate([np.full(h, 2, np.uint64), np.ones(2 * h, np.uint64)])
@@ -105,5 +114,4 @@ def ifft(group: str, points: bytes | memoryview, native, root: int) -> bytes:
         coeffs[:, 0] = 1
         a = np.frombuffer(lincomb(pts.tobytes(), offsets, wires, coeffs.tobytes(), n, True), dtype=np.uint8).reshape(n, size)
         m *= 2
-    inv_n = pow(n, -1, R).to_bytes(32, "little")
-    return scale(a.tobytes(), inv_n, _ONE, True)
+    return a.tobytes()
