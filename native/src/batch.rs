@@ -5,8 +5,10 @@
 //! normalised to affine with one batched inversion per chunk, and everything runs on rayon.
 
 use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine, G2Projective};
-use ark_ec::CurveGroup;
-use ark_ff::{BigInt, BigInteger, Field, One, PrimeField, Zero};
+use ark_ec::scalar_mul::glv::GLVConfig;
+use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
+use ark_ec::{AdditiveGroup, CurveGroup, VariableBaseMSM};
+use ark_ff::{BigInt, BigInteger, Field, PrimeField, Zero};
 use rayon::prelude::*;
 
 use crate::glv;
@@ -111,35 +113,109 @@ pub fn transpose(
     Ok(Columns { offsets, rows, coeffs: cs })
 }
 
-/// Columns with this many terms or more use an MSM; below, GLV products (or adds for coeff 1).
+/// Columns with this many terms or more use an MSM; below, term-by-term products.
 const MSM_THRESHOLD: usize = 16;
 
+/// A coefficient c as a signed magnitude: (negate, |c|) with |c| = min(c, r − c), so r − 1 (the
+/// −1 that every subtraction in a circuit produces) becomes (true, 1) and −k becomes (true, k).
+#[inline]
+pub(crate) fn signed_coeff(c: &BigInt<4>) -> (bool, BigInt<4>) {
+    let half = Fr::MODULUS_MINUS_ONE_DIV_TWO;
+    if *c > half {
+        let mut m = Fr::MODULUS;
+        m.sub_with_borrow(c);
+        (true, m)
+    } else {
+        (false, *c)
+    }
+}
+
+/// k·p for a magnitude below 2^64 by left-to-right double-and-add with mixed additions: 2, 3,
+/// 2^k (the small constants of range checks and packing) cost a handful of group operations
+/// instead of a full 128-bit GLV ladder.
+#[inline]
+fn small_mul<P: SWCurveConfig>(p: &Affine<P>, k: u64) -> Projective<P> {
+    let mut acc = Projective::<P>::zero();
+    if k == 0 {
+        return acc;
+    }
+    let top = 63 - k.leading_zeros();
+    acc += p;
+    for bit in (0..top).rev() {
+        acc.double_in_place();
+        if (k >> bit) & 1 == 1 {
+            acc += p;
+        }
+    }
+    acc
+}
+
+/// c·p for any canonical coefficient: ±1 by addition, |c| < 2^64 by `small_mul`, else GLV.
+#[inline]
+fn coeff_mul<P: GLVConfig<ScalarField = Fr>>(p: &Affine<P>, c: &BigInt<4>) -> Projective<P> {
+    if c.is_zero() {
+        return Projective::<P>::zero();
+    }
+    let (neg, m) = signed_coeff(c);
+    let r = if m.0[1] == 0 && m.0[2] == 0 && m.0[3] == 0 {
+        small_mul(p, m.0[0])
+    } else {
+        return glv::mul(&Projective::<P>::from(*p), Fr::from_bigint(*c).expect("canonical coefficient"));
+    };
+    if neg {
+        -r
+    } else {
+        r
+    }
+}
+
+/// One output column: Σ coeff·points[row]. Long columns go to the MSM with every coefficient
+/// reduced to its signed magnitude (the base negated instead), so −1 and −k become the cheap
+/// scalars 1 and k: the MSM then adds the ±1 terms directly and its high windows stay empty.
+fn column<P: GLVConfig<ScalarField = Fr>>(points: &[Affine<P>], rows: &[u32], cs: &[BigInt<4>]) -> Projective<P>
+where
+    Projective<P>: VariableBaseMSM<MulBase = Affine<P>, ScalarField = Fr>,
+{
+    if rows.len() >= MSM_THRESHOLD {
+        let mut bases = Vec::with_capacity(rows.len());
+        let mut scalars = Vec::with_capacity(rows.len());
+        for (&r, c) in rows.iter().zip(cs) {
+            if c.is_zero() {
+                continue;
+            }
+            let (neg, m) = signed_coeff(c);
+            let p = points[r as usize];
+            bases.push(if neg { -p } else { p });
+            scalars.push(m);
+        }
+        crate::msm::msm(&bases, &scalars)
+    } else {
+        let mut acc = Projective::<P>::zero();
+        for (&r, c) in rows.iter().zip(cs) {
+            let p = &points[r as usize];
+            if *c == ONE {
+                acc += p;
+            } else {
+                acc += coeff_mul(p, c);
+            }
+        }
+        acc
+    }
+}
+
+const ONE: BigInt<4> = BigInt::new([1, 0, 0, 0]);
+
 macro_rules! lincomb_impl {
-    ($name:ident, $aff:ty, $proj:ty, $mul:ident, $norm:ident) => {
+    ($name:ident, $aff:ty, $proj:ty, $norm:ident) => {
+        /// out[w] = Σ_rows coeff·points[row], parallel over the output columns.
         pub fn $name(points: &[$aff], cols: &Columns) -> Vec<$aff> {
             let n_out = cols.offsets.len() - 1;
-            let one = Fr::one().into_bigint();
             let proj: Vec<$proj> = (0..n_out)
                 .into_par_iter()
+                .with_min_len(16)
                 .map(|w| {
                     let (lo, hi) = (cols.offsets[w], cols.offsets[w + 1]);
-                    let rows = &cols.rows[lo..hi];
-                    let cs = &cols.coeffs[lo..hi];
-                    if hi - lo >= MSM_THRESHOLD {
-                        let bases: Vec<$aff> = rows.iter().map(|&r| points[r as usize]).collect();
-                        crate::msm::msm(&bases, cs)
-                    } else {
-                        let mut acc = <$proj>::zero();
-                        for (&r, c) in rows.iter().zip(cs) {
-                            let p = &points[r as usize];
-                            if *c == one {
-                                acc += p;
-                            } else if !c.is_zero() {
-                                acc += $mul(p, Fr::from_bigint(*c).unwrap());
-                            }
-                        }
-                        acc
-                    }
+                    column(points, &cols.rows[lo..hi], &cols.coeffs[lo..hi])
                 })
                 .collect();
             $norm(&proj)
@@ -147,5 +223,84 @@ macro_rules! lincomb_impl {
     };
 }
 
-lincomb_impl!(g1_sparse_lincomb, G1Affine, G1Projective, g1_mul, normalize_g1);
-lincomb_impl!(g2_sparse_lincomb, G2Affine, G2Projective, g2_mul, normalize_g2);
+lincomb_impl!(g1_sparse_lincomb, G1Affine, G1Projective, normalize_g1);
+lincomb_impl!(g2_sparse_lincomb, G2Affine, G2Projective, normalize_g2);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_ec::PrimeGroup;
+    use ark_ff::UniformRand;
+    use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
+
+    fn coeff_cases(rng: &mut StdRng) -> Vec<Fr> {
+        vec![
+            Fr::from(0u64),
+            Fr::from(1u64),
+            -Fr::from(1u64),
+            Fr::from(2u64),
+            -Fr::from(2u64),
+            Fr::from(3u64),
+            Fr::from(1u64 << 32),
+            Fr::from(u64::MAX),
+            -Fr::from(u64::MAX),
+            Fr::from(u64::MAX) + Fr::from(1u64), // 2^64: just past the small path
+            -(Fr::from(u64::MAX) + Fr::from(1u64)),
+            Fr::rand(rng),
+            Fr::from_bigint(Fr::MODULUS_MINUS_ONE_DIV_TWO).unwrap(),
+            Fr::from_bigint(Fr::MODULUS_MINUS_ONE_DIV_TWO).unwrap() + Fr::from(1u64),
+        ]
+    }
+
+    #[test]
+    fn coeff_mul_matches_plain_multiplication() {
+        let mut rng = StdRng::seed_from_u64(5);
+        let p1 = (G1Projective::generator() * Fr::rand(&mut rng)).into_affine();
+        let p2 = (G2Projective::generator() * Fr::rand(&mut rng)).into_affine();
+        for c in coeff_cases(&mut rng) {
+            assert_eq!(coeff_mul(&p1, &c.into_bigint()), p1 * c, "G1 coefficient {c}");
+            assert_eq!(coeff_mul(&p2, &c.into_bigint()), p2 * c, "G2 coefficient {c}");
+            assert!(coeff_mul(&G1Affine::identity(), &c.into_bigint()).is_zero());
+        }
+    }
+
+    #[test]
+    fn lincomb_matches_naive_short_and_long_columns() {
+        let mut rng = StdRng::seed_from_u64(6);
+        let n_rows = 40;
+        let pts1: Vec<G1Affine> = (0..n_rows).map(|_| (G1Projective::generator() * Fr::rand(&mut rng)).into_affine()).collect();
+        let pts2: Vec<G2Affine> = (0..n_rows).map(|_| (G2Projective::generator() * Fr::rand(&mut rng)).into_affine()).collect();
+        let cases = coeff_cases(&mut rng);
+        // column 0 long (every row), column 1 short, column 2 empty, column 3 long and mostly ±1
+        let mut offs = vec![0u64];
+        let (mut wires, mut coeffs) = (Vec::new(), Vec::new());
+        for r in 0..n_rows {
+            wires.push(0u32);
+            coeffs.push(cases[rng.gen_range(0..cases.len())].into_bigint());
+            if r % 5 == 0 {
+                wires.push(1);
+                coeffs.push(cases[r % cases.len()].into_bigint());
+            }
+            wires.push(3);
+            coeffs.push(if r % 4 == 0 { Fr::rand(&mut rng) } else if r % 2 == 0 { -Fr::from(1u64) } else { Fr::from(1u64) }.into_bigint());
+            offs.push(wires.len() as u64);
+        }
+        let cols = transpose(&offs, &wires, &coeffs, 4).unwrap();
+        let got1 = g1_sparse_lincomb(&pts1, &cols);
+        let got2 = g2_sparse_lincomb(&pts2, &cols);
+        for w in 0..4 {
+            let (mut want1, mut want2) = (G1Projective::zero(), G2Projective::zero());
+            for r in 0..n_rows {
+                for t in offs[r] as usize..offs[r + 1] as usize {
+                    if wires[t] as usize == w {
+                        let c = Fr::from_bigint(coeffs[t]).unwrap();
+                        want1 += pts1[r] * c;
+                        want2 += pts2[r] * c;
+                    }
+                }
+            }
+            assert_eq!(got1[w], want1.into_affine(), "G1 column {w}");
+            assert_eq!(got2[w], want2.into_affine(), "G2 column {w}");
+        }
+    }
+}

@@ -38,10 +38,77 @@ where
     P::ScalarField: ark_ff::PrimeField<BigInt = BigInt<4>>,
 {
     let n = bases.len().min(scalars.len());
-    if n < BATCH_AFFINE_MIN {
-        return <Projective<P> as VariableBaseMSM>::msm_bigint(&bases[..n], &scalars[..n]);
+    let (bases, scalars) = (&bases[..n], &scalars[..n]);
+    if n >= BATCH_AFFINE_MIN {
+        let trivial = scalars.par_iter().filter(|s| is_trivial(s)).count();
+        if trivial * TRIVIAL_SPLIT_DIV >= n {
+            return msm_split_trivial(bases, scalars);
+        }
     }
-    msm_batch_affine(&bases[..n], &scalars[..n])
+    msm_general(bases, scalars)
+}
+
+/// Pippenger (batch-affine above `BATCH_AFFINE_MIN` points, arkworks below), no pre-filtering.
+fn msm_general<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>]) -> Projective<P>
+where
+    Projective<P>: VariableBaseMSM<MulBase = Affine<P>, ScalarField = P::ScalarField>,
+    P::ScalarField: ark_ff::PrimeField<BigInt = BigInt<4>>,
+{
+    if bases.len() < BATCH_AFFINE_MIN {
+        return <Projective<P> as VariableBaseMSM>::msm_bigint(bases, scalars);
+    }
+    msm_batch_affine(bases, scalars)
+}
+
+/// Split into the trivial part when at least 1/`TRIVIAL_SPLIT_DIV` of the scalars are 0 or 1.
+const TRIVIAL_SPLIT_DIV: usize = 8;
+
+#[inline]
+fn is_trivial(s: &BigInt<4>) -> bool {
+    s.0[1] == 0 && s.0[2] == 0 && s.0[3] == 0 && s.0[0] <= 1
+}
+
+/// Real witnesses are mostly 0 and 1 (bit decompositions, flags, the constant wire). In the
+/// bucket method every 1 lands in the same bucket of window 0, so each costs a projective
+/// overflow addition there *and* still pays for its digit recoding in every window. Here zeros
+/// are dropped, ones are summed directly (one mixed addition each, parallel chunks) and only the
+/// remaining scalars go through Pippenger, with a window sized for their count.
+fn msm_split_trivial<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>]) -> Projective<P>
+where
+    Projective<P>: VariableBaseMSM<MulBase = Affine<P>, ScalarField = P::ScalarField>,
+    P::ScalarField: ark_ff::PrimeField<BigInt = BigInt<4>>,
+{
+    const CH: usize = 4096;
+    let parts: Vec<(Projective<P>, Vec<Affine<P>>, Vec<BigInt<4>>)> = bases
+        .par_chunks(CH)
+        .zip(scalars.par_chunks(CH))
+        .map(|(b, s)| {
+            let mut ones = Projective::<P>::zero();
+            let mut rb = Vec::new();
+            let mut rs = Vec::new();
+            for (p, k) in b.iter().zip(s) {
+                if is_trivial(k) {
+                    if k.0[0] == 1 {
+                        ones += p;
+                    }
+                } else {
+                    rb.push(*p);
+                    rs.push(*k);
+                }
+            }
+            (ones, rb, rs)
+        })
+        .collect();
+    let rest = parts.iter().map(|p| p.1.len()).sum();
+    let mut rb = Vec::with_capacity(rest);
+    let mut rs = Vec::with_capacity(rest);
+    let mut ones = Projective::<P>::zero();
+    for (o, b, s) in parts {
+        ones += o;
+        rb.extend_from_slice(&b);
+        rs.extend_from_slice(&s);
+    }
+    ones + msm_general(&rb, &rs)
 }
 
 fn window_bits(n: usize) -> usize {
@@ -282,6 +349,29 @@ mod tests {
             check(&bases, &same);
             let g2: Vec<G2Affine> = (0..n.min(300)).map(|i| (G2Projective::generator() * Fr::from((i % 4) as u64 + 1)).into_affine()).collect();
             check(&g2, &scalars[..g2.len()]);
+        }
+    }
+
+    #[test]
+    fn split_trivial_matches_arkworks() {
+        let mut rng = StdRng::seed_from_u64(4);
+        for &n in &[256usize, 300, 5000] {
+            let g1: Vec<G1Affine> = (0..n).map(|_| (G1Projective::generator() * Fr::rand(&mut rng)).into_affine()).collect();
+            let g2: Vec<G2Affine> = (0..n.min(600)).map(|_| (G2Projective::generator() * Fr::rand(&mut rng)).into_affine()).collect();
+            // mixes: all zero, all one, mostly 0/1 with some small/large/r-1, a single non-trivial
+            let mixes: Vec<Vec<BigInt<4>>> = vec![
+                vec![BigInt::zero(); n],
+                vec![Fr::from(1u64).into_bigint(); n],
+                (0..n).map(|i| match i % 7 { 0 | 1 | 2 => Fr::from(0u64), 3 | 4 => Fr::from(1u64), 5 => Fr::from(i as u64), _ => if i % 2 == 0 { -Fr::from(1u64) } else { Fr::rand(&mut rng) } }.into_bigint()).collect(),
+                (0..n).map(|i| if i == n / 2 { Fr::rand(&mut rng).into_bigint() } else { BigInt::from((i % 2) as u64) }).collect(),
+            ];
+            for s in &mixes {
+                let want = <G1Projective as VariableBaseMSM>::msm_bigint(&g1, s);
+                assert_eq!(msm(&g1, s).into_affine(), want.into_affine());
+                let s2 = &s[..g2.len()];
+                let want2 = <G2Projective as VariableBaseMSM>::msm_bigint(&g2, s2);
+                assert_eq!(msm(&g2, s2).into_affine(), want2.into_affine());
+            }
         }
     }
 
