@@ -37,7 +37,7 @@ def setup_cmd(r1cs_path: str, ptau_path: str, zkey_path: str, trusted_ptau: bool
         "domain_size": 1 << circuit_power(r1cs), "circuit_hash": cs_hash.hex(),
     }
     emit(result, as_json, f"wrote {zkey_path} (domain 2^{circuit_power(r1cs)}, circuit hash {cs_hash.hex()[:32]}...)\n"
-         "next: add phase-2 contributions (`snarkjs zkey contribute`) before production use")
+         "next: add phase-2 contributions (`zkvct zkey contribute` or `snarkjs zkey contribute`) before production use")
 
 
 @groth16_group.command("prove")
