@@ -89,7 +89,12 @@ class Builder:
                     acc[v] = get(v, 0) + k * c
             else:
                 acc[0] = get(0, 0) + k * sig
-        return Signal(self, {v: c % R for v, c in acc.items() if c % R})
+        out = {}
+        for v, c in acc.items():
+            c %= R
+            if c:
+                out[v] = c
+        return Signal(self, out)
 
     # -- constraints -----------------------------------------------------------------------
     def _constraint(self, a: Signal, b: Signal, c: Signal, name: str | None) -> None:

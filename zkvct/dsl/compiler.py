@@ -51,18 +51,23 @@ class _Eliminator:
         self.protected = protected  # vars < protected are the constant and the inputs
 
     def reduce(self, lc: LC) -> LC:
-        if not any(v in self.sub for v in lc):
+        sub = self.sub
+        if not any(v in sub for v in lc):
             return dict(lc)
-        out: LC = {}
+        acc: dict[int, int] = {}
+        get = acc.get
         for v, c in lc.items():
-            if v in self.sub:
-                _add_scaled(out, self.sub[v], c)
+            value = sub.get(v)
+            if value is None:
+                acc[v] = get(v, 0) + c
             else:
-                s = (out.get(v, 0) + c) % R
-                if s:
-                    out[v] = s
-                else:
-                    out.pop(v, None)
+                for u, x in value.items():  # reduce mod r once at the end
+                    acc[u] = get(u, 0) + c * x
+        out: LC = {}
+        for v, c in acc.items():
+            c %= R
+            if c:
+                out[v] = c
         return out
 
     def eliminate(self, lc: LC, name: str, pivot: int | None = None) -> LC | None:
