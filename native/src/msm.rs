@@ -40,27 +40,40 @@ where
     let n = bases.len().min(scalars.len());
     let (bases, scalars) = (&bases[..n], &scalars[..n]);
     if n >= BATCH_AFFINE_MIN {
-        let trivial = scalars.par_iter().filter(|s| is_trivial(s)).count();
-        if trivial * TRIVIAL_SPLIT_DIV >= n {
+        let short = scalars.par_iter().filter(|s| is_short(s)).count();
+        if short * TRIVIAL_SPLIT_DIV >= n {
             return msm_split_trivial(bases, scalars);
         }
     }
-    msm_general(bases, scalars)
+    msm_general(bases, scalars, FULL_BITS)
 }
 
-/// Pippenger (batch-affine above `BATCH_AFFINE_MIN` points, arkworks below), no pre-filtering.
-fn msm_general<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>]) -> Projective<P>
+/// Scalars are < r < 2^254.
+const FULL_BITS: usize = 254;
+/// Scalars below 2^64 ("short": counters, small constants, packed bits) need a quarter of the
+/// windows.
+const SHORT_BITS: usize = 64;
+
+#[inline]
+fn is_short(s: &BigInt<4>) -> bool {
+    s.0[1] == 0 && s.0[2] == 0 && s.0[3] == 0
+}
+
+/// Pippenger (batch-affine above `BATCH_AFFINE_MIN` points, arkworks below), no pre-filtering;
+/// every scalar must be below 2^bits.
+fn msm_general<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>], bits: usize) -> Projective<P>
 where
     Projective<P>: VariableBaseMSM<MulBase = Affine<P>, ScalarField = P::ScalarField>,
     P::ScalarField: ark_ff::PrimeField<BigInt = BigInt<4>>,
 {
     if bases.len() < BATCH_AFFINE_MIN {
+        // arkworks sizes its windows by the largest scalar itself
         return <Projective<P> as VariableBaseMSM>::msm_bigint(bases, scalars);
     }
-    msm_batch_affine(bases, scalars)
+    msm_batch_affine_bits(bases, scalars, bits)
 }
 
-/// Split into the trivial part when at least 1/`TRIVIAL_SPLIT_DIV` of the scalars are 0 or 1.
+/// Split when at least 1/`TRIVIAL_SPLIT_DIV` of the scalars are short (< 2^64, 0 and 1 included).
 const TRIVIAL_SPLIT_DIV: usize = 8;
 
 #[inline]
@@ -68,47 +81,60 @@ fn is_trivial(s: &BigInt<4>) -> bool {
     s.0[1] == 0 && s.0[2] == 0 && s.0[3] == 0 && s.0[0] <= 1
 }
 
-/// Real witnesses are mostly 0 and 1 (bit decompositions, flags, the constant wire). In the
-/// bucket method every 1 lands in the same bucket of window 0, so each costs a projective
-/// overflow addition there *and* still pays for its digit recoding in every window. Here zeros
-/// are dropped, ones are summed directly (one mixed addition each, parallel chunks) and only the
-/// remaining scalars go through Pippenger, with a window sized for their count.
+/// Real witnesses are mostly 0 and 1 (bit decompositions, flags, the constant wire) and small
+/// values. In the bucket method every 1 lands in the same bucket of window 0, so each costs a
+/// projective overflow addition there *and* still pays for its digit recoding in every window;
+/// and every window costs a fixed bucket reduction however few of its digits are non-zero. Here
+/// zeros are dropped, ones are summed directly (one mixed addition each, parallel chunks), the
+/// other scalars < 2^64 go through a Pippenger with only 64 bits of windows, and the full-size
+/// rest through the full one, each with a window sized for its own count.
 fn msm_split_trivial<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>]) -> Projective<P>
 where
     Projective<P>: VariableBaseMSM<MulBase = Affine<P>, ScalarField = P::ScalarField>,
     P::ScalarField: ark_ff::PrimeField<BigInt = BigInt<4>>,
 {
     const CH: usize = 4096;
-    let parts: Vec<(Projective<P>, Vec<Affine<P>>, Vec<BigInt<4>>)> = bases
+    type Part<P> = (Vec<Affine<P>>, Vec<BigInt<4>>);
+    let parts: Vec<(Projective<P>, Part<P>, Part<P>)> = bases
         .par_chunks(CH)
         .zip(scalars.par_chunks(CH))
         .map(|(b, s)| {
             let mut ones = Projective::<P>::zero();
-            let mut rb = Vec::new();
-            let mut rs = Vec::new();
+            let (mut short, mut full): (Part<P>, Part<P>) = Default::default();
             for (p, k) in b.iter().zip(s) {
                 if is_trivial(k) {
                     if k.0[0] == 1 {
                         ones += p;
                     }
+                } else if is_short(k) {
+                    short.0.push(*p);
+                    short.1.push(*k);
                 } else {
-                    rb.push(*p);
-                    rs.push(*k);
+                    full.0.push(*p);
+                    full.1.push(*k);
                 }
             }
-            (ones, rb, rs)
+            (ones, short, full)
         })
         .collect();
-    let rest = parts.iter().map(|p| p.1.len()).sum();
-    let mut rb = Vec::with_capacity(rest);
-    let mut rs = Vec::with_capacity(rest);
-    let mut ones = Projective::<P>::zero();
-    for (o, b, s) in parts {
-        ones += o;
-        rb.extend_from_slice(&b);
-        rs.extend_from_slice(&s);
-    }
-    ones + msm_general(&rb, &rs)
+    let gather = |pick: fn(&(Projective<P>, Part<P>, Part<P>)) -> &Part<P>| -> Part<P> {
+        let len = parts.iter().map(|p| pick(p).0.len()).sum();
+        let (mut b, mut s) = (Vec::with_capacity(len), Vec::with_capacity(len));
+        for p in &parts {
+            b.extend_from_slice(&pick(p).0);
+            s.extend_from_slice(&pick(p).1);
+        }
+        (b, s)
+    };
+    let short = gather(|p| &p.1);
+    let full = gather(|p| &p.2);
+    let ones = parts.iter().fold(Projective::<P>::zero(), |acc, p| acc + p.0);
+    drop(parts);
+    let (a, b) = rayon::join(
+        || msm_general(&short.0, &short.1, SHORT_BITS),
+        || msm_general(&full.0, &full.1, FULL_BITS),
+    );
+    ones + a + b
 }
 
 fn window_bits(n: usize) -> usize {
@@ -117,11 +143,11 @@ fn window_bits(n: usize) -> usize {
 }
 
 /// Signed base-2^c digits, window-major: digits[j * n + i] for window j of scalar i.
-/// Each digit is in [-2^(c-1)+1, 2^(c-1)]; the windows cover 255+ bits so the final carry of a
-/// scalar < 2^254 is absorbed by the top window.
-fn signed_digits(scalars: &[BigInt<4>], c: usize) -> (Vec<i32>, usize) {
+/// Each digit is in [-2^(c-1)+1, 2^(c-1)]; with bits / c + 1 windows they cover at least bits + 1
+/// bits, so the final carry of a scalar < 2^bits is absorbed by the top window.
+fn signed_digits(scalars: &[BigInt<4>], c: usize, bits: usize) -> (Vec<i32>, usize) {
     let n = scalars.len();
-    let windows = 254 / c + 1;
+    let windows = bits / c + 1;
     let mut digits = vec![0i32; windows * n];
     let half = 1i64 << (c - 1);
     let full = 1i64 << c;
@@ -156,10 +182,16 @@ fn signed_digits(scalars: &[BigInt<4>], c: usize) -> (Vec<i32>, usize) {
     (digits, windows)
 }
 
+#[cfg(test)]
 fn msm_batch_affine<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>]) -> Projective<P> {
+    msm_batch_affine_bits(bases, scalars, FULL_BITS)
+}
+
+/// Batch-affine Pippenger for scalars < 2^bits.
+fn msm_batch_affine_bits<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>], bits: usize) -> Projective<P> {
     let n = bases.len();
     let c = window_bits(n);
-    let (digits, windows) = signed_digits(scalars, c);
+    let (digits, windows) = signed_digits(scalars, c, bits);
     let sums: Vec<Projective<P>> = (0..windows)
         .into_par_iter()
         .map(|j| window_sum(bases, &digits[j * n..(j + 1) * n], c))
@@ -323,7 +355,7 @@ mod tests {
     use ark_bn254::Fr;
     use ark_ec::{CurveGroup, PrimeGroup};
     use ark_ff::{PrimeField, UniformRand};
-    use ark_std::rand::{rngs::StdRng, SeedableRng};
+    use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
 
     fn check<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>])
     where
@@ -376,11 +408,35 @@ mod tests {
     }
 
     #[test]
+    fn short_digits_recompose_and_short_msm_matches() {
+        let mut rng = StdRng::seed_from_u64(9);
+        let s: Vec<BigInt<4>> = (0..300u64)
+            .map(|i| BigInt::from(match i % 4 { 0 => u64::MAX, 1 => u64::MAX - i, 2 => 1u64 << 63, _ => rng.gen::<u64>() }))
+            .collect();
+        for c in 4..=16 {
+            let (d, w) = signed_digits(&s, c, SHORT_BITS);
+            for (i, sc) in s.iter().enumerate() {
+                let mut acc = Fr::from(0u64);
+                for j in (0..w).rev() {
+                    acc *= Fr::from(1u64 << c);
+                    let v = d[j * s.len() + i];
+                    acc += if v >= 0 { Fr::from(v as u64) } else { -Fr::from((-v) as u64) };
+                }
+                assert_eq!(acc.into_bigint(), *sc, "c = {c}");
+            }
+        }
+        let g1: Vec<G1Affine> = (0..300).map(|_| (G1Projective::generator() * Fr::rand(&mut rng)).into_affine()).collect();
+        let want = <G1Projective as VariableBaseMSM>::msm_bigint(&g1, &s);
+        assert_eq!(msm_batch_affine_bits(&g1, &s, SHORT_BITS).into_affine(), want.into_affine());
+        assert_eq!(msm(&g1, &s).into_affine(), want.into_affine());
+    }
+
+    #[test]
     fn digits_recompose() {
         let mut rng = StdRng::seed_from_u64(2);
         let s: Vec<BigInt<4>> = (0..50).map(|_| Fr::rand(&mut rng).into_bigint()).chain([(-Fr::from(1u64)).into_bigint()]).collect();
         for c in 4..=16 {
-            let (d, w) = signed_digits(&s, c);
+            let (d, w) = signed_digits(&s, c, FULL_BITS);
             for (i, sc) in s.iter().enumerate() {
                 let mut acc = Fr::from(0u64);
                 for j in (0..w).rev() {

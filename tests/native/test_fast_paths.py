@@ -1,7 +1,8 @@
 """The special-case paths of the performance pass, against py_ecc.
 
-* MSM: when at least 1/8 of the scalars are 0 or 1 (real witnesses), zeros are dropped, ones are
-  summed by plain addition and only the rest goes through Pippenger.
+* MSM: when at least 1/8 of the scalars are short (< 2^64, as in real witnesses), zeros are
+  dropped, ones are summed by plain addition, the other short ones go through a 64-bit Pippenger
+  and only the full-size rest through the 254-bit one.
 * sparse lincomb: coefficients are reduced to a signed magnitude (r - k -> -k); +-1 are
   additions/subtractions, magnitudes < 2^64 use double-and-add, the rest GLV; long columns
   (>= 16 terms) go to the MSM with negated bases.
@@ -85,14 +86,15 @@ def _msm_case(n, kinds, seed):
     s = []
     for i in range(n):
         k = kinds[i % len(kinds)]
-        s.append({"0": 0, "1": 1, "m1": R - 1, "small": rng.randrange(2, 2**20), "big": rng.randrange(R)}[k])
+        s.append({"0": 0, "1": 1, "m1": R - 1, "small": rng.randrange(2, 2**20), "u64": rng.randrange(2**63, 2**64),
+                  "2^64": 2**64, "big": rng.randrange(R)}[k])
     return a, s
 
 
 @settings(max_examples=4, deadline=None)
-@given(st.lists(st.sampled_from(["0", "1", "m1", "small", "big"]), min_size=1, max_size=12), st.integers(0, 2**32))
+@given(st.lists(st.sampled_from(["0", "1", "m1", "small", "u64", "2^64", "big"]), min_size=1, max_size=12), st.integers(0, 2**32))
 def test_msm_mostly_trivial_scalars_match_py_ecc(kinds, seed):
-    """n = 300 >= the batch-affine threshold, any mix of 0/1/r-1/small/big (incl. all 0 or 1)."""
+    """n = 300 >= the batch-affine threshold, any mix of 0/1/r-1/short (< 2^64)/2^64/big."""
     n = 300
     a, s = _msm_case(n, kinds, seed)
     bases = nat.g1_batch_mul(nat.g1_generator() * n, frs(a))
@@ -105,7 +107,7 @@ def test_msm_mostly_trivial_scalars_match_py_ecc(kinds, seed):
 def test_msm_witness_like_large():
     """A bits-heavy 5000-point MSM with infinity bases among the ones."""
     n = 5000
-    a, s = _msm_case(n, ["0", "1", "0", "1", "1", "small", "big"], 11)
+    a, s = _msm_case(n, ["0", "1", "0", "1", "1", "small", "u64", "big"], 11)
     bases = bytearray(nat.g1_batch_mul(nat.g1_generator() * n, frs(a)))
     for i in range(1, n, 97):  # infinity bases (allowed in zkey sections)
         bases[64 * i:64 * i + 64] = bytes(64)
