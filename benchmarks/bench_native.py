@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import struct
+import sys
 
 import numpy as np
 import pytest
@@ -129,6 +130,46 @@ def test_groth16_prove_synthetic(benchmark, g1_bases, g2_bases, log_n):
     kw = synthetic_prover_inputs(log_n, g1_bases, g2_bases)
     benchmark.extra_info["constraints"] = 1 << log_n
     benchmark.pedantic(lambda: nat.groth16_prove(**kw), rounds=3, iterations=1, warmup_rounds=1)
+
+
+def witness_like_scalars(n: int, seed: int) -> bytes:
+    """35 % zeros, 35 % ones, 15 % < 2^32, 15 % full-size: the shape of real witnesses (bits)."""
+    rng = np.random.default_rng(seed)
+    kind = rng.random(n)
+    limbs = np.zeros((n, 4), dtype=np.uint64)
+    limbs[(kind >= 0.35) & (kind < 0.70), 0] = 1
+    small = (kind >= 0.70) & (kind < 0.85)
+    limbs[small, 0] = rng.integers(2, 2**32, size=int(small.sum()), dtype=np.uint64)
+    full = np.frombuffer(random_scalars(n, seed + 1), dtype=np.uint64).reshape(n, 4)
+    limbs[kind >= 0.85] = full[kind >= 0.85]
+    return limbs.tobytes()
+
+
+@pytest.mark.parametrize("group", ["g1", "g2"])
+def test_msm_witness_like(benchmark, g1_bases, g2_bases, group):
+    """The MSM's short-scalar split (zeros dropped, ones added, < 2^64 in a 64-bit Pippenger)."""
+    n = 1 << 16
+    scalars = witness_like_scalars(n, 21)
+    if group == "g1":
+        benchmark.pedantic(nat.g1_msm, args=(g1_bases(n), scalars), rounds=3, iterations=1, warmup_rounds=1)
+    else:
+        benchmark.pedantic(nat.g2_msm, args=(g2_bases(n), scalars), kwargs={"trusted": True}, rounds=3, iterations=1, warmup_rounds=1)
+
+
+@pytest.mark.parametrize("group", ["g1", "g2"])
+def test_sparse_lincomb_circuit_like(benchmark, g1_bases, g2_bases, group):
+    """Setup-shaped 8192-row CSR with circuit-like coefficients (1, r-1, small, 2^k, random)."""
+    sys.path.insert(0, os.path.dirname(__file__))
+    from native_pass import lincomb_input  # noqa: PLC0415
+
+    rows = 8192
+    offs, wires, coeffs, n_out = lincomb_input(np.random.default_rng(1), rows)
+    if group == "g1":
+        args, kw = (g1_bases(rows), offs, wires, coeffs, n_out), {}
+    else:
+        args, kw = (g2_bases(rows), offs, wires, coeffs, n_out), {"trusted": True}
+    fn = nat.g1_sparse_lincomb if group == "g1" else nat.g2_sparse_lincomb
+    benchmark.pedantic(fn, args=args, kwargs=kw, rounds=3, iterations=1, warmup_rounds=1)
 
 
 if os.environ.get("ZKVCT_BENCH_BIG"):
