@@ -24,7 +24,7 @@ from zkvct.formats.binfile import BinWriter, FormatError
 
 from . import curve as C
 from . import kernels as K
-from .blake2b import Blake2b
+from .hashchain import ResponseHash
 from .keys import SecretKey, beacon_key, random_key
 from .ptau_file import (
     MAGIC, MAX_POWER, VERSION, Contribution, PubKey, Ptau, encode_contributions, encode_header,
@@ -105,7 +105,7 @@ def _apply(src: Ptau, out: str | Path, sk: SecretKey, pk: PubKey, record: dict, 
         raise CeremonyError(f"{src.path} was truncated (power {src.power} < ceremony power {src.ceremony_power}); contribute to the full file")
     challenge = last_challenge(src)
     power = src.power
-    response = Blake2b(challenge)
+    response = ResponseHash(challenge)  # native BLAKE2b; its state is the record's partialHash
     # (section, first factor, step factor): τ sections start at 1, α/β sections at α/β
     plan = [(2, 1, sk.tau), (3, 1, sk.tau), (4, sk.alpha, sk.tau), (5, sk.beta, sk.tau), (6, sk.beta, sk.tau)]
     # U(points) is hashed again once the response hash is known; spool it (a power-28 file has GBs)

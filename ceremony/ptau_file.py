@@ -108,12 +108,13 @@ class Contribution:
     index: int = 0  # 1-based position in the file (not stored)
 
     def response_hash(self) -> bytes:
-        """BLAKE2b resumed from the partial state with the public key appended."""
-        from .blake2b import Blake2b
+        """BLAKE2b resumed from the partial state with the public key appended.
 
-        h = Blake2b.from_state(self.partial_hash)
-        h.update(self.key.to_uncompressed())
-        return h.digest()
+        The native core rejects a malformed state with a ValueError naming the bad field.
+        """
+        from zkvct import _native
+
+        return _native.blake2b_digest(_native.blake2b_update(self.partial_hash, self.key.to_uncompressed()))
 
     def to_bytes(self) -> bytes:
         out = bytearray()

@@ -1,13 +1,12 @@
-"""BLAKE2b-512 whose internal state can be exported and resumed (the ptau "partialHash" field).
+"""Pure-Python BLAKE2b-512 with snarkjs's exportable 216-byte state: the *test oracle* for the native one.
 
-Why not ``hashlib.blake2b``: a ``.ptau`` contribution record stores the BLAKE2b state reached
-after hashing the previous challenge and the new (compressed) points, *before* the contributor's
-public key is appended. A verifier resumes from that state, appends the key and so recomputes the
-response hash without re-reading every point. hashlib cannot export or import that state, so this
-module implements the compression function (RFC 7693) itself.
+The ceremony hashes with the native ``zkvct._native.blake2b_update`` / ``blake2b_digest``. This
+independent implementation (RFC 7693 compression written out in Python, too slow for the hot
+path: ~1.6 MB/s) stays here so the tests can compare native vs this reference vs ``hashlib`` and
+check the exported state layout byte for byte. hashlib cannot export or import the state.
 
-The 216-byte layout is the one snarkjs 0.7 writes and reads (its ``misc.toPartialHash`` /
-``fromPartialHash`` on top of @noble/hashes):
+The 216-byte layout is the one snarkjs 0.7 writes and reads as a ``.ptau`` contribution's
+"partialHash" (its ``misc.toPartialHash`` / ``fromPartialHash`` on top of @noble/hashes):
 
 ====== ======================================================================
 bytes  content
@@ -21,10 +20,7 @@ bytes  content
 
 Like every BLAKE2 implementation, the last block is kept uncompressed until more data arrives
 (it must be compressed with the "final" flag), so ``pos`` is in 1..128 whenever data was hashed.
-
-Speed: the compression is straight-line Python on ints (about 15 µs... 40 µs per 128-byte block);
-``_compress`` is generated once at import time with the message schedule unrolled, which is
-several times faster than a loop with indexed state.
+``_compress`` is generated once at import time with the message schedule unrolled.
 """
 from __future__ import annotations
 
@@ -191,9 +187,3 @@ class Blake2b:
         obj._pos = pos
         return obj
 
-
-def blake2b_512(data: bytes | bytearray | memoryview = b"") -> bytes:
-    """One-shot BLAKE2b-512 (uses hashlib: only resumable hashing needs :class:`Blake2b`)."""
-    import hashlib
-
-    return hashlib.blake2b(bytes(data), digest_size=64).digest()

@@ -6,7 +6,7 @@ import hashlib
 import pytest
 
 from ceremony import phase1, phase1_verify
-from ceremony.blake2b import Blake2b
+from blake2b_reference import Blake2b  # the independent pure-Python oracle
 from ceremony.ptau_file import open_ptau
 
 from ceremony_helpers import BEACON, POWER

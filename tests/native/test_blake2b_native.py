@@ -1,4 +1,4 @@
-"""Native BLAKE2b over snarkjs's 216-byte resumable state vs hashlib and ceremony/blake2b.py."""
+"""Native BLAKE2b over snarkjs's 216-byte resumable state vs hashlib and tests/blake2b_reference.py."""
 from __future__ import annotations
 
 import hashlib
@@ -23,7 +23,7 @@ def test_digest_matches_hashlib_across_arbitrary_chunking(parts):
 @settings(max_examples=60, deadline=None)
 @given(chunks)
 def test_state_dumps_are_byte_identical_to_the_python_implementation(parts):
-    from ceremony.blake2b import Blake2b
+    from blake2b_reference import Blake2b
 
     py = Blake2b()
     state = nat.blake2b_update(None, b"")
