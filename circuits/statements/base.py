@@ -1,6 +1,8 @@
 """Base class of the statement circuits: the credential core plus one predicate."""
 from __future__ import annotations
 
+import abc
+
 from typing import Any
 
 from zkvct.dsl import Circuit, Input
@@ -31,8 +33,9 @@ class CredentialStatement(Circuit):
         with api.scope(self.name):
             self.predicate(api, x)
 
-    def predicate(self, api, x) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abc.abstractmethod
+    def predicate(self, api, x) -> None:
+        """Constrain the statement's own predicate over the credential fields in ``x``."""
 
     def predicate_input(self, cred, reg, today: str) -> dict[str, Any]:
         return {}

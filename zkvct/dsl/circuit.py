@@ -11,6 +11,8 @@ still range-check whatever soundness depends on).
 """
 from __future__ import annotations
 
+import abc
+
 import itertools
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -108,7 +110,7 @@ def _flatten(raw: Any, shape: tuple[int, ...], where: str) -> list[Any]:
     return out
 
 
-class Circuit:
+class Circuit(abc.ABC):
     """Base class of every DSL circuit (see the module docstring)."""
 
     name: str = ""
@@ -116,8 +118,9 @@ class Circuit:
     public: list[Input] = []
     private: list[Input] = []
 
-    def define(self, api, x) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abc.abstractmethod
+    def define(self, api, x) -> None:
+        """Declare the constraints over the inputs ``x`` (a namespace of signals) through ``api``."""
 
     # -- declared interface ----------------------------------------------------------------
     @property
@@ -151,7 +154,7 @@ class Circuit:
 
     def example_input(self) -> dict[str, Any]:
         """A valid input (used by ``circuit check``, benchmarks and tests); statements override."""
-        raise NotImplementedError(f"circuit {self.name} has no example input")
+        raise InputError(f"circuit {self.name or type(self).__name__} has no example input: give an input.json")
 
     # -- input.json -----------------------------------------------------------------------
     def parse_input(self, data: dict[str, Any]) -> dict[str, list[int]]:
