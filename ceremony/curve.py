@@ -1,21 +1,18 @@
-"""BN254 points one at a time: the few keys and points of a contribution record, not the sections.
+"""Ceremony-specific BN254 point work, one point at a time: the keys and points of a contribution.
 
 Bulk point work (whole ``.ptau`` sections) happens in the native core (see :mod:`ceremony.kernels`).
-What remains here is per-contribution: decoding the public keys, snarkjs' ``hashToG2`` and
-``G1.fromRng`` (which must be reproduced exactly, so they are written out with the same sampling
-and sign conventions as ffjavascript/wasmcurves), and the encodings hashed into the transcript.
+The generic parts (LEM and uncompressed encodings, Montgomery conversion, on-curve checks, py_ecc
+conversion) are :mod:`zkvct.curve`'s ``G1Point``/``G2Point``; this module adapts them to the
+ceremony's lightweight tuple form and adds what only the ceremony needs: snarkjs' ``hashToG2`` and
+ffjavascript's ``fromRng`` point/scalar sampling (reproduced exactly, with the same ChaCha stream,
+sampling and sign conventions), which need an Fq2 square root.
 
 Representation: a G1 point is ``None`` (infinity) or ``(x, y)`` of ints; a G2 point is ``None`` or
 ``((x0, x1), (y0, y1))`` with Fq2 = Fq[u]/(u^2 + 1), element ``c0 + c1·u``.
 
-Encodings (see docs/DESIGN.md and shared/docs/reference.md):
-
-* LEM: x‖y, each coordinate 32-byte little-endian Montgomery (G2: x.c0‖x.c1‖y.c0‖y.c1); infinity is
-  all zero bytes.
-* uncompressed ("U"): big-endian normal form; an Fq2 coordinate is written c1 then c0 (wasmcurves
-  reverses the whole 64-byte LE element); infinity is all zero bytes (batch ``LEMtoU``).
-* compressed ("C"): the x part of U, with 0x80 set in the first byte when y is "negative"
-  (y > (q-1)/2; for Fq2 the sign of c1, or of c0 when c1 = 0) and 0x40 alone for infinity.
+The compressed form hashed into the transcript (x with 0x80 set when y is "negative": y > (q-1)/2;
+for Fq2 the sign of c1, or of c0 when c1 = 0; 0x40 alone for infinity) is computed in bulk by
+:func:`ceremony.kernels.uncompressed_to_compressed`.
 """
 from __future__ import annotations
 
@@ -23,6 +20,9 @@ from typing import Optional, Tuple
 
 import py_ecc.optimized_bn128 as _bn
 
+from zkvct import _native
+from zkvct.curve import B2, G1Point, G2Point, fq_from_mont_le  # noqa: F401 (B2 re-exported for tests)
+from zkvct.curve import PointError as _CurvePointError
 from zkvct.field import Q, R
 from zkvct.formats.binfile import FormatError
 
@@ -32,16 +32,9 @@ Fq2 = Tuple[int, int]
 G1 = Optional[Tuple[int, int]]
 G2 = Optional[Tuple[Fq2, Fq2]]
 
-MONT = (1 << 256) % Q
-MONT_INV = pow(1 << 256, -1, Q)
 FR_MONT_INV = pow(1 << 256, -1, R)
 _HALF_Q = (Q - 1) // 2
 _MASK254 = (1 << 254) - 1
-#: twist coefficient b' = 3 / (9 + u)
-B2: Fq2 = (
-    19485874751759354771024239261021720505790618469301721065564631296452457478373,
-    266929791119991161246907387137283842545076965332900288569378510910307636690,
-)
 #: cofactor of G2 as ffjavascript uses it (2q - r)
 G2_COFACTOR = 0x30644E72E131A029B85045B68181585E06CEECDA572A2489345F2299C0F9FA8D
 
@@ -120,145 +113,110 @@ def f2_is_negative(a: Fq2) -> bool:
     return fq_is_negative(a[1]) if a[1] != 0 else fq_is_negative(a[0])
 
 
+# ---------------------------------------------------------------- tuples <-> zkvct.curve points
+
+def _g1_point(p: G1) -> G1Point:
+    return G1Point.identity() if p is None else G1Point(p[0], p[1])
+
+
+def _g2_point(p: G2) -> G2Point:
+    return G2Point.identity() if p is None else G2Point(p[0], p[1])
+
+
+def _g1_tuple(p: G1Point) -> G1:
+    return None if p.infinity else (p.x, p.y)
+
+
+def _g2_tuple(p: G2Point) -> G2:
+    return None if p.infinity else (p.x, p.y)
+
+
 # ---------------------------------------------------------------- group operations (via py_ecc)
 
 def _to_ecc1(p: G1):
-    if p is None:
-        return (_bn.FQ.one(), _bn.FQ.one(), _bn.FQ.zero())
-    return (_bn.FQ(p[0]), _bn.FQ(p[1]), _bn.FQ.one())
-
-
-def _from_ecc1(p) -> G1:
-    if _bn.is_inf(p):
-        return None
-    x, y = _bn.normalize(p)
-    return (int(x), int(y))
+    return _g1_point(p).to_py_ecc()
 
 
 def _to_ecc2(p: G2):
-    if p is None:
-        return (_bn.FQ2.one(), _bn.FQ2.one(), _bn.FQ2.zero())
-    return (_bn.FQ2(list(p[0])), _bn.FQ2(list(p[1])), _bn.FQ2.one())
-
-
-def _from_ecc2(p) -> G2:
-    if _bn.is_inf(p):
-        return None
-    x, y = _bn.normalize(p)
-    return ((int(x.coeffs[0]), int(x.coeffs[1])), (int(y.coeffs[0]), int(y.coeffs[1])))
+    return _g2_point(p).to_py_ecc()
 
 
 def g1_mul(p: G1, k: int) -> G1:
-    return _from_ecc1(_bn.multiply(_to_ecc1(p), k))
+    return _g1_tuple(G1Point.from_py_ecc(_bn.multiply(_to_ecc1(p), k)))
 
 
 def g2_mul(p: G2, k: int) -> G2:
-    return _from_ecc2(_bn.multiply(_to_ecc2(p), k))
+    return _g2_tuple(G2Point.from_py_ecc(_bn.multiply(_to_ecc2(p), k)))
 
 
 def g1_add(a: G1, b: G1) -> G1:
-    return _from_ecc1(_bn.add(_to_ecc1(a), _to_ecc1(b)))
+    return _g1_tuple(G1Point.from_py_ecc(_bn.add(_to_ecc1(a), _to_ecc1(b))))
 
 
 def g2_add(a: G2, b: G2) -> G2:
-    return _from_ecc2(_bn.add(_to_ecc2(a), _to_ecc2(b)))
+    return _g2_tuple(G2Point.from_py_ecc(_bn.add(_to_ecc2(a), _to_ecc2(b))))
 
 
 def g1_neg(p: G1) -> G1:
     return None if p is None else (p[0], (-p[1]) % Q)
 
 
-def g1_on_curve(p: G1) -> bool:
-    return p is None or (p[1] * p[1] - p[0] ** 3 - 3) % Q == 0
-
-
 def g2_on_curve(p: G2) -> bool:
-    if p is None:
-        return True
-    x, y = p
-    return f2_mul(y, y) == f2_add(f2_mul(f2_mul(x, x), x), B2)
+    return _g2_point(p).is_on_curve()
 
 
 def g2_in_subgroup(p: G2) -> bool:
-    """r·P == O (the G2 cofactor is large, so on-curve is not enough); native when available."""
+    """r·P == O (the G2 cofactor is large, so on-curve is not enough), by the native ψ-based check."""
     if p is None:
         return True
     try:
-        from zkvct import _native
-
         _native.g2_validate(g2_to_lem(p), True)
         return True
-    except ImportError:  # pragma: no cover - without the native core
-        return _bn.is_inf(_bn.multiply(_to_ecc2(p), R))
     except ValueError:
         return False
 
 
-# ---------------------------------------------------------------- encodings
-
-def _fq_from_mont(b: bytes | memoryview, what: str) -> int:
-    v = int.from_bytes(b, "little")
-    if v >= Q:
-        raise PointError(f"{what}: coordinate is not reduced (>= q)")
-    return v * MONT_INV % Q
-
-
-def _fq_to_mont(v: int) -> bytes:
-    return (v * MONT % Q).to_bytes(32, "little")
-
+# ---------------------------------------------------------------- encodings (zkvct.curve)
 
 def g1_from_lem(b: bytes | memoryview, what: str = "G1 point", allow_infinity: bool = False) -> G1:
-    b = bytes(b)
-    if len(b) != 64:
-        raise PointError(f"{what}: expected 64 bytes, got {len(b)}")
-    if b == bytes(64):
-        if allow_infinity:
-            return None
-        raise PointError(f"{what}: is the point at infinity, which is not allowed here")
-    p = (_fq_from_mont(b[:32], what), _fq_from_mont(b[32:], what))
-    if not g1_on_curve(p):
-        raise PointError(f"{what}: not on the BN254 curve")
-    return p
-
-
-def g1_to_lem(p: G1) -> bytes:
-    return bytes(64) if p is None else _fq_to_mont(p[0]) + _fq_to_mont(p[1])
+    """Decode 64 LEM bytes: canonical coordinates, on the curve; infinity only if allowed."""
+    try:
+        return _g1_tuple(G1Point.from_lem(b, what).check(what, allow_infinity))
+    except _CurvePointError as exc:
+        raise PointError(str(exc)) from None
 
 
 def g2_from_lem(b: bytes | memoryview, what: str = "G2 point", allow_infinity: bool = False) -> G2:
-    b = bytes(b)
-    if len(b) != 128:
-        raise PointError(f"{what}: expected 128 bytes, got {len(b)}")
-    if b == bytes(128):
-        if allow_infinity:
+    """Decode 128 LEM bytes: canonical coordinates, on the twist, in the prime-order subgroup."""
+    try:
+        p = G2Point.from_lem(b, what)
+        if p.infinity:
+            p.check(what, allow_infinity)  # raises unless allowed
             return None
-        raise PointError(f"{what}: is the point at infinity, which is not allowed here")
-    c = [_fq_from_mont(b[32 * i:32 * i + 32], what) for i in range(4)]
-    p = ((c[0], c[1]), (c[2], c[3]))
-    if not g2_on_curve(p):
-        raise PointError(f"{what}: not on the BN254 twist curve")
-    if not g2_in_subgroup(p):
+        if not p.is_on_curve():
+            raise PointError(f"{what}: not on the BN254 twist curve")
+    except _CurvePointError as exc:
+        raise PointError(str(exc)) from None
+    pt = _g2_tuple(p)
+    if not g2_in_subgroup(pt):
         raise PointError(f"{what}: not in the prime-order subgroup of G2")
-    return p
+    return pt
+
+
+def g1_to_lem(p: G1) -> bytes:
+    return _g1_point(p).to_lem()
 
 
 def g2_to_lem(p: G2) -> bytes:
-    if p is None:
-        return bytes(128)
-    return b"".join(_fq_to_mont(v) for v in (p[0][0], p[0][1], p[1][0], p[1][1]))
+    return _g2_point(p).to_lem()
 
 
 def g1_to_uncompressed(p: G1) -> bytes:
-    if p is None:
-        return bytes(64)
-    return p[0].to_bytes(32, "big") + p[1].to_bytes(32, "big")
+    return _g1_point(p).to_uncompressed()
 
 
 def g2_to_uncompressed(p: G2) -> bytes:
-    if p is None:
-        return bytes(128)
-    (x0, x1), (y0, y1) = p
-    return b"".join(v.to_bytes(32, "big") for v in (x1, x0, y1, y0))
+    return _g2_point(p).to_uncompressed()
 
 
 # ---------------------------------------------------------------- ffjavascript-compatible sampling
@@ -271,7 +229,7 @@ def fq_from_rng(rng: ChaCha) -> int:
             v |= rng.next_u64() << (64 * i)
         v &= _MASK254
         if v < Q:
-            return v * MONT_INV % Q
+            return fq_from_mont_le(v.to_bytes(32, "little"))
 
 
 def fr_from_rng(rng: ChaCha) -> int:

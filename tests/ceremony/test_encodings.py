@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from ceremony import curve as C
 from ceremony import kernels as K
+from zkvct.field import Q, R
 
 
 @given(st.lists(st.integers(min_value=1, max_value=(1 << 64)), min_size=1, max_size=6))
@@ -43,3 +44,32 @@ def test_trusted_conversion_still_rejects_off_curve_and_ragged_input() -> None:
         K.lem_to_uncompressed("G2", bytes(bad))
     with pytest.raises(ValueError, match="not a whole number of 64-byte points"):
         K.lem_to_uncompressed("G1", bytes(65))
+
+
+@given(st.integers(min_value=1, max_value=R - 1))
+@settings(max_examples=20, deadline=None)
+def test_lem_round_trip_through_zkvct_curve(k: int) -> None:
+    p1, p2 = C.g1_mul(C.G1_GEN, k), C.g2_mul(C.G2_GEN, k)
+    assert C.g1_from_lem(C.g1_to_lem(p1)) == p1
+    assert C.g2_from_lem(C.g2_to_lem(p2)) == p2
+
+
+def test_point_decoding_errors_name_the_point_and_the_problem() -> None:
+    g1 = bytearray(C.g1_to_lem(C.g1_mul(C.G1_GEN, 5)))
+    with pytest.raises(C.PointError, match="tauG1: expected 64 bytes, got 63"):
+        C.g1_from_lem(bytes(g1[:63]), "tauG1")
+    with pytest.raises(C.PointError, match=r"tauG1.x: Montgomery value is not < q"):
+        C.g1_from_lem(Q.to_bytes(32, "little") + bytes(g1[32:]), "tauG1")
+    off = bytearray(g1)
+    off[40] ^= 1
+    with pytest.raises(C.PointError, match="tauG1 is not on the BN254 G1 curve"):
+        C.g1_from_lem(bytes(off), "tauG1")
+    with pytest.raises(C.PointError, match="tauG1 is the point at infinity, which is not allowed here"):
+        C.g1_from_lem(bytes(64), "tauG1")
+    assert C.g1_from_lem(bytes(64), "tauG1", allow_infinity=True) is None
+    g2 = bytearray(C.g2_to_lem(C.g2_mul(C.G2_GEN, 5)))
+    g2[100] ^= 1
+    with pytest.raises(C.PointError, match="betaG2: not on the BN254 twist curve"):
+        C.g2_from_lem(bytes(g2), "betaG2")
+    with pytest.raises(C.PointError, match="betaG2 is the point at infinity"):
+        C.g2_from_lem(bytes(128), "betaG2")
