@@ -13,6 +13,7 @@ Inputs (deterministic, seed 1):
   satisfiability, so both time exactly the prover's work.
 * setup: ``zkvct.groth16.setup.setup`` of the age_gte statement (5.7k constraints) and of the
   2^16 chain circuit from the cached bench ptau (``trusted_ptau``), this module swapped in.
+* scale (``--only scale``): g1/g2_scale_powers and g2_validate on 2^16 tiled points.
 * sparse lincomb: a setup-shaped 8192-row CSR with circuit-like coefficients (1, r-1, small
   constants, 2^k, random) and the constant wire in a long column; G1 and G2.
 """
@@ -166,11 +167,25 @@ def bench_setup(nat, rounds: int) -> None:
         print(f"setup {name} ({r1cs.n_constraints} constraints): wall {w:.3f} s, cpu {c:.3f} s")
 
 
+def bench_scale(nat, rounds: int) -> None:
+    """Ceremony kernels on 2^16 points: scale by first·step^i (G1, G2 trusted), G2 validation."""
+    n = 1 << 16
+    k = b"".join((i + 7).to_bytes(32, "little") for i in range(DISTINCT))
+    g1 = nat.g1_batch_mul(nat.g1_generator() * DISTINCT, k) * (n // DISTINCT)
+    g2 = nat.g2_batch_mul(nat.g2_generator() * DISTINCT, k) * (n // DISTINCT)
+    first, step = (123456789).to_bytes(32, "little"), (2**200 + 12345).to_bytes(32, "little")
+    for name, fn in (("g1_scale_powers 2^16", lambda: nat.g1_scale_powers(g1, first, step)),
+                     ("g2_scale_powers 2^16 (trusted)", lambda: nat.g2_scale_powers(g2, first, step, trusted=True)),
+                     ("g2_validate 2^16", lambda: nat.g2_validate(g2))):
+        w, c = timed(fn, rounds)
+        print(f"{name}: wall {w:.3f} s, cpu {c:.3f} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--native", help="path of a zkvct._native .so to load instead of the installed one")
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--only", choices=["prove", "lincomb", "setup"])
+    ap.add_argument("--only", choices=["prove", "lincomb", "setup", "scale"])
     a = ap.parse_args()
     nat = load_native(a.native)
     print(f"module: {nat.__file__}")
@@ -178,6 +193,8 @@ def main() -> None:
         bench_lincomb(nat, a.rounds, np.random.default_rng(1))
     if a.only in (None, "setup"):
         bench_setup(nat, a.rounds)
+    if a.only == "scale":  # slow (~20 s CPU per build): only on request
+        bench_scale(nat, a.rounds)
     if a.only in (None, "prove"):
         bench_prove(nat, a.rounds, np.random.default_rng(1))
 

@@ -31,20 +31,23 @@ fn normalize_g2(v: &[G2Projective]) -> Vec<G2Affine> {
     v.par_chunks(CHUNK).flat_map_iter(|c| G2Projective::normalize_batch(c)).collect()
 }
 
+/// Points per `glv::mul_many` call: its tables (8 affine points each) share one inversion.
+const MUL_CHUNK: usize = 256;
+
 pub fn g1_batch_mul(points: &[G1Affine], scalars: &[Fr]) -> Vec<G1Affine> {
     let proj: Vec<G1Projective> = points
-        .par_iter()
-        .zip(scalars.par_iter())
-        .map(|(p, s)| g1_mul(p, *s))
+        .par_chunks(MUL_CHUNK)
+        .zip(scalars.par_chunks(MUL_CHUNK))
+        .flat_map_iter(|(p, s)| glv::mul_many(p, s))
         .collect();
     normalize_g1(&proj)
 }
 
 pub fn g2_batch_mul(points: &[G2Affine], scalars: &[Fr]) -> Vec<G2Affine> {
     let proj: Vec<G2Projective> = points
-        .par_iter()
-        .zip(scalars.par_iter())
-        .map(|(p, s)| g2_mul(p, *s))
+        .par_chunks(MUL_CHUNK)
+        .zip(scalars.par_chunks(MUL_CHUNK))
+        .flat_map_iter(|(p, s)| glv::mul_many(p, s))
         .collect();
     normalize_g2(&proj)
 }

@@ -6,8 +6,8 @@
 //! bases are precomputed: about 128 doublings and 45 additions, roughly twice as fast.
 
 use ark_ec::scalar_mul::glv::GLVConfig;
-use ark_ec::short_weierstrass::Projective;
-use ark_ec::AdditiveGroup;
+use ark_ec::short_weierstrass::{Affine, Projective};
+use ark_ec::{AdditiveGroup, CurveGroup};
 use ark_ff::{BigInt, BigInteger, PrimeField, Zero};
 
 const W: usize = 5;
@@ -62,11 +62,63 @@ where
     res
 }
 
+/// k_i·p_i for a batch of points (the batch kernels call this per chunk). Same recoding as
+/// `mul`, but the odd-multiple tables of the whole batch are normalised to affine with one shared
+/// inversion, so the ladder uses mixed additions (about 30 % cheaper than the projective ones of
+/// `mul`); the endomorphism table is then just φ of the affine table.
+pub fn mul_many<P: GLVConfig>(ps: &[Affine<P>], ks: &[P::ScalarField]) -> Vec<Projective<P>>
+where
+    P::ScalarField: PrimeField<BigInt = BigInt<4>>,
+{
+    let mut tables: Vec<Projective<P>> = Vec::with_capacity(ps.len() * TABLE);
+    for p in ps {
+        tables.extend_from_slice(&odd_multiples(Projective::<P>::from(*p)));
+    }
+    let aff = Projective::<P>::normalize_batch(&tables);
+    drop(tables);
+    ps.iter()
+        .zip(ks)
+        .enumerate()
+        .map(|(i, (p, k))| {
+            if p.infinity || k.is_zero() {
+                return Projective::<P>::zero();
+            }
+            let ((s1, k1), (s2, k2)) = P::scalar_decomposition(*k);
+            let mut t1 = [Affine::<P>::identity(); TABLE];
+            let mut t2 = [Affine::<P>::identity(); TABLE];
+            for (j, a) in aff[i * TABLE..(i + 1) * TABLE].iter().enumerate() {
+                t1[j] = if s1 { *a } else { -*a };
+                let e = P::endomorphism_affine(a);
+                t2[j] = if s2 { e } else { -e };
+            }
+            let n1 = k1.into_bigint().find_wnaf(W).expect("valid window");
+            let n2 = k2.into_bigint().find_wnaf(W).expect("valid window");
+            let len = n1.len().max(n2.len());
+            let mut res = Projective::<P>::zero();
+            for i in (0..len).rev() {
+                res.double_in_place();
+                apply_affine(&mut res, n1.get(i).copied().unwrap_or(0), &t1);
+                apply_affine(&mut res, n2.get(i).copied().unwrap_or(0), &t2);
+            }
+            res
+        })
+        .collect()
+}
+
+#[inline]
+fn apply_affine<P: GLVConfig>(res: &mut Projective<P>, d: i64, t: &[Affine<P>; TABLE]) {
+    if d > 0 {
+        *res += &t[(d as usize) / 2];
+    } else if d < 0 {
+        *res -= &t[((-d) as usize) / 2];
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use ark_bn254::{Fr, G1Projective, G2Projective};
-    use ark_ec::PrimeGroup;
+    use ark_ec::{AffineRepr, PrimeGroup};
     use ark_ff::UniformRand;
     use ark_std::rand::{rngs::StdRng, SeedableRng};
 
@@ -81,6 +133,24 @@ mod tests {
             let p2 = G2Projective::generator() * Fr::rand(&mut rng);
             assert_eq!(mul(&p2, k), p2 * k);
             assert!(mul(&G1Projective::zero(), k).is_zero());
+        }
+    }
+
+    #[test]
+    fn mul_many_matches_plain_multiplication() {
+        let mut rng = StdRng::seed_from_u64(4);
+        let mut ks: Vec<Fr> = (0..30).map(|_| Fr::rand(&mut rng)).collect();
+        ks.extend([Fr::from(0u64), Fr::from(1u64), -Fr::from(1u64), Fr::from(2u64), Fr::from(15u64), Fr::from(16u64)]);
+        let mut p1: Vec<_> = ks.iter().map(|_| (G1Projective::generator() * Fr::rand(&mut rng)).into_affine()).collect();
+        let mut p2: Vec<_> = ks.iter().map(|_| (G2Projective::generator() * Fr::rand(&mut rng)).into_affine()).collect();
+        p1[3] = ark_bn254::G1Affine::identity();
+        p2[5] = ark_bn254::G2Affine::identity();
+        p1[7] = p1[8]; // equal points in one batch
+        let r1 = mul_many(&p1, &ks);
+        let r2 = mul_many(&p2, &ks);
+        for i in 0..ks.len() {
+            assert_eq!(r1[i], p1[i] * ks[i]);
+            assert_eq!(r2[i], p2[i] * ks[i]);
         }
     }
 }
