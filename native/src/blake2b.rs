@@ -6,8 +6,9 @@
 //! chaining words h[0..8] (LE u64), 192..200 the count of compressed bytes (LE u64), 200..204
 //! `pos` (LE u32), 204..216 zero. As in every BLAKE2 implementation the last block stays in the
 //! buffer until more data arrives, because the final block is compressed with the "last" flag.
-//! The buffer handling (what is copied, what stays stale) follows `ceremony/blake2b.py` exactly,
-//! so both produce byte-identical state dumps.
+//! The buffer handling (what is copied, what stays stale) follows the pure-Python reference in
+//! `tests/blake2b_reference.py` exactly, so both produce byte-identical state dumps, also across
+//! a chain of resumed calls.
 
 pub const STATE_BYTES: usize = 216;
 const BLOCK: usize = 128;
@@ -103,8 +104,11 @@ impl State {
         for (k, w) in h.iter_mut().enumerate() {
             *w = u64::from_le_bytes(raw[128 + 8 * k..136 + 8 * k].try_into().unwrap());
         }
+        // Keep the whole buffer, stale bytes past `pos` included: they never reach a hash (digest
+        // zero-pads, update overwrites from `pos`), but snarkjs writes them into the .ptau record,
+        // so a chain of resumed updates must carry them to stay byte-identical with snarkjs.
         let mut buf = [0u8; BLOCK];
-        buf[..pos].copy_from_slice(&raw[..pos]); // bytes past pos are zeroed, like from_state
+        buf.copy_from_slice(&raw[..BLOCK]);
         Ok(State { h, t, buf, pos })
     }
 
