@@ -68,84 +68,99 @@ pub fn root_of_unity(n: usize) -> Option<Fr> {
 //
 // The same radix-2 transform with group elements as coefficients: the inverse transform turns
 // powers of tau [τ^j]·G into the Lagrange basis [L_i(τ)]·G of the domain (what "prepare phase2"
-// computes). Every butterfly twiddle is a scalar multiplication, done with the GLV endomorphism.
+// computes). Every butterfly twiddle is a full scalar multiplication, so the transform runs level
+// by level: the points of one level that need a twiddle are normalised together and multiplied
+// as one batch (`batch::mul_chunk_*`: eight lanes at a time on AVX-512 IFMA), then the
+// butterflies' additions run in parallel. Twiddle 1 (the first butterfly of every block) costs
+// nothing. The result is the textbook DFT on ark-poly's domain (the same roots as snarkjs).
 
-use ark_bn254::{G1Projective, G2Projective};
-use ark_ec::scalar_mul::glv::GLVConfig;
-use ark_ec::short_weierstrass::Projective;
-use ark_ff::{BigInt, PrimeField, Zero};
-use std::ops::{Add, AddAssign, MulAssign, Sub, SubAssign};
+use ark_bn254::{G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
+use ark_ec::CurveGroup;
+use rayon::prelude::*;
 
-/// A group element whose `*= scalar` is `glv::mul` (the FFT's twiddle multiplications).
-struct Glv<P: GLVConfig>(Projective<P>);
-
-// manual impls: derives would demand the same traits of the config type P
-impl<P: GLVConfig> Clone for Glv<P> {
-    fn clone(&self) -> Self {
-        *self
-    }
+/// A group whose batches of scalar multiplications go through `batch::mul_chunk_*`.
+pub trait BatchGroup: SWCurveConfig<ScalarField = Fr> {
+    fn mul_chunk(p: &[Affine<Self>], s: &[Fr]) -> Vec<Projective<Self>>;
 }
-impl<P: GLVConfig> Copy for Glv<P> {}
-impl<P: GLVConfig> std::fmt::Debug for Glv<P> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl<P: GLVConfig> PartialEq for Glv<P> {
-    fn eq(&self, o: &Self) -> bool {
-        self.0 == o.0
+
+impl BatchGroup for ark_bn254::g1::Config {
+    fn mul_chunk(p: &[G1Affine], s: &[Fr]) -> Vec<G1Projective> {
+        crate::batch::mul_chunk_g1(p, s)
     }
 }
 
-impl<P: GLVConfig> Add for Glv<P> {
-    type Output = Self;
-    fn add(self, o: Self) -> Self {
-        Glv(self.0 + o.0)
-    }
-}
-impl<P: GLVConfig> Sub for Glv<P> {
-    type Output = Self;
-    fn sub(self, o: Self) -> Self {
-        Glv(self.0 - o.0)
-    }
-}
-impl<P: GLVConfig> AddAssign for Glv<P> {
-    fn add_assign(&mut self, o: Self) {
-        self.0 += o.0;
-    }
-}
-impl<P: GLVConfig> SubAssign for Glv<P> {
-    fn sub_assign(&mut self, o: Self) {
-        self.0 -= o.0;
-    }
-}
-impl<P: GLVConfig> Zero for Glv<P> {
-    fn zero() -> Self {
-        Glv(Projective::<P>::zero())
-    }
-    fn is_zero(&self) -> bool {
-        self.0.is_zero()
-    }
-}
-impl<P: GLVConfig<ScalarField = Fr>> MulAssign<Fr> for Glv<P>
-where
-    Fr: PrimeField<BigInt = BigInt<4>>,
-{
-    fn mul_assign(&mut self, s: Fr) {
-        self.0 = crate::glv::mul(&self.0, s);
+impl BatchGroup for ark_bn254::g2::Config {
+    fn mul_chunk(p: &[G2Affine], s: &[Fr]) -> Vec<G2Projective> {
+        crate::batch::mul_chunk_g2(p, s)
     }
 }
 
-fn group_fft<P: GLVConfig<ScalarField = Fr>>(v: &mut [Projective<P>], inverse: bool) -> Result<(), String> {
-    let d = domain(v.len())?;
-    let mut w: Vec<Glv<P>> = v.iter().map(|p| Glv(*p)).collect();
-    if inverse {
-        d.ifft_in_place(&mut w);
-    } else {
-        d.fft_in_place(&mut w);
+const NORMALISE_CHUNK: usize = 1024;
+const MUL_CHUNK: usize = 256;
+
+/// s_i·P_i for projective inputs: normalised in parallel chunks, then multiplied in batches.
+fn mul_projective<P: BatchGroup>(points: &[Projective<P>], scalars: &[Fr]) -> Vec<Projective<P>> {
+    let aff: Vec<Affine<P>> = points
+        .par_chunks(NORMALISE_CHUNK)
+        .flat_map_iter(|c| Projective::<P>::normalize_batch(c))
+        .collect();
+    aff.par_chunks(MUL_CHUNK)
+        .zip(scalars.par_chunks(MUL_CHUNK))
+        .flat_map_iter(|(p, s)| P::mul_chunk(p, s))
+        .collect()
+}
+
+fn bit_reverse<T>(v: &mut [T]) {
+    let n = v.len();
+    let bits = n.trailing_zeros();
+    if bits == 0 {
+        return;
     }
-    for (o, p) in v.iter_mut().zip(w) {
-        *o = p.0;
+    for i in 0..n {
+        let j = i.reverse_bits() >> (usize::BITS - bits);
+        if i < j {
+            v.swap(i, j);
+        }
+    }
+}
+
+fn group_fft<P: BatchGroup>(v: &mut [Projective<P>], inverse: bool) -> Result<(), String> {
+    let n = v.len();
+    let d = domain(n)?;
+    let root = if inverse { d.group_gen_inv } else { d.group_gen };
+    bit_reverse(v);
+    let mut len = 2;
+    while len <= n {
+        let half = len / 2;
+        let w_len = root.pow([(n / len) as u64]);
+        let twiddles = crate::batch::powers(Fr::ONE, w_len, half);
+        // the points that meet twiddle j ≥ 1, block-major: block b, j → b·(half − 1) + j − 1
+        let per_block = half - 1;
+        let mut products: Vec<Projective<P>> = Vec::new();
+        if per_block > 0 {
+            let tw = &twiddles;
+            let (pts, scs): (Vec<Projective<P>>, Vec<Fr>) = v
+                .chunks(len)
+                .flat_map(|block| (1..half).map(move |j| (block[half + j], tw[j])))
+                .unzip();
+            products = mul_projective(&pts, &scs);
+        }
+        v.par_chunks_mut(len).enumerate().for_each(|(b, block)| {
+            let (lo, hi) = block.split_at_mut(half);
+            for j in 0..half {
+                let t = if j == 0 { hi[0] } else { products[b * per_block + j - 1] };
+                let u = lo[j];
+                lo[j] = u + t;
+                hi[j] = u - t;
+            }
+        });
+        len *= 2;
+    }
+    if inverse && n > 1 {
+        let scale = vec![d.size_inv; n];
+        let scaled = mul_projective(v, &scale);
+        v.copy_from_slice(&scaled);
     }
     Ok(())
 }
@@ -158,4 +173,55 @@ pub fn g1_fft_in_place(v: &mut [G1Projective], inverse: bool) -> Result<(), Stri
 /// In-place FFT / inverse FFT of G2 elements.
 pub fn g2_fft_in_place(v: &mut [G2Projective], inverse: bool) -> Result<(), String> {
     group_fft(v, inverse)
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+    use ark_ec::PrimeGroup;
+    use ark_ff::{UniformRand, Zero};
+    use ark_std::rand::{rngs::StdRng, SeedableRng};
+
+    /// The DFT by its definition: out_i = (1/n if inverse) Σ_j ω^{±ij} v_j.
+    fn naive<G: PrimeGroup<ScalarField = Fr>>(v: &[G], inverse: bool) -> Vec<G> {
+        let n = v.len();
+        let d = domain(n).unwrap();
+        let root = if inverse { d.group_gen_inv } else { d.group_gen };
+        (0..n)
+            .map(|i| {
+                let mut acc = G::zero();
+                for (j, p) in v.iter().enumerate() {
+                    acc += *p * root.pow([(i * j) as u64]);
+                }
+                if inverse {
+                    acc * d.size_inv
+                } else {
+                    acc
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn group_fft_matches_the_definition() {
+        let mut rng = StdRng::seed_from_u64(41);
+        for n in [1usize, 2, 4, 8, 32] {
+            let g1: Vec<G1Projective> = (0..n).map(|_| G1Projective::generator() * Fr::rand(&mut rng)).collect();
+            let g2: Vec<G2Projective> = (0..n).map(|_| G2Projective::generator() * Fr::rand(&mut rng)).collect();
+            for inverse in [false, true] {
+                let mut a = g1.clone();
+                g1_fft_in_place(&mut a, inverse).unwrap();
+                assert_eq!(a, naive(&g1, inverse), "G1 n={n} inverse={inverse}");
+                let mut b = g2.clone();
+                g2_fft_in_place(&mut b, inverse).unwrap();
+                assert_eq!(b, naive(&g2, inverse), "G2 n={n} inverse={inverse}");
+            }
+            // infinity among the inputs
+            let mut z = g1.clone();
+            z[0] = G1Projective::zero();
+            let mut zz = z.clone();
+            g1_fft_in_place(&mut zz, true).unwrap();
+            assert_eq!(zz, naive(&z, true));
+        }
+    }
 }

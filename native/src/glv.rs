@@ -118,7 +118,7 @@ fn apply_affine<P: GLVConfig>(res: &mut Projective<P>, d: i64, t: &[Affine<P>; T
 mod tests {
     use super::*;
     use ark_bn254::{Fr, G1Projective, G2Projective};
-    use ark_ec::{AffineRepr, PrimeGroup};
+    use ark_ec::PrimeGroup;
     use ark_ff::UniformRand;
     use ark_std::rand::{rngs::StdRng, SeedableRng};
 

@@ -14,6 +14,7 @@ pub mod msm;
 pub mod pairing;
 mod python;
 pub mod r1cs;
+pub mod simd;
 pub mod subgroup;
 
 use pyo3::prelude::*;
