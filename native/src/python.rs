@@ -545,6 +545,13 @@ fn g2_from_uncompressed<'py>(py: Python<'py>, points: &Bound<'py, PyAny>) -> PyR
     Ok(PyBytes::new(py, &out))
 }
 
+/// Whether the eight-lane AVX-512 IFMA kernels run in this process (CPU support, and
+/// `ZKVCT_NATIVE_SIMD` not set to 0). Reported by the benchmarks; results never depend on it.
+#[pyfunction]
+fn simd_enabled() -> bool {
+    crate::simd::enabled()
+}
+
 /// The standard generators (LEM): G1 = (1, 2); G2 = the EIP-197 / snarkjs generator.
 #[pyfunction]
 fn g1_generator<'py>(py: Python<'py>) -> Bound<'py, PyBytes> {
@@ -695,6 +702,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(g1_from_uncompressed, m)?)?;
     m.add_function(wrap_pyfunction!(g2_to_uncompressed, m)?)?;
     m.add_function(wrap_pyfunction!(g2_from_uncompressed, m)?)?;
+    m.add_function(wrap_pyfunction!(simd_enabled, m)?)?;
     m.add_function(wrap_pyfunction!(g1_generator, m)?)?;
     m.add_function(wrap_pyfunction!(g2_generator, m)?)?;
     m.add_function(wrap_pyfunction!(blake2b_update, m)?)?;
