@@ -38,6 +38,27 @@ fn main() {
     per("G1 mul_many (256 points)", 40, || { black_box(zkvct_native::glv::mul_many(&pts, &ks)); });
     let pts2: Vec<G2Affine> = (0..256).map(|_| (G2Projective::generator() * Fr::rand(&mut rng)).into_affine()).collect();
     per("G2 mul_many (256 points)", 10, || { black_box(zkvct_native::glv::mul_many(&pts2, &ks)); });
+    let n = 1 << 16;
+    // distinct bases (repeats would send additions down the exceptional paths)
+    let (s1, s2) = (G1Projective::generator() * Fr::rand(&mut rng), G2Projective::generator() * Fr::rand(&mut rng));
+    let mut acc1 = s1;
+    let mut acc2 = s2;
+    let mut p1 = Vec::with_capacity(n);
+    let mut p2 = Vec::with_capacity(n);
+    for _ in 0..n {
+        acc1 += s1;
+        acc2 += s2;
+        p1.push(acc1);
+        p2.push(acc2);
+    }
+    let g1 = G1Projective::normalize_batch(&p1);
+    let g2 = G2Projective::normalize_batch(&p2);
+    let short: Vec<ark_ff::BigInt<4>> = (0..n).map(|i| ark_ff::BigInt::from((i as u64).wrapping_mul(0x9E3779B97F4A7C15))).collect();
+    let full: Vec<ark_ff::BigInt<4>> = (0..n).map(|i| ark_ff::PrimeField::into_bigint(ks[i % 256] * Fr::from(i as u64 + 1))).collect();
+    per("G1 MSM 2^16, 64-bit scalars (all threads)", 5, || { black_box(zkvct_native::msm::g1_msm_points(&g1, &short)); });
+    per("G1 MSM 2^16, full scalars (all threads)", 5, || { black_box(zkvct_native::msm::g1_msm_points(&g1, &full)); });
+    per("G2 MSM 2^16, 64-bit scalars (all threads)", 3, || { black_box(zkvct_native::msm::g2_msm_points(&g2, &short)); });
+    per("G2 MSM 2^16, full scalars (all threads)", 3, || { black_box(zkvct_native::msm::g2_msm_points(&g2, &full)); });
     if zkvct_native::simd::enabled() {
         per("G1 simd mul_many (256 points)", 40, || { black_box(zkvct_native::simd::ladder::mul_many(&pts, &ks)); });
         per("G2 simd mul_many (256 points)", 10, || { black_box(zkvct_native::simd::ladder::mul_many(&pts2, &ks)); });

@@ -48,6 +48,17 @@ where
     msm_general(bases, scalars, FULL_BITS)
 }
 
+/// Σ scalars[i]·bases[i] for scalars known to be < 2^bits (random-linear-combination checks
+/// with short coefficients: fewer windows than `msm`, which assumes at least 64 bits).
+pub fn msm_bits<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>], bits: usize) -> Projective<P>
+where
+    Projective<P>: VariableBaseMSM<MulBase = Affine<P>, ScalarField = P::ScalarField>,
+    P::ScalarField: ark_ff::PrimeField<BigInt = BigInt<4>>,
+{
+    let n = bases.len().min(scalars.len());
+    msm_general(&bases[..n], &scalars[..n], bits.clamp(1, FULL_BITS))
+}
+
 /// Scalars are < r < 2^254.
 const FULL_BITS: usize = 254;
 /// Scalars below 2^64 ("short": counters, small constants, packed bits) need a quarter of the
@@ -192,10 +203,16 @@ fn msm_batch_affine_bits<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigIn
     let n = bases.len();
     let c = window_bits(n);
     let (digits, windows) = signed_digits(scalars, c, bits);
-    let sums: Vec<Projective<P>> = (0..windows)
-        .into_par_iter()
-        .map(|j| window_sum(bases, &digits[j * n..(j + 1) * n], c))
-        .collect();
+    #[cfg(target_arch = "x86_64")]
+    let simd = simd_window_sums(bases, &digits, c, windows);
+    #[cfg(not(target_arch = "x86_64"))]
+    let simd: Option<Vec<Projective<P>>> = None;
+    let sums: Vec<Projective<P>> = simd.unwrap_or_else(|| {
+        (0..windows)
+            .into_par_iter()
+            .map(|j| window_sum(bases, &digits[j * n..(j + 1) * n], c))
+            .collect()
+    });
     let mut acc = Projective::<P>::zero();
     for s in sums.iter().rev() {
         for _ in 0..c {
@@ -204,6 +221,46 @@ fn msm_batch_affine_bits<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigIn
         acc += s;
     }
     acc
+}
+
+/// The windows' bucket sums on the eight-lane SIMD path (`simd::bucket`), for BN254's G1 and G2
+/// when the CPU has AVX-512 IFMA; `None` otherwise (the portable `window_sum` runs).
+///
+/// The MSM code is generic over the curve configuration while the SIMD path exists for the two
+/// concrete ones, so the dispatch compares `TypeId`s and reinterprets the slices (a no-op: the
+/// types are then identical).
+#[cfg(target_arch = "x86_64")]
+fn simd_window_sums<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c: usize, windows: usize) -> Option<Vec<Projective<P>>> {
+    use std::any::TypeId;
+    fn run<Q: crate::simd::ladder::SimdCurve>(bases: &[Affine<Q>], digits: &[i32], c: usize, windows: usize) -> Vec<Projective<Q>> {
+        let n = bases.len();
+        let limbs = crate::simd::bucket::base_limbs(bases);
+        (0..windows)
+            .into_par_iter()
+            .map(|j| crate::simd::bucket::window_sum(bases, &limbs, &digits[j * n..(j + 1) * n], c))
+            .collect()
+    }
+    fn cast<A: 'static, B: 'static>(v: Vec<A>) -> Vec<B> {
+        assert_eq!(TypeId::of::<A>(), TypeId::of::<B>());
+        let mut v = std::mem::ManuallyDrop::new(v);
+        // SAFETY: A and B are the same type (checked above).
+        unsafe { Vec::from_raw_parts(v.as_mut_ptr() as *mut B, v.len(), v.capacity()) }
+    }
+    if !crate::simd::enabled() {
+        return None;
+    }
+    let p = TypeId::of::<P>();
+    if p == TypeId::of::<ark_bn254::g1::Config>() {
+        // SAFETY: P is g1::Config, so the slice types are identical.
+        let b = unsafe { &*(bases as *const [Affine<P>] as *const [G1Affine]) };
+        return Some(cast(run(b, digits, c, windows)));
+    }
+    if p == TypeId::of::<ark_bn254::g2::Config>() {
+        // SAFETY: P is g2::Config.
+        let b = unsafe { &*(bases as *const [Affine<P>] as *const [G2Affine]) };
+        return Some(cast(run(b, digits, c, windows)));
+    }
+    None
 }
 
 /// One window: accumulate ±bases into 2^(c-1) affine buckets, then the running-sum reduction.
@@ -381,6 +438,35 @@ mod tests {
             check(&bases, &same);
             let g2: Vec<G2Affine> = (0..n.min(300)).map(|i| (G2Projective::generator() * Fr::from((i % 4) as u64 + 1)).into_affine()).collect();
             check(&g2, &scalars[..g2.len()]);
+        }
+    }
+
+    #[test]
+    fn simd_and_portable_window_sums_agree() {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if !crate::simd::enabled() {
+                return;
+            }
+            let mut rng = StdRng::seed_from_u64(12);
+            let distinct: Vec<G1Affine> = (0..5).map(|_| (G1Projective::generator() * Fr::rand(&mut rng)).into_affine()).collect();
+            let distinct2: Vec<G2Affine> = (0..5).map(|_| (G2Projective::generator() * Fr::rand(&mut rng)).into_affine()).collect();
+            for &(n, c) in &[(40usize, 3usize), (700, 5), (3000, 9)] {
+                // repeated and opposite points (doublings and cancellations inside buckets),
+                // infinity, and few buckets (busy buckets send points to the overflow)
+                let g1: Vec<G1Affine> = (0..n)
+                    .map(|i| match i % 11 { 0 => G1Affine::identity(), k if k % 2 == 0 => -distinct[i % 5], _ => distinct[i % 5] })
+                    .collect();
+                let g2: Vec<G2Affine> = (0..n).map(|i| if i % 3 == 0 { -distinct2[i % 5] } else { distinct2[i % 5] }).collect();
+                let half = 1i32 << (c - 1);
+                let digits: Vec<i32> = (0..n).map(|_| rng.gen_range(-half + 1..=half)).collect();
+                let want1 = window_sum(&g1, &digits, c);
+                let got1 = crate::simd::bucket::window_sum(&g1, &crate::simd::bucket::base_limbs(&g1), &digits, c);
+                assert_eq!(got1, want1, "G1 n={n} c={c}");
+                let want2 = window_sum(&g2, &digits, c);
+                let got2 = crate::simd::bucket::window_sum(&g2, &crate::simd::bucket::base_limbs(&g2), &digits, c);
+                assert_eq!(got2, want2, "G2 n={n} c={c}");
+            }
         }
     }
 

@@ -13,7 +13,7 @@
 use std::sync::OnceLock;
 
 use ark_bn254::{Fq, Fq2, G2Affine, G2Projective};
-use ark_ec::AdditiveGroup;
+use ark_ec::{AdditiveGroup, CurveGroup};
 use ark_ff::{BigInt, BigInteger, Field, PrimeField, Zero};
 
 /// The BN254 seed x (positive).
@@ -96,11 +96,63 @@ fn relation_holds(pp: &G2Projective, xp: &G2Projective) -> bool {
     lhs == rhs
 }
 
-/// `g2_in_subgroup` for every point, in parallel; [x]·P runs eight points at a time on the SIMD
-/// ladder where the CPU has it (a lane it flags is decided by `g2_in_subgroup` itself).
+/// `g2_in_subgroup` for every point. Large batches first try the random-linear-combination test
+/// `rlc_all_in_subgroup` (a few short-scalar MSMs instead of one 63-bit multiplication per point);
+/// when it passes every point is in G2, and when it fails the points are checked one by one, so
+/// the result (and an error naming the first bad point) is the same either way.
 pub fn g2_batch_in_subgroup(pts: &[G2Affine]) -> Vec<bool> {
+    if pts.len() >= RLC_MIN && rlc_all_in_subgroup(pts) {
+        return vec![true; pts.len()];
+    }
+    g2_each_in_subgroup(pts)
+}
+
+/// The per-point test on every point, in parallel; [x]·P runs eight points at a time on the SIMD
+/// ladder where the CPU has it (a lane it flags is decided by `g2_in_subgroup` itself).
+pub fn g2_each_in_subgroup(pts: &[G2Affine]) -> Vec<bool> {
     use rayon::prelude::*;
     pts.par_chunks(256).flat_map_iter(chunk_in_subgroup).collect()
+}
+
+/// Below this many points the per-point test is cheaper than the MSMs of the batch test.
+const RLC_MIN: usize = 2048;
+
+/// The cofactor of G2 in E'(Fq2): h = 2q − r = 10069 · 5864401 · 1875725156269 · h4 (h4 a 178-bit
+/// prime), squarefree and prime to r (checked in the tests). Its small factors set the trials.
+pub const COFACTOR_SMALL_PRIMES: [u64; 3] = [10069, 5864401, 1875725156269];
+
+/// Coefficient sizes of the independent trials of `rlc_all_in_subgroup`.
+const RLC_TRIALS: [usize; 5] = [64, 16, 16, 16, 16];
+
+/// True when every point is (with overwhelming probability) in G2: for each trial, fresh random
+/// coefficients ρ_i from the OS and the check Σ ρ_i·P_i ∈ G2.
+///
+/// Why it is sound: E'(Fq2) = G2 × H with |H| = h squarefree and prime to r, so P_i = G_i + C_i
+/// and Σ ρ_i·P_i ∈ G2 iff Σ ρ_i·C_i = 0. If some C_k ≠ 0, take a prime ℓ | ord(C_k); in the
+/// (cyclic, order ℓ) ℓ-part of H the sum vanishes only if ρ_k hits one residue mod ℓ, probability
+/// ≤ ⌈2^b/ℓ⌉/2^b for b-bit coefficients. The smallest ℓ is 10069: a 16-bit trial misses with
+/// probability ≤ 7/65536 ≈ 2^-13.2 and all five trials together with ≤ 2^-66; the 64-bit trial
+/// alone bounds the 41-bit and 178-bit factors by 2^-40.8 and 2^-64. (One 64-bit trial would
+/// not do: it misses an order-10069 component with probability 1/10069.)
+pub fn rlc_all_in_subgroup(pts: &[G2Affine]) -> bool {
+    for bits in RLC_TRIALS {
+        let bytes = bits / 8;
+        let mut raw = vec![0u8; pts.len() * bytes];
+        getrandom::getrandom(&mut raw).expect("OS randomness");
+        let scalars: Vec<BigInt<4>> = raw
+            .chunks_exact(bytes)
+            .map(|c| {
+                let mut w = [0u8; 8];
+                w[..bytes].copy_from_slice(c);
+                BigInt::new([u64::from_le_bytes(w), 0, 0, 0])
+            })
+            .collect();
+        let sum = crate::msm::msm_bits(pts, &scalars, bits);
+        if !g2_in_subgroup(&sum.into_affine()) {
+            return false;
+        }
+    }
+    true
 }
 
 fn chunk_in_subgroup(c: &[G2Affine]) -> Vec<bool> {
@@ -142,6 +194,52 @@ mod tests {
         let q_mod_r = Fr::from_le_bytes_mod_order(&Fq::MODULUS.to_bytes_le());
         assert_eq!(psi(&p), p * q_mod_r);
         assert_eq!(mul_seed(&p), p * Fr::from(SEED));
+    }
+
+    #[test]
+    fn cofactor_factorisation_is_what_the_batch_test_assumes() {
+        // h = 2q − r = arkworks' G2 cofactor; the small primes divide it once each
+        let mut h = num_from_limbs(<ark_bn254::g2::Config as ark_ec::CurveConfig>::COFACTOR);
+        let two_q_minus_r = num_from_limbs(&Fq::MODULUS.0) * 2u32 - num_from_limbs(&Fr::MODULUS.0);
+        assert_eq!(h, two_q_minus_r);
+        for l in COFACTOR_SMALL_PRIMES {
+            assert_eq!(&h % l, 0u32.into());
+            h /= l;
+            assert_ne!(&h % l, 0u32.into(), "{l} divides h twice");
+        }
+        assert_eq!(h.bits(), 178);
+    }
+
+    fn num_from_limbs(l: &[u64]) -> num_bigint::BigUint {
+        let mut v = num_bigint::BigUint::from(0u32);
+        for limb in l.iter().rev() {
+            v = (v << 64) + *limb;
+        }
+        v
+    }
+
+    #[test]
+    fn batch_test_catches_a_component_of_the_smallest_order() {
+        let mut rng = StdRng::seed_from_u64(11);
+        let mut pts: Vec<G2Affine> = (0..3000).map(|_| (G2Projective::generator() * Fr::rand(&mut rng)).into_affine()).collect();
+        assert!(rlc_all_in_subgroup(&pts));
+        assert!(g2_batch_in_subgroup(&pts).iter().all(|&b| b));
+        // T of order exactly 10069: [r·h/10069]·P for a random twist point P
+        let mut t = G2Projective::zero();
+        while t.is_zero() {
+            let x = Fq2::rand(&mut rng);
+            if let Some(p) = G2Affine::get_point_from_x_unchecked(x, false) {
+                let h = num_from_limbs(<ark_bn254::g2::Config as ark_ec::CurveConfig>::COFACTOR);
+                let k = h / COFACTOR_SMALL_PRIMES[0] * num_from_limbs(&Fr::MODULUS.0);
+                t = G2Projective::from(p).mul_bigint(k.to_u64_digits());
+            }
+        }
+        assert!(t.mul_bigint([COFACTOR_SMALL_PRIMES[0]]).is_zero(), "T has order 10069");
+        pts[1234] = (G2Projective::from(pts[1234]) + t).into_affine();
+        assert!(!rlc_all_in_subgroup(&pts));
+        let each = g2_batch_in_subgroup(&pts);
+        assert_eq!(each.iter().position(|&b| !b), Some(1234));
+        assert_eq!(each.iter().filter(|&&b| !b).count(), 1);
     }
 
     #[test]

@@ -92,6 +92,14 @@ impl F2x8 {
         F2x8 { c0, c1 }
     }
 
+    /// Lanes in `mask` write c0 at offset idx[j] and c1 five limbs further.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    pub unsafe fn scatter(&self, base: *mut u64, idx: __m512i, mask: __mmask8) {
+        self.c0.scatter(base, idx, mask);
+        self.c1.scatter(base, _mm512_add_epi64(idx, _mm512_set1_epi64(5)), mask);
+    }
+
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
     pub fn store(&self) -> [Fq2; 8] {

@@ -293,6 +293,17 @@ impl F8 {
         F8(t)
     }
 
+    /// Lanes in `mask` write their limbs at u64 offset `idx[j] + 0 … 4` of `base` (the inverse of
+    /// `gather`; the offsets of the written lanes must not overlap).
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    pub unsafe fn scatter(&self, base: *mut u64, idx: __m512i, mask: __mmask8) {
+        for j in 0..5 {
+            let at = _mm512_add_epi64(idx, _mm512_set1_epi64(j as i64));
+            _mm512_mask_i64scatter_epi64::<8>(base as *mut _, mask, at, self.0[j]);
+        }
+    }
+
     /// Write lane values as arkworks field elements (fully reduced).
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]

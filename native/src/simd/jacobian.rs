@@ -24,6 +24,7 @@ pub trait LaneField: Copy {
     unsafe fn is_zero(&self) -> __mmask8;
     unsafe fn select(mask: __mmask8, a: &Self, b: &Self) -> Self;
     unsafe fn gather(base: *const u64, idx: core::arch::x86_64::__m512i) -> Self;
+    unsafe fn scatter(&self, base: *mut u64, idx: core::arch::x86_64::__m512i, mask: __mmask8);
 }
 
 macro_rules! lane_field {
@@ -84,6 +85,11 @@ macro_rules! lane_field {
             unsafe fn gather(base: *const u64, idx: core::arch::x86_64::__m512i) -> Self {
                 <$t>::gather(base, idx)
             }
+            #[inline]
+            #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+            unsafe fn scatter(&self, base: *mut u64, idx: core::arch::x86_64::__m512i, mask: __mmask8) {
+                <$t>::scatter(self, base, idx, mask)
+            }
         }
     };
 }
@@ -134,6 +140,28 @@ impl<F: LaneField> Jac<F> {
         let x3 = rr.square().sub(&j).sub(&v.double());
         let y3 = rr.mul(&v.sub(&x3)).sub(&self.y.mul(&j).double());
         let z3 = self.z.mul(&h).double();
+        (Jac { x: x3, y: y3, z: z3 }, h.is_zero())
+    }
+
+    /// P + Q for two Jacobian operands (add-2007-bl with Z3 = 2·Z1·Z2·H): 12 products and 4
+    /// squarings. Returns the sum and the lanes where H = 0 (equal x: the formula is invalid).
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    pub unsafe fn add(&self, o: &Self) -> (Self, __mmask8) {
+        let z1z1 = self.z.square();
+        let z2z2 = o.z.square();
+        let u1 = self.x.mul(&z2z2);
+        let u2 = o.x.mul(&z1z1);
+        let s1 = self.y.mul(&o.z.mul(&z2z2));
+        let s2 = o.y.mul(&self.z.mul(&z1z1));
+        let h = u2.sub(&u1);
+        let i = h.double().square();
+        let j = h.mul(&i);
+        let rr = s2.sub(&s1).double();
+        let v = u1.mul(&i);
+        let x3 = rr.square().sub(&j).sub(&v.double());
+        let y3 = rr.mul(&v.sub(&x3)).sub(&s1.mul(&j).double());
+        let z3 = self.z.mul(&o.z).mul(&h).double();
         (Jac { x: x3, y: y3, z: z3 }, h.is_zero())
     }
 

@@ -18,7 +18,7 @@ use ark_ff::{BigInteger, PrimeField, Zero};
 
 
 use super::fq2x8::F2x8;
-use super::fq8::{to_limbs, F8};
+use super::fq8::{from_limbs, to_limbs, F8};
 use super::jacobian::{Jac, LaneField};
 
 /// A curve whose coordinates have an eight-lane SIMD field.
@@ -27,7 +27,10 @@ pub trait SimdCurve: GLVConfig<ScalarField = Fr> {
     /// u64 limbs of one coordinate in the table (5 for Fq, 10 for Fq2).
     const LIMBS: usize;
     fn put(v: &Self::BaseField, out: &mut [u64]);
+    /// The inverse of `put` (accepts any normalised value < 2q).
+    fn get(limbs: &[u64]) -> Self::BaseField;
     unsafe fn store(v: &Self::L) -> [Self::BaseField; 8];
+    unsafe fn load(v: &[Self::BaseField; 8]) -> Self::L;
 }
 
 impl SimdCurve for ark_bn254::g1::Config {
@@ -36,9 +39,16 @@ impl SimdCurve for ark_bn254::g1::Config {
     fn put(v: &Fq, out: &mut [u64]) {
         out[..5].copy_from_slice(&to_limbs(v));
     }
+    fn get(limbs: &[u64]) -> Fq {
+        from_limbs(&[limbs[0], limbs[1], limbs[2], limbs[3], limbs[4]])
+    }
     #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
     unsafe fn store(v: &F8) -> [Fq; 8] {
         v.store()
+    }
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    unsafe fn load(v: &[Fq; 8]) -> F8 {
+        F8::load(v)
     }
 }
 
@@ -49,9 +59,16 @@ impl SimdCurve for ark_bn254::g2::Config {
         out[..5].copy_from_slice(&to_limbs(&v.c0));
         out[5..10].copy_from_slice(&to_limbs(&v.c1));
     }
+    fn get(limbs: &[u64]) -> Fq2 {
+        Fq2::new(ark_bn254::g1::Config::get(&limbs[..5]), ark_bn254::g1::Config::get(&limbs[5..10]))
+    }
     #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
     unsafe fn store(v: &F2x8) -> [Fq2; 8] {
         v.store()
+    }
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    unsafe fn load(v: &[Fq2; 8]) -> F2x8 {
+        F2x8::load(v)
     }
 }
 

@@ -8,6 +8,8 @@
 use std::sync::OnceLock;
 
 #[cfg(target_arch = "x86_64")]
+pub mod bucket;
+#[cfg(target_arch = "x86_64")]
 pub mod fq8;
 #[cfg(target_arch = "x86_64")]
 pub mod fq2x8;
