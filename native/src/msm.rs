@@ -263,6 +263,19 @@ fn simd_window_sums<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c: us
     None
 }
 
+/// Σ digits[i]·bases[i] for digits in [−2^(c−1)+1, 2^(c−1)]: one Pippenger window on its own
+/// (SIMD where available). Random-linear-combination checks with short signed coefficients use it
+/// directly, with c = coefficient bits + 1, so there is no carry and no near-empty top window.
+pub fn signed_digit_sum<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c: usize) -> Projective<P> {
+    assert!((2..=20).contains(&c), "window of {c} bits");
+    assert_eq!(bases.len(), digits.len());
+    #[cfg(target_arch = "x86_64")]
+    if let Some(mut v) = simd_window_sums(bases, digits, c, 1) {
+        return v.pop().expect("one window");
+    }
+    window_sum(bases, digits, c)
+}
+
 /// One window: accumulate ±bases into 2^(c-1) affine buckets, then the running-sum reduction.
 fn window_sum<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c: usize) -> Projective<P> {
     let n_buckets = 1usize << (c - 1);

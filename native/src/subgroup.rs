@@ -121,38 +121,45 @@ const RLC_MIN: usize = 2048;
 /// prime), squarefree and prime to r (checked in the tests). Its small factors set the trials.
 pub const COFACTOR_SMALL_PRIMES: [u64; 3] = [10069, 5864401, 1875725156269];
 
-/// Coefficient sizes of the independent trials of `rlc_all_in_subgroup`.
-const RLC_TRIALS: [usize; 5] = [64, 16, 16, 16, 16];
+/// Signed short coefficients of the four short trials: uniform in [−2^14 + 1, 2^14] (2^15 values).
+const SHORT_TRIAL_BITS: usize = 15;
+const SHORT_TRIALS: usize = 4;
 
-/// True when every point is (with overwhelming probability) in G2: for each trial, fresh random
-/// coefficients ρ_i from the OS and the check Σ ρ_i·P_i ∈ G2.
+/// True when every point is (with overwhelming probability) in G2: five independent trials, each
+/// with fresh random coefficients ρ_i from the OS, check Σ ρ_i·P_i ∈ G2. One trial takes ρ_i in
+/// [0, 2^64) (a short-scalar MSM), four take ρ_i uniform in [−2^14 + 1, 2^14] (one signed
+/// Pippenger window of 15 bits: `msm::signed_digit_sum`).
 ///
 /// Why it is sound: E'(Fq2) = G2 × H with |H| = h squarefree and prime to r, so P_i = G_i + C_i
 /// and Σ ρ_i·P_i ∈ G2 iff Σ ρ_i·C_i = 0. If some C_k ≠ 0, take a prime ℓ | ord(C_k); in the
 /// (cyclic, order ℓ) ℓ-part of H the sum vanishes only if ρ_k hits one residue mod ℓ, probability
-/// ≤ ⌈2^b/ℓ⌉/2^b for b-bit coefficients. The smallest ℓ is 10069: a 16-bit trial misses with
-/// probability ≤ 7/65536 ≈ 2^-13.2 and all five trials together with ≤ 2^-66; the 64-bit trial
-/// alone bounds the 41-bit and 178-bit factors by 2^-40.8 and 2^-64. (One 64-bit trial would
-/// not do: it misses an order-10069 component with probability 1/10069.)
+/// ≤ ⌈N/ℓ⌉/N for ρ_k uniform over N consecutive integers. For ℓ = 10069 (the smallest) that is
+/// 2^-13.3 for the 64-bit trial and 4/2^15 = 2^-13 for each short one: 2^-65 for all five. For
+/// ℓ = 5864401 and 1875725156269 the short trials give 2^-15 each and the 64-bit one 2^-22.5 and
+/// 2^-40.8; for the 178-bit factor the 64-bit trial alone gives 2^-64. (One trial would not do:
+/// it misses an order-10069 component with probability about 1/10069.)
 pub fn rlc_all_in_subgroup(pts: &[G2Affine]) -> bool {
-    for bits in RLC_TRIALS {
-        let bytes = bits / 8;
-        let mut raw = vec![0u8; pts.len() * bytes];
+    use rayon::prelude::*;
+    let n = pts.len();
+    let wide_trial = || {
+        let mut raw = vec![0u8; n * 8];
         getrandom::getrandom(&mut raw).expect("OS randomness");
-        let scalars: Vec<BigInt<4>> = raw
-            .chunks_exact(bytes)
-            .map(|c| {
-                let mut w = [0u8; 8];
-                w[..bytes].copy_from_slice(c);
-                BigInt::new([u64::from_le_bytes(w), 0, 0, 0])
-            })
+        let wide: Vec<BigInt<4>> = raw.chunks_exact(8).map(|c| BigInt::new([u64::from_le_bytes(c.try_into().unwrap()), 0, 0, 0])).collect();
+        g2_in_subgroup(&crate::msm::msm_bits(pts, &wide, 64).into_affine())
+    };
+    let short_trial = |_| {
+        let half = 1i32 << (SHORT_TRIAL_BITS - 1);
+        let mut raw = vec![0u8; n * 2];
+        getrandom::getrandom(&mut raw).expect("OS randomness");
+        let digits: Vec<i32> = raw
+            .chunks_exact(2)
+            .map(|c| (u16::from_le_bytes([c[0], c[1]]) as i32 & ((1 << SHORT_TRIAL_BITS) - 1)) - half + 1)
             .collect();
-        let sum = crate::msm::msm_bits(pts, &scalars, bits);
-        if !g2_in_subgroup(&sum.into_affine()) {
-            return false;
-        }
-    }
-    true
+        g2_in_subgroup(&crate::msm::signed_digit_sum(pts, &digits, SHORT_TRIAL_BITS).into_affine())
+    };
+    // the short trials are one Pippenger window each: run them side by side
+    let (wide_ok, short_ok) = rayon::join(wide_trial, || (0..SHORT_TRIALS).into_par_iter().all(short_trial));
+    wide_ok && short_ok
 }
 
 fn chunk_in_subgroup(c: &[G2Affine]) -> Vec<bool> {

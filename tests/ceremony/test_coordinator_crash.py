@@ -110,7 +110,9 @@ def test_sigkill_at_random_points_loses_nothing(tmp_path, circuit) -> None:
                 srv.start()
             timer = None
             if kills < max_kills:
-                timer = threading.Timer(rng.uniform(0.02, 2.5), srv.kill)
+                # short enough to land inside an operation: the native ceremony kernels take
+                # a fraction of a second here, so a longer delay would often fire after it
+                timer = threading.Timer(rng.uniform(0.005, 0.3), srv.kill)
                 timer.start()
             try:
                 result = action()
