@@ -479,6 +479,16 @@ mod tests {
                 let want2 = window_sum(&g2, &digits, c);
                 let got2 = crate::simd::bucket::window_sum(&g2, &crate::simd::bucket::base_limbs(&g2), &digits, c);
                 assert_eq!(got2, want2, "G2 n={n} c={c}");
+                // the sorted (pairwise) accumulation on its own, also with few reachable buckets
+                for span in [half, 3, 1] {
+                    let small: Vec<i32> = digits.iter().map(|d| d % (span + 1)).collect();
+                    let want = window_sum(&g1, &small, c);
+                    let got = crate::simd::bucket::window_sum_sorted(&g1, &crate::simd::bucket::base_limbs(&g1), &small, c);
+                    assert_eq!(got, want, "sorted G1 n={n} c={c} span={span}");
+                    let want = window_sum(&g2, &small, c);
+                    let got = crate::simd::bucket::window_sum_sorted(&g2, &crate::simd::bucket::base_limbs(&g2), &small, c);
+                    assert_eq!(got, want, "sorted G2 n={n} c={c} span={span}");
+                }
             }
         }
     }

@@ -50,6 +50,12 @@ struct Buckets<'a, P: SimdCurve> {
 pub fn window_sum<P: SimdCurve>(bases: &[Affine<P>], base_limbs: &[u64], digits: &[i32], c: usize) -> Projective<P> {
     let n_buckets = 1usize << (c - 1);
     let cap = (n_buckets / 8).clamp(64, 1024);
+    // buckets this window's digits can reach: with fewer than ~4 per pending addition, most
+    // points would meet a busy bucket, so sort by bucket instead
+    let usable = digits.iter().map(|d| d.unsigned_abs() as usize).max().unwrap_or(0);
+    if usable < 4 * cap {
+        return window_sum_sorted(bases, base_limbs, digits, c);
+    }
     let l = P::LIMBS;
     let mut s = Buckets::<P> {
         bases,
@@ -81,19 +87,143 @@ pub fn window_sum<P: SimdCurve>(bases: &[Affine<P>], base_limbs: &[u64], digits:
         }
     }
     unsafe { flush(&mut s) };
-    let filled_sum = unsafe { reduce_filled(&s) }.unwrap_or_else(|| {
-        // a lane met an exceptional addition (repeated or opposite points): portable reduction
+    reduce_buckets::<P>(&s.limbs, &s.filled) + reduce_overflow(&s.overflow)
+}
+
+/// Σ_b (b+1)·B_b over the filled affine buckets: on eight lanes, or on the portable path if a
+/// lane met an exceptional addition (repeated or opposite points).
+fn reduce_buckets<P: SimdCurve>(limbs: &[u64], filled: &[bool]) -> Projective<P> {
+    unsafe { reduce_filled::<P>(limbs, filled) }.unwrap_or_else(|| {
         let mut running = Projective::<P>::zero();
         let mut total = Projective::<P>::zero();
-        for b in (0..n_buckets).rev() {
-            if s.filled[b] {
-                running += &bucket_affine(&s, b);
+        for b in (0..filled.len()).rev() {
+            if filled[b] {
+                running += &point_at::<P>(limbs, b);
             }
             total += &running;
         }
         total
-    });
-    filled_sum + reduce_overflow(&s.overflow)
+    })
+}
+
+/// q − v on the 52-bit limbs of a canonical Fq value (each 5-limb half of an Fq2 one): the y of
+/// a negated base. v = 0 gives q, which the lane arithmetic accepts (values below 2q).
+fn negate_limbs(v: &mut [u64]) {
+    use super::fq8::{split52, MASK52};
+    let q = split52(&<ark_bn254::Fq as ark_ff::PrimeField>::MODULUS.0);
+    for half in v.chunks_exact_mut(5) {
+        let mut borrow = 0i64;
+        for j in 0..5 {
+            let d = q[j] as i64 - half[j] as i64 - borrow;
+            borrow = (d < 0) as i64;
+            half[j] = (d + (borrow << 52)) as u64 & MASK52;
+        }
+    }
+}
+
+/// A window whose digits use few buckets (the top window of a full-size MSM holds only a few
+/// bits) would send most points to the projective overflow. Here the points are sorted by bucket
+/// and each bucket's list is summed pairwise, round after round; every round is one batch of
+/// independent affine additions, so there are no conflicts at all.
+pub fn window_sum_sorted<P: SimdCurve>(bases: &[Affine<P>], base_limbs: &[u64], digits: &[i32], c: usize) -> Projective<P> {
+    let n_buckets = 1usize << (c - 1);
+    let pl = 2 * P::LIMBS;
+    let mut start = vec![0usize; n_buckets + 1];
+    for (i, &d) in digits.iter().enumerate() {
+        if d != 0 && !bases[i].infinity {
+            start[d.unsigned_abs() as usize] += 1;
+        }
+    }
+    for b in 0..n_buckets {
+        start[b + 1] += start[b];
+    }
+    let m = start[n_buckets];
+    let mut len: Vec<usize> = (0..n_buckets).map(|b| start[b + 1] - start[b]).collect();
+    let mut w = vec![0u64; m * pl];
+    let mut fill = start.clone();
+    for (i, &d) in digits.iter().enumerate() {
+        if d == 0 || bases[i].infinity {
+            continue;
+        }
+        let b = d.unsigned_abs() as usize - 1;
+        let k = fill[b];
+        fill[b] += 1;
+        w[k * pl..(k + 1) * pl].copy_from_slice(&base_limbs[i * pl..(i + 1) * pl]);
+        if d < 0 {
+            negate_limbs(&mut w[k * pl + P::LIMBS..(k + 1) * pl]);
+        }
+    }
+    let mut inf = vec![false; m];
+    let mut w2 = vec![0u64; m * pl];
+    let mut inf2 = vec![false; m];
+    loop {
+        let mut jobs: Vec<Job> = Vec::new();
+        let mut copies: Vec<(usize, usize)> = Vec::new();
+        for b in 0..n_buckets {
+            let (s0, n) = (start[b], len[b]);
+            if n < 2 {
+                if n == 1 {
+                    copies.push((s0, s0));
+                }
+                continue;
+            }
+            for j in 0..n / 2 {
+                let (a, c2, dst) = (s0 + 2 * j, s0 + 2 * j + 1, s0 + j);
+                if inf[a] || inf[c2] {
+                    copies.push((if inf[a] { c2 } else { a }, dst));
+                } else {
+                    jobs.push(Job { a: a as u32, b: c2 as u32, neg: false, dst: dst as u32 });
+                }
+            }
+            if n % 2 == 1 {
+                copies.push((s0 + n - 1, s0 + n / 2));
+            }
+            len[b] = n.div_ceil(2);
+        }
+        if jobs.is_empty() && copies.iter().all(|&(a, d)| a == d) {
+            break;
+        }
+        for v in inf2.iter_mut() {
+            *v = false;
+        }
+        for chunk in jobs.chunks(1024) {
+            let same = unsafe { add_batch::<P>(w.as_ptr(), w.as_ptr(), w2.as_mut_ptr(), chunk) };
+            for k in same {
+                let j = chunk[k];
+                let sum = Projective::<P>::from(point_at::<P>(&w, j.a as usize)) + point_at::<P>(&w, j.b as usize);
+                if sum.is_zero() {
+                    inf2[j.dst as usize] = true;
+                } else {
+                    put_point::<P>(&mut w2, j.dst as usize, &sum.into());
+                }
+            }
+        }
+        for (src, dst) in copies {
+            w2.copy_within_from(&w, src * pl, dst * pl, pl);
+            inf2[dst] = inf[src];
+        }
+        std::mem::swap(&mut w, &mut w2);
+        std::mem::swap(&mut inf, &mut inf2);
+    }
+    let mut limbs = vec![0u64; n_buckets * pl];
+    let mut filled = vec![false; n_buckets];
+    for b in 0..n_buckets {
+        if len[b] == 1 && !inf[start[b]] {
+            limbs[b * pl..(b + 1) * pl].copy_from_slice(&w[start[b] * pl..(start[b] + 1) * pl]);
+            filled[b] = true;
+        }
+    }
+    reduce_buckets::<P>(&limbs, &filled)
+}
+
+trait CopyFrom {
+    fn copy_within_from(&mut self, src: &[u64], from: usize, to: usize, n: usize);
+}
+
+impl CopyFrom for Vec<u64> {
+    fn copy_within_from(&mut self, src: &[u64], from: usize, to: usize, n: usize) {
+        self[to..to + n].copy_from_slice(&src[from..from + n]);
+    }
 }
 
 /// Σ_b (b+1)·O_b over the projective overflow accumulators, visiting only the non-empty ones:
@@ -123,8 +253,8 @@ fn reduce_overflow<P: SimdCurve>(overflow: &[Projective<P>]) -> Projective<P> {
 /// and R_s = Σ B_b over its segment; then Σ_b (b+1)·B_b = Σ_s T_s + m·Σ_s s·R_s. `None` if a
 /// lane met an exceptional addition.
 #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
-unsafe fn reduce_filled<P: SimdCurve>(s: &Buckets<P>) -> Option<Projective<P>> {
-    let n_buckets = s.filled.len();
+unsafe fn reduce_filled<P: SimdCurve>(limbs: &[u64], filled_flags: &[bool]) -> Option<Projective<P>> {
+    let n_buckets = filled_flags.len();
     let m = n_buckets / 8;
     if m == 0 {
         return None;
@@ -139,14 +269,14 @@ unsafe fn reduce_filled<P: SimdCurve>(s: &Buckets<P>) -> Option<Projective<P>> {
     for k in (0..m).rev() {
         let mut filled = 0u8;
         for lane in 0..8 {
-            if s.filled[lane * m + k] {
+            if filled_flags[lane * m + k] {
                 filled |= 1 << lane;
             }
         }
         if filled != 0 {
             let idx = _mm512_mullo_epi64(_mm512_add_epi64(seg, _mm512_set1_epi64(k as i64)), _mm512_set1_epi64(2 * l));
-            let x = P::L::gather(s.limbs.as_ptr(), idx);
-            let y = P::L::gather(s.limbs.as_ptr(), _mm512_add_epi64(idx, _mm512_set1_epi64(l)));
+            let x = P::L::gather(limbs.as_ptr(), idx);
+            let y = P::L::gather(limbs.as_ptr(), _mm512_add_epi64(idx, _mm512_set1_epi64(l)));
             let upd = filled & !run_inf;
             if upd != 0 {
                 let (sum, hz) = run.add_affine(&x, &y);
@@ -192,94 +322,122 @@ unsafe fn reduce_filled<P: SimdCurve>(s: &Buckets<P>) -> Option<Projective<P>> {
 }
 
 fn bucket_affine<P: SimdCurve>(s: &Buckets<P>, b: usize) -> Affine<P> {
-    let l = P::LIMBS;
-    let at = b * 2 * l;
-    Affine::<P>::new_unchecked(P::get(&s.limbs[at..at + l]), P::get(&s.limbs[at + l..at + 2 * l]))
+    point_at::<P>(&s.limbs, b)
 }
 
-/// One group of eight pending additions, gathered.
+/// One independent affine addition of a batch: dst ← a + (±b), each an index of a point (x‖y,
+/// 2·LIMBS u64) in its array.
+#[derive(Clone, Copy)]
+struct Job {
+    a: u32,
+    b: u32,
+    neg: bool,
+    dst: u32,
+}
+
+/// One group of eight additions, gathered.
 struct Group<F> {
+    ax: F,
+    ay: F,
     bx: F,
     by: F,
-    qx: F,
-    qy: F,
     den: F,
     prefix: F,
-    bucket_idx: __m512i,
-    live: __mmask8,
-    same_x: __mmask8,
+    dst_idx: __m512i,
+    write: __mmask8,
 }
 
+/// Run a batch of independent affine additions eight at a time: the denominators' eight running
+/// products (one per lane) share one inversion. `dst` may be `a_src` (every gather of the batch
+/// happens before the first scatter). Returns the jobs whose two x coordinates agreed (doubling
+/// or P + (−P)); they are not written, the caller finishes them.
 #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
-unsafe fn flush<P: SimdCurve>(s: &mut Buckets<P>) {
-    if s.batch.is_empty() {
-        return;
-    }
+unsafe fn add_batch<P: SimdCurve>(a_src: *const u64, b_src: *const u64, dst: *mut u64, jobs: &[Job]) -> Vec<usize> {
     let l = P::LIMBS as i64;
+    let stride = _mm512_set1_epi64(2 * l);
+    let yoff = _mm512_set1_epi64(l);
     let one = P::L::one();
-    let mut groups: Vec<Group<P::L>> = Vec::with_capacity(s.batch.len().div_ceil(8));
+    let mut groups: Vec<Group<P::L>> = Vec::with_capacity(jobs.len().div_ceil(8));
+    let mut same: Vec<usize> = Vec::new();
     let mut acc = one;
-    for chunk in s.batch.chunks(8) {
-        let (mut bidx, mut qidx) = ([0i64; 8], [0i64; 8]);
+    for (g, chunk) in jobs.chunks(8).enumerate() {
+        let (mut ai, mut bi, mut di) = ([0i64; 8], [0i64; 8], [0i64; 8]);
         let (mut live, mut neg) = (0u8, 0u8);
-        for (lane, &(b, q, ng)) in chunk.iter().enumerate() {
-            bidx[lane] = b as i64 * 2 * l;
-            qidx[lane] = q as i64 * 2 * l;
+        for (lane, j) in chunk.iter().enumerate() {
+            ai[lane] = j.a as i64;
+            bi[lane] = j.b as i64;
+            di[lane] = j.dst as i64;
             live |= 1 << lane;
-            if ng {
+            if j.neg {
                 neg |= 1 << lane;
             }
         }
-        let bi = _mm512_loadu_si512(bidx.as_ptr() as *const _);
-        let qi = _mm512_loadu_si512(qidx.as_ptr() as *const _);
-        let yoff = _mm512_set1_epi64(l);
-        let bx = P::L::gather(s.limbs.as_ptr(), bi);
-        let by = P::L::gather(s.limbs.as_ptr(), _mm512_add_epi64(bi, yoff));
-        let qx = P::L::gather(s.base_limbs.as_ptr(), qi);
-        let qy0 = P::L::gather(s.base_limbs.as_ptr(), _mm512_add_epi64(qi, yoff));
-        let qy = P::L::select(neg, &qy0, &qy0.neg());
-        let d = qx.sub(&bx);
+        let ao = _mm512_mullo_epi64(_mm512_loadu_si512(ai.as_ptr() as *const _), stride);
+        let bo = _mm512_mullo_epi64(_mm512_loadu_si512(bi.as_ptr() as *const _), stride);
+        let dst_idx = _mm512_mullo_epi64(_mm512_loadu_si512(di.as_ptr() as *const _), stride);
+        let ax = P::L::gather(a_src, ao);
+        let ay = P::L::gather(a_src, _mm512_add_epi64(ao, yoff));
+        let bx = P::L::gather(b_src, bo);
+        let by0 = P::L::gather(b_src, _mm512_add_epi64(bo, yoff));
+        let by = P::L::select(neg, &by0, &by0.neg());
+        let d = bx.sub(&ax);
         let same_x = d.is_zero() & live;
+        for lane in 0..8 {
+            if same_x & (1 << lane) != 0 {
+                same.push(g * 8 + lane);
+            }
+        }
         let den = P::L::select(same_x | !live, &d, &one);
         let prefix = acc;
         acc = acc.mul(&den);
-        groups.push(Group { bx, by, qx, qy, den, prefix, bucket_idx: bi, live, same_x });
+        groups.push(Group { ax, ay, bx, by, den, prefix, dst_idx, write: live & !same_x });
     }
-    // invert the eight lane totals with one shared inversion
     let mut totals = P::store(&acc);
     ark_ff::batch_inversion(&mut totals);
     let mut inv = P::load(&totals);
     for g in groups.iter().rev() {
         let inv_g = inv.mul(&g.prefix);
         inv = inv.mul(&g.den);
-        let lambda = g.qy.sub(&g.by).mul(&inv_g);
-        let x3 = lambda.square().sub(&g.bx).sub(&g.qx);
-        let y3 = lambda.mul(&g.bx.sub(&x3)).sub(&g.by);
-        let write = g.live & !g.same_x;
-        x3.scatter(s.limbs.as_mut_ptr(), g.bucket_idx, write);
-        y3.scatter(s.limbs.as_mut_ptr(), _mm512_add_epi64(g.bucket_idx, _mm512_set1_epi64(l)), write);
+        let lambda = g.by.sub(&g.ay).mul(&inv_g);
+        let x3 = lambda.square().sub(&g.ax).sub(&g.bx);
+        let y3 = lambda.mul(&g.ax.sub(&x3)).sub(&g.ay);
+        x3.scatter(dst, g.dst_idx, g.write);
+        y3.scatter(dst, _mm512_add_epi64(g.dst_idx, yoff), g.write);
     }
+    same
+}
+
+fn point_at<P: SimdCurve>(limbs: &[u64], i: usize) -> Affine<P> {
+    let l = P::LIMBS;
+    let at = i * 2 * l;
+    Affine::<P>::new_unchecked(P::get(&limbs[at..at + l]), P::get(&limbs[at + l..at + 2 * l]))
+}
+
+fn put_point<P: SimdCurve>(limbs: &mut [u64], i: usize, p: &Affine<P>) {
+    let l = P::LIMBS;
+    let at = i * 2 * l;
+    P::put(&p.x, &mut limbs[at..at + l]);
+    P::put(&p.y, &mut limbs[at + l..at + 2 * l]);
+}
+
+/// Perform every pending "bucket += point" of the batch.
+#[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+unsafe fn flush<P: SimdCurve>(s: &mut Buckets<P>) {
+    if s.batch.is_empty() {
+        return;
+    }
+    let jobs: Vec<Job> = s.batch.iter().map(|&(b, q, neg)| Job { a: b, b: q, neg, dst: b }).collect();
+    let same = add_batch::<P>(s.limbs.as_ptr(), s.base_limbs.as_ptr(), s.limbs.as_mut_ptr(), &jobs);
     // exceptional additions (same x): doubling or cancellation, in scalar code
-    for (k, g) in groups.iter().enumerate() {
-        if g.same_x == 0 {
-            continue;
-        }
-        for lane in 0..8 {
-            if g.same_x & (1 << lane) == 0 {
-                continue;
-            }
-            let (b, q, ng) = s.batch[k * 8 + lane];
-            let (b, q) = (b as usize, q as usize);
-            let p = if ng { -s.bases[q] } else { s.bases[q] };
-            let sum = Projective::<P>::from(bucket_affine(s, b)) + p;
-            if sum.is_zero() {
-                s.filled[b] = false;
-            } else {
-                let a: Affine<P> = sum.into();
-                let at = b * 2 * P::LIMBS;
-                P::put(&a.x, &mut s.limbs[at..at + P::LIMBS]);
-                P::put(&a.y, &mut s.limbs[at + P::LIMBS..at + 2 * P::LIMBS]);
-            }
+    for k in same {
+        let (b, q, ng) = s.batch[k];
+        let (b, q) = (b as usize, q as usize);
+        let p = if ng { -s.bases[q] } else { s.bases[q] };
+        let sum = Projective::<P>::from(bucket_affine(s, b)) + p;
+        if sum.is_zero() {
+            s.filled[b] = false;
+        } else {
+            put_point::<P>(&mut s.limbs, b, &sum.into());
         }
     }
     for &(b, _, _) in &s.batch {

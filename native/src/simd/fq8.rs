@@ -20,10 +20,10 @@ use core::arch::x86_64::*;
 use ark_bn254::Fq;
 use ark_ff::{AdditiveGroup, BigInt, BigInteger, Field, PrimeField};
 
-pub(crate) const MASK52: u64 = (1u64 << 52) - 1;
+pub const MASK52: u64 = (1u64 << 52) - 1;
 
 /// 4 × 64-bit little-endian limbs → 5 × 52-bit limbs.
-pub(crate) const fn split52(m: &[u64; 4]) -> [u64; 5] {
+pub const fn split52(m: &[u64; 4]) -> [u64; 5] {
     let mut out = [0u64; 5];
     let mut k = 0;
     while k < 5 {
