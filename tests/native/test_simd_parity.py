@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from ceremony import curve as C
+from g16_badpoints import g2_not_in_subgroup
 from zkvct import _native
 
 SCRIPT = r"""
@@ -50,19 +50,6 @@ print(json.dumps(out))
 """
 
 
-def g2_outside_lem() -> bytes:
-    """LEM bytes of a twist-curve point outside the order-r subgroup (pure-Python arithmetic)."""
-    x0 = 1
-    while True:
-        x = (x0, 0)
-        rhs = C.f2_add(C.f2_mul(C.f2_mul(x, x), x), C.B2)
-        if C.f2_is_square(rhs):
-            p = (x, C.f2_sqrt(rhs))
-            if C.g2_on_curve(p) and not C.g2_in_subgroup(p):
-                return C.g2_to_lem(p)
-        x0 += 1
-
-
 def _run(bad: bytes, simd: bool) -> dict:
     env = dict(os.environ)
     if simd:
@@ -76,7 +63,7 @@ def _run(bad: bytes, simd: bool) -> dict:
 def test_simd_and_portable_paths_agree() -> None:
     if not _native.simd_enabled():
         pytest.skip("this CPU has no AVX-512 IFMA: only the portable path exists here")
-    bad = g2_outside_lem()
+    bad = g2_not_in_subgroup(1)[0].to_lem()
     fast, portable = _run(bad, True), _run(bad, False)
     assert fast.pop("simd") is True and portable.pop("simd") is False
     assert fast["validate"] == "point 9: not in the prime-order subgroup"
