@@ -141,12 +141,24 @@ def _to_ecc2(p: G2):
     return _g2_point(p).to_py_ecc()
 
 
+def _scalar_le(k: int) -> bytes:
+    if k < 0:
+        raise ValueError("scalar must be non-negative")
+    return k.to_bytes(max(1, (k.bit_length() + 7) // 8), "little")
+
+
 def g1_mul(p: G1, k: int) -> G1:
-    return _g1_tuple(G1Point.from_py_ecc(_bn.multiply(_to_ecc1(p), k)))
+    """k·P natively (any k ≥ 0; the points here come from keys and headers, one at a time)."""
+    if p is None:
+        return None
+    return _g1_tuple(G1Point.from_lem(_native.g1_mul_any(g1_to_lem(p), _scalar_le(k))))
 
 
 def g2_mul(p: G2, k: int) -> G2:
-    return _g2_tuple(G2Point.from_py_ecc(_bn.multiply(_to_ecc2(p), k)))
+    """k·P natively for any point of the twist (G2 subgroup not required: cofactor clearing)."""
+    if p is None:
+        return None
+    return _g2_tuple(G2Point.from_lem(_native.g2_mul_any(g2_to_lem(p), _scalar_le(k))))
 
 
 def g1_add(a: G1, b: G1) -> G1:

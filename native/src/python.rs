@@ -478,6 +478,47 @@ fn g1_from_affine_ints<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, y: &Bound<'p
     Ok(PyBytes::new(py, &enc::g1_batch_to_lem(&[p])))
 }
 
+/// Little-endian bytes of any length -> u64 limbs (the scalar of `gX_mul_any`).
+fn le_limbs(b: &[u8]) -> Vec<u64> {
+    b.chunks(8)
+        .map(|c| {
+            let mut w = [0u8; 8];
+            w[..c.len()].copy_from_slice(c);
+            u64::from_le_bytes(w)
+        })
+        .collect()
+}
+
+/// k·P for one on-curve G1 point (LEM) and any non-negative integer k (little-endian bytes, any
+/// length): the ceremony's one-point key arithmetic, natively (py_ecc needs ~80 ms per G2 product).
+#[pyfunction]
+fn g1_mul_any<'py>(py: Python<'py>, point: &Bound<'py, PyAny>, k: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    use ark_ec::PrimeGroup;
+    let v = bytes_view(point, "point")?;
+    let p = enc::g1_from_lem(one_point(&v, enc::G1_BYTES, "G1 point")?, Infinity::Allow)
+        .map_err(|e| verr(format!("G1 point: {e}")))?;
+    let kv = bytes_view(k, "k")?;
+    let r = ark_bn254::G1Projective::from(p).mul_bigint(le_limbs(kv.slice())).into_affine();
+    let mut out = vec![0u8; enc::G1_BYTES];
+    enc::g1_to_lem(&r, &mut out);
+    Ok(PyBytes::new(py, &out))
+}
+
+/// k·P for one point of the G2 twist (LEM; on the curve, the subgroup is *not* required: this
+/// is what clears the cofactor of a hashed point) and any non-negative integer k.
+#[pyfunction]
+fn g2_mul_any<'py>(py: Python<'py>, point: &Bound<'py, PyAny>, k: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    use ark_ec::PrimeGroup;
+    let v = bytes_view(point, "point")?;
+    let p = enc::g2_from_lem(one_point(&v, enc::G2_BYTES, "G2 point")?, Infinity::Allow, Trust::Trusted)
+        .map_err(|e| verr(format!("G2 point: {e}")))?;
+    let kv = bytes_view(k, "k")?;
+    let r = ark_bn254::G2Projective::from(p).mul_bigint(le_limbs(kv.slice())).into_affine();
+    let mut out = vec![0u8; enc::G2_BYTES];
+    enc::g2_to_lem(&r, &mut out);
+    Ok(PyBytes::new(py, &out))
+}
+
 /// LEM G2 point -> ((x.c0, x.c1), (y.c0, y.c1)) ints; infinity -> zeros.
 #[pyfunction]
 fn g2_to_affine_ints<'py>(py: Python<'py>, point: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
@@ -703,6 +744,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(g2_to_uncompressed, m)?)?;
     m.add_function(wrap_pyfunction!(g2_from_uncompressed, m)?)?;
     m.add_function(wrap_pyfunction!(simd_enabled, m)?)?;
+    m.add_function(wrap_pyfunction!(g1_mul_any, m)?)?;
+    m.add_function(wrap_pyfunction!(g2_mul_any, m)?)?;
     m.add_function(wrap_pyfunction!(g1_generator, m)?)?;
     m.add_function(wrap_pyfunction!(g2_generator, m)?)?;
     m.add_function(wrap_pyfunction!(blake2b_update, m)?)?;

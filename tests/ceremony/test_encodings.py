@@ -73,3 +73,40 @@ def test_point_decoding_errors_name_the_point_and_the_problem() -> None:
         C.g2_from_lem(bytes(g2), "betaG2")
     with pytest.raises(C.PointError, match="betaG2 is the point at infinity"):
         C.g2_from_lem(bytes(128), "betaG2")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**300), st.integers(1, R - 1))
+def test_native_one_point_products_match_py_ecc(k: int, base: int) -> None:
+    """g1_mul/g2_mul run natively for any k >= 0 (also >= r, and on points outside G2)."""
+    import py_ecc.optimized_bn128 as bn
+
+    from zkvct.curve import G1Point, G2Point
+
+    p1 = C.g1_mul(C.G1_GEN, base)
+    want1 = G1Point.from_py_ecc(bn.multiply(C._to_ecc1(p1), k))
+    assert C.g1_mul(p1, k) == C._g1_tuple(want1)
+    p2 = C.g2_mul(C.G2_GEN, base)
+    want2 = G2Point.from_py_ecc(bn.multiply(C._to_ecc2(p2), k))
+    assert C.g2_mul(p2, k) == C._g2_tuple(want2)
+
+
+def test_cofactor_clearing_of_a_twist_point_matches_py_ecc() -> None:
+    import py_ecc.optimized_bn128 as bn
+
+    from ceremony.chacha import ChaCha
+    from zkvct.curve import G2Point
+
+    hashed = C.g2_from_rng(ChaCha.from_bytes_be(bytes(range(32))))
+    assert C.g2_in_subgroup(hashed)  # g2_from_rng multiplies by the cofactor
+    x = (5, 1)
+    rhs = C.f2_add(C.f2_mul(C.f2_mul(x, x), x), C.B2)
+    while not C.f2_is_square(rhs):
+        x = (x[0] + 1, 1)
+        rhs = C.f2_add(C.f2_mul(C.f2_mul(x, x), x), C.B2)
+    raw = (x, C.f2_sqrt(rhs))
+    assert not C.g2_in_subgroup(raw)
+    want = G2Point.from_py_ecc(bn.multiply(C._to_ecc2(raw), C.G2_COFACTOR))
+    got = C.g2_mul(raw, C.G2_COFACTOR)
+    assert got == C._g2_tuple(want) and C.g2_in_subgroup(got)
+    assert C.g1_mul(None, 5) is None and C.g2_mul(None, 5) is None
