@@ -478,6 +478,23 @@ fn g1_from_affine_ints<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, y: &Bound<'p
     Ok(PyBytes::new(py, &enc::g1_batch_to_lem(&[p])))
 }
 
+/// k·P by plain double-and-add over every bit of k, for integers of any length (arkworks'
+/// `mul_bigint` takes at most four limbs) and points outside the prime-order subgroup.
+fn mul_any_bits<P: ark_ec::short_weierstrass::SWCurveConfig>(p: ark_ec::short_weierstrass::Affine<P>, limbs: &[u64]) -> ark_ec::short_weierstrass::Projective<P> {
+    use ark_ec::AdditiveGroup;
+    use ark_ff::Zero;
+    let mut acc = ark_ec::short_weierstrass::Projective::<P>::zero();
+    for limb in limbs.iter().rev() {
+        for bit in (0..64).rev() {
+            acc.double_in_place();
+            if (limb >> bit) & 1 == 1 {
+                acc += &p;
+            }
+        }
+    }
+    acc
+}
+
 /// Little-endian bytes of any length -> u64 limbs (the scalar of `gX_mul_any`).
 fn le_limbs(b: &[u8]) -> Vec<u64> {
     b.chunks(8)
@@ -493,12 +510,12 @@ fn le_limbs(b: &[u8]) -> Vec<u64> {
 /// length): the ceremony's one-point key arithmetic, natively (py_ecc needs ~80 ms per G2 product).
 #[pyfunction]
 fn g1_mul_any<'py>(py: Python<'py>, point: &Bound<'py, PyAny>, k: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
-    use ark_ec::PrimeGroup;
     let v = bytes_view(point, "point")?;
     let p = enc::g1_from_lem(one_point(&v, enc::G1_BYTES, "G1 point")?, Infinity::Allow)
         .map_err(|e| verr(format!("G1 point: {e}")))?;
     let kv = bytes_view(k, "k")?;
-    let r = ark_bn254::G1Projective::from(p).mul_bigint(le_limbs(kv.slice())).into_affine();
+    let limbs = le_limbs(kv.slice());
+    let r = py.allow_threads(|| mul_any_bits(p, &limbs)).into_affine();
     let mut out = vec![0u8; enc::G1_BYTES];
     enc::g1_to_lem(&r, &mut out);
     Ok(PyBytes::new(py, &out))
@@ -508,12 +525,12 @@ fn g1_mul_any<'py>(py: Python<'py>, point: &Bound<'py, PyAny>, k: &Bound<'py, Py
 /// is what clears the cofactor of a hashed point) and any non-negative integer k.
 #[pyfunction]
 fn g2_mul_any<'py>(py: Python<'py>, point: &Bound<'py, PyAny>, k: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
-    use ark_ec::PrimeGroup;
     let v = bytes_view(point, "point")?;
     let p = enc::g2_from_lem(one_point(&v, enc::G2_BYTES, "G2 point")?, Infinity::Allow, Trust::Trusted)
         .map_err(|e| verr(format!("G2 point: {e}")))?;
     let kv = bytes_view(k, "k")?;
-    let r = ark_bn254::G2Projective::from(p).mul_bigint(le_limbs(kv.slice())).into_affine();
+    let limbs = le_limbs(kv.slice());
+    let r = py.allow_threads(|| mul_any_bits(p, &limbs)).into_affine();
     let mut out = vec![0u8; enc::G2_BYTES];
     enc::g2_to_lem(&r, &mut out);
     Ok(PyBytes::new(py, &out))
