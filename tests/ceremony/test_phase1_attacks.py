@@ -67,6 +67,35 @@ def test_tampered_section_point(work, zkvct_chain) -> None:
         phase1_verify.verify(work / "p.ptau")
 
 
+@pytest.mark.parametrize(("sid", "index", "name"), [
+    (2, 20, r"section 2 \(tau\*G1\)"),           # the upper half (index >= 2^power)
+    (3, 3, r"section 3 \(tau\*G2\)"),
+    (4, 7, r"section 4 \(alpha\*tau\*G1\)"),
+    (5, 15, r"section 5 \(beta\*tau\*G1\)"),      # the last point
+])
+def test_tampered_point_in_each_section_is_named(work, zkvct_chain, sid, index, name) -> None:
+    """A valid point in the wrong place fails the combined check; the fallback names the section."""
+    data = bytearray(section(zkvct_chain["z2"], sid))
+    if sid == 3:
+        data[128 * index:128 * (index + 1)] = C.g2_to_lem(C.g2_mul(C.G2_GEN, 4242))
+    else:
+        data[64 * index:64 * (index + 1)] = C.g1_to_lem(C.g1_mul(C.G1_GEN, 4242))
+    rewrite(zkvct_chain["z2"], work / f"t{sid}.ptau", {sid: bytes(data)})
+    with pytest.raises(TranscriptInvalid, match=name + ": the points are not successive powers"):
+        phase1_verify.verify(work / f"t{sid}.ptau")
+
+
+def test_section_rescaled_as_a_whole_is_caught_by_its_first_point(work, zkvct_chain) -> None:
+    """β·τ^i·G1 all multiplied by 7: still successive powers of τ, but not β's (hash aside)."""
+    from zkvct import _native
+
+    data = section(zkvct_chain["z2"], 5)
+    rescaled = _native.g1_batch_mul(data, (7).to_bytes(32, "little") * (len(data) // 64))
+    rewrite(zkvct_chain["z2"], work / "r5.ptau", {5: rescaled})
+    with pytest.raises(TranscriptInvalid, match=r"section 5: beta\*G1 differs from the last contribution's value"):
+        phase1_verify.verify(work / "r5.ptau")
+
+
 def test_consistently_rescaled_sections_break_the_hash(work, zkvct_chain) -> None:
     """Sections re-scaled by an extra secret after the contribution: only the hash chain catches it."""
     src = zkvct_chain["z2"]
