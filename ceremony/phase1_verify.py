@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,6 +181,17 @@ def _sections_consistent(pt: Ptau, last: Contribution) -> bool:
     return all(same_ratio(base, m, C.G2_GEN, yy) for m, base, yy in checks)
 
 
+def _sections_hash(pt: Ptau, last: Contribution, spec: dict) -> bytes:
+    """BLAKE2b(response hash ‖ U(sections 2-6)): the next challenge the last record must hold."""
+    nxt = hashlib.blake2b(last.response_hash(), digest_size=64)
+    chunk = 1 << 16
+    for sid, (grp, n) in spec.items():
+        data, size = pt.section(sid), K.SIZES[grp]
+        for off in range(0, n, chunk):  # points validated by the caller: trusted conversion
+            nxt.update(K.lem_to_uncompressed(grp, data[off * size:min(n, off + chunk) * size]))
+    return nxt.digest()
+
+
 def _check_firsts(pt: Ptau, last: Contribution) -> None:
     """The first points are the generators and the last contribution's values."""
     dec1 = lambda sid, i: C.g1_from_lem(pt.section(sid)[64 * i:64 * i + 64])  # noqa: E731
@@ -235,26 +247,24 @@ def _verify(pt: Ptau, progress: Progress) -> Phase1Report:
         prev = _Prev(cur.tau_g1, cur.tau_g2, cur.alpha_g1, cur.beta_g1, cur.beta_g2, cur.next_challenge)
     last = contribs[-1]
 
-    nxt = hashlib.blake2b(last.response_hash(), digest_size=64)
     spec = section_points(pt.power)
     for sid, (grp, n) in spec.items():
-        data = pt.section(sid)
         if progress:
             progress(f"section {sid}", 0, n)
         try:
-            K.validate(grp, data, allow_infinity=False)
+            K.validate(grp, pt.section(sid), allow_infinity=False)
         except ValueError as exc:
             raise TranscriptInvalid(f"section {sid}: {exc}") from exc
-        size = K.SIZES[grp]
-        chunk = 1 << 16
-        for off in range(0, n, chunk):
-            nxt.update(K.lem_to_uncompressed(grp, data[off * size:min(n, off + chunk) * size]))
     if progress:
         progress("powers", 0, 1)
-    if not _sections_consistent(pt, last):
+    # the hash chain (native conversion + BLAKE2b, both without the GIL) runs beside the MSMs
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashed = pool.submit(_sections_hash, pt, last, spec)
+        consistent = _sections_consistent(pt, last)
+        next_challenge = hashed.result()
+    if not consistent:
         _blame_section(pt, last)  # raises, naming the section
     _check_firsts(pt, last)
-    next_challenge = nxt.digest()
     if pt.power == pt.ceremony_power and next_challenge != last.next_challenge:
         raise TranscriptInvalid(
             "the sections do not hash to the last contribution's next challenge (points changed after it was made)"
