@@ -32,7 +32,7 @@ fn normalize_g2(v: &[G2Projective]) -> Vec<G2Affine> {
 }
 
 /// Points per `mul_chunk_*` call: their tables (8 affine points each) share one inversion.
-const MUL_CHUNK: usize = 256;
+pub(crate) const MUL_CHUNK: usize = 256;
 
 /// k_i·P_i for one chunk: eight lanes at a time on AVX-512 IFMA where the CPU has it
 /// (`simd::ladder`), else the portable GLV ladder. Both give the same points (tests compare them).

@@ -97,7 +97,7 @@ impl BatchGroup for ark_bn254::g2::Config {
 }
 
 const NORMALISE_CHUNK: usize = 1024;
-const MUL_CHUNK: usize = 256;
+use crate::batch::MUL_CHUNK;
 
 /// s_i·P_i for projective inputs: normalised in parallel chunks, then multiplied in batches.
 fn mul_projective<P: BatchGroup>(points: &[Projective<P>], scalars: &[Fr]) -> Vec<Projective<P>> {

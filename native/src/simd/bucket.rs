@@ -199,7 +199,7 @@ pub fn window_sum_sorted<P: SimdCurve>(bases: &[Affine<P>], base_limbs: &[u64], 
             }
         }
         for (src, dst) in copies {
-            w2.copy_within_from(&w, src * pl, dst * pl, pl);
+            w2[dst * pl..(dst + 1) * pl].copy_from_slice(&w[src * pl..(src + 1) * pl]);
             inf2[dst] = inf[src];
         }
         std::mem::swap(&mut w, &mut w2);
@@ -214,16 +214,6 @@ pub fn window_sum_sorted<P: SimdCurve>(bases: &[Affine<P>], base_limbs: &[u64], 
         }
     }
     reduce_buckets::<P>(&limbs, &filled)
-}
-
-trait CopyFrom {
-    fn copy_within_from(&mut self, src: &[u64], from: usize, to: usize, n: usize);
-}
-
-impl CopyFrom for Vec<u64> {
-    fn copy_within_from(&mut self, src: &[u64], from: usize, to: usize, n: usize) {
-        self[to..to + n].copy_from_slice(&src[from..from + n]);
-    }
 }
 
 /// Σ_b (b+1)·O_b over the projective overflow accumulators, visiting only the non-empty ones:
