@@ -27,8 +27,7 @@ pub fn base_limbs<P: SimdCurve>(bases: &[Affine<P>]) -> Vec<u64> {
     let mut out = vec![0u64; bases.len() * 2 * l];
     for (p, o) in bases.iter().zip(out.chunks_exact_mut(2 * l)) {
         if !p.infinity {
-            P::put(&p.x, &mut o[..l]);
-            P::put(&p.y, &mut o[l..]);
+            P::put_point(p, o);
         }
     }
     out
@@ -75,8 +74,7 @@ pub fn window_sum<P: SimdCurve>(bases: &[Affine<P>], base_limbs: &[u64], digits:
             s.overflow[b] += &if neg { -bases[i] } else { bases[i] };
         } else if !s.filled[b] {
             let p = if neg { -bases[i] } else { bases[i] };
-            P::put(&p.x, &mut s.limbs[b * 2 * l..b * 2 * l + l]);
-            P::put(&p.y, &mut s.limbs[b * 2 * l + l..(b + 1) * 2 * l]);
+            P::put_point(&p, &mut s.limbs[b * 2 * l..(b + 1) * 2 * l]);
             s.filled[b] = true;
         } else {
             s.busy[b] = true;
@@ -267,17 +265,7 @@ unsafe fn reduce_filled<P: SimdCurve>(limbs: &[u64], filled_flags: &[bool]) -> O
             let idx = _mm512_mullo_epi64(_mm512_add_epi64(seg, _mm512_set1_epi64(k as i64)), _mm512_set1_epi64(2 * l));
             let x = P::L::gather(limbs.as_ptr(), idx);
             let y = P::L::gather(limbs.as_ptr(), _mm512_add_epi64(idx, _mm512_set1_epi64(l)));
-            let upd = filled & !run_inf;
-            if upd != 0 {
-                let (sum, hz) = run.add_affine(&x, &y);
-                bad |= upd & hz;
-                run = Jac::select(upd, &run, &sum);
-            }
-            let fresh = filled & run_inf;
-            if fresh != 0 {
-                run = Jac::select(fresh, &run, &Jac { x, y, z: one });
-                run_inf &= !filled;
-            }
+            bad |= run.add_affine_where(&mut run_inf, filled, &x, &y);
         }
         let live = !run_inf;
         let upd = live & !tot_inf;
@@ -406,8 +394,7 @@ fn point_at<P: SimdCurve>(limbs: &[u64], i: usize) -> Affine<P> {
 fn put_point<P: SimdCurve>(limbs: &mut [u64], i: usize, p: &Affine<P>) {
     let l = P::LIMBS;
     let at = i * 2 * l;
-    P::put(&p.x, &mut limbs[at..at + l]);
-    P::put(&p.y, &mut limbs[at + l..at + 2 * l]);
+    P::put_point(p, &mut limbs[at..at + 2 * l]);
 }
 
 /// Perform every pending "bucket += point" of the batch.

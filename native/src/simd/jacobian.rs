@@ -165,6 +165,26 @@ impl<F: LaneField> Jac<F> {
         (Jac { x: x3, y: y3, z: z3 }, h.is_zero())
     }
 
+    /// self += (x, y) in the lanes of `mask`; a lane still at infinity (its bit in `inf`) takes
+    /// the point itself and leaves `inf`. Returns the lanes that met an exceptional addition.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
+    pub unsafe fn add_affine_where(&mut self, inf: &mut __mmask8, mask: __mmask8, x: &F, y: &F) -> __mmask8 {
+        let mut bad = 0;
+        let upd = mask & !*inf;
+        if upd != 0 {
+            let (sum, h_zero) = self.add_affine(x, y);
+            bad = upd & h_zero;
+            *self = Jac::select(upd, self, &sum);
+        }
+        let fresh = mask & *inf;
+        if fresh != 0 {
+            *self = Jac::select(fresh, self, &Jac { x: *x, y: *y, z: F::one() });
+            *inf &= !mask;
+        }
+        bad
+    }
+
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx512ifma")]
     pub unsafe fn select(mask: __mmask8, a: &Self, b: &Self) -> Self {

@@ -29,6 +29,11 @@ pub trait SimdCurve: GLVConfig<ScalarField = Fr> {
     fn put(v: &Self::BaseField, out: &mut [u64]);
     /// The inverse of `put` (accepts any normalised value < 2q).
     fn get(limbs: &[u64]) -> Self::BaseField;
+    /// An affine point as x‖y limbs into `out[..2·LIMBS]` (the layout every gather reads).
+    fn put_point(p: &Affine<Self>, out: &mut [u64]) {
+        Self::put(&p.x, &mut out[..Self::LIMBS]);
+        Self::put(&p.y, &mut out[Self::LIMBS..2 * Self::LIMBS]);
+    }
     unsafe fn store(v: &Self::L) -> [Self::BaseField; 8];
     unsafe fn load(v: &[Self::BaseField; 8]) -> Self::L;
 }
@@ -158,8 +163,7 @@ where
                 let b2 = if *s2 { e2 } else { -e2 };
                 for (h, b) in [b1, b2].iter().enumerate() {
                     let at = ((h * ENTRIES + e) * 8 + lane) * per_lane_entry;
-                    P::put(&b.x, &mut table[at..at + l]);
-                    P::put(&b.y, &mut table[at + l..at + 2 * l]);
+                    P::put_point(b, &mut table[at..at + 2 * l]);
                 }
             }
             prep.push(Some(Prepared { d1: recode(&k1.0, windows), d2: recode(&k2.0, windows) }));
@@ -220,17 +224,7 @@ unsafe fn ladder<P: SimdCurve>(table: &[u64], prep: &[Option<Prepared>], windows
             let x = P::L::gather(table.as_ptr(), iv);
             let y0 = P::L::gather(table.as_ptr(), _mm512_add_epi64(iv, _mm512_set1_epi64(l)));
             let y = P::L::select(neg, &y0, &y0.neg());
-            let upd = nz & !inf;
-            if upd != 0 {
-                let (sum, h_zero) = acc.add_affine(&x, &y);
-                bad |= upd & h_zero;
-                acc = Jac::select(upd, &acc, &sum);
-            }
-            let fresh = nz & inf;
-            if fresh != 0 {
-                acc = Jac::select(fresh, &acc, &Jac { x, y, z: one });
-                inf &= !nz;
-            }
+            bad |= acc.add_affine_where(&mut inf, nz, &x, &y);
         }
     }
     (acc, inf, bad)
@@ -264,8 +258,7 @@ where
                 _ => filler,
             };
             let at = lane * 2 * l;
-            P::put(&p.x, &mut table[at..at + l]);
-            P::put(&p.y, &mut table[at + l..at + 2 * l]);
+            P::put_point(p, &mut table[at..at + 2 * l]);
         }
         let (acc, bad) = unsafe { ladder_u64::<P>(&table, &naf) };
         let (xs, ys, zs) = unsafe { (P::store(&acc.x), P::store(&acc.y), P::store(&acc.z)) };
