@@ -31,6 +31,7 @@ import httpx
 import sqlalchemy as sa
 
 from zkvct import webhook
+from zkvct.web.db import read_tx, write_tx
 
 log = logging.getLogger("zkvct.rp.delivery")
 
@@ -121,7 +122,7 @@ class Deliverer:
 
     def _claim(self, limit: int, now: float) -> list[sa.Row]:
         """Lease up to ``limit`` due rows; a row leased by another worker is skipped."""
-        with self.engine.begin() as conn:
+        with write_tx(self.engine) as conn:
             due = conn.execute(
                 sa.select(deliveries.c.id).where(
                     deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now,
@@ -172,13 +173,13 @@ class Deliverer:
         rows = self._claim(limit, t)
         for row in rows:
             update = self._attempt(row, t)
-            with self.engine.begin() as conn:
+            with write_tx(self.engine) as conn:
                 conn.execute(deliveries.update().where(deliveries.c.id == row.id).values(**update))
             log.info("delivery %s attempt %d: %s", row.id, update["attempts"], update["status"])
         return len(rows)
 
     def next_due(self) -> float | None:
-        with self.engine.connect() as conn:
+        with read_tx(self.engine) as conn:
             return conn.execute(sa.select(sa.func.min(deliveries.c.next_attempt_at))
                                 .where(deliveries.c.status == "pending")).scalar()
 
@@ -189,14 +190,14 @@ def list_deliveries(engine: sa.Engine, *, status: str | None = None, limit: int 
                   deliveries.c.created_at, deliveries.c.delivered_at, deliveries.c.next_attempt_at)
     if status:
         q = q.where(deliveries.c.status == status)
-    with engine.connect() as conn:
+    with read_tx(engine) as conn:
         return [dict(r._mapping) for r in conn.execute(q.order_by(deliveries.c.created_at).limit(limit))]
 
 
 def redeliver(engine: sa.Engine, delivery_id: str, now: float | None = None) -> bool:
     """Queue a delivery again with the same id; False when no such delivery exists."""
     t = time.time() if now is None else now
-    with engine.begin() as conn:
+    with write_tx(engine) as conn:
         res = conn.execute(deliveries.update().where(deliveries.c.id == delivery_id).values(
             status="pending", next_attempt_at=t, lease_until=0.0, attempts=0))
         return res.rowcount == 1
