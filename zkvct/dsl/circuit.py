@@ -20,7 +20,8 @@ from typing import Any, Iterator
 
 from ..field import R
 
-ROLES = ("issuer_root", "cutoff_days", "today_days", "scope", "nullifier", "challenge", "holder_did_hash", "param")
+ROLES = ("issuer_root", "revocation_root", "cutoff_days", "today_days", "scope", "nullifier", "challenge",
+         "holder_did_hash", "param")
 
 
 class InputError(ValueError):
