@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from zkvct import webhook
 from zkvct.services.rp import delivery as dl
+from zkvct.services.rp.schema import create_all
 from zkvct.web.db import make_engine, sqlite_url
 
 from rp_scripted_endpoint import Script, free_port, serve
@@ -20,7 +21,7 @@ SECRET = b"rp-webhook-secret-0123456789"
 @pytest.fixture
 def engine(tmp_path):
     eng = make_engine(sqlite_url(tmp_path / "rp.db"))
-    dl.metadata.create_all(eng)
+    create_all(eng)
     return eng
 
 

@@ -33,25 +33,9 @@ import sqlalchemy as sa
 from zkvct import webhook
 from zkvct.web.db import read_tx, write_tx
 
+from .schema import deliveries
+
 log = logging.getLogger("zkvct.rp.delivery")
-
-metadata = sa.MetaData()
-
-deliveries = sa.Table(
-    "deliveries", metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("request_id", sa.String(64), nullable=False, index=True),
-    sa.Column("url", sa.String(2048), nullable=False),
-    sa.Column("body", sa.LargeBinary, nullable=False),
-    sa.Column("status", sa.String(16), nullable=False, index=True),  # pending | delivered | failed
-    sa.Column("attempts", sa.Integer, nullable=False, default=0),
-    sa.Column("next_attempt_at", sa.Float, nullable=False),
-    sa.Column("lease_until", sa.Float, nullable=False, default=0.0),
-    sa.Column("last_status", sa.Integer),
-    sa.Column("last_error", sa.String(512)),
-    sa.Column("created_at", sa.Float, nullable=False),
-    sa.Column("delivered_at", sa.Float),
-)
 
 RETRY_STATUSES = frozenset({408, 429})
 MAX_RETRY_AFTER_SECS = 3600.0
