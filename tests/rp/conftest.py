@@ -48,3 +48,6 @@ def chain_view(age_key):
 
 def today() -> str:
     return _dt.datetime.now(_dt.timezone.utc).date().isoformat()
+
+
+from pg import pg_server, pg_url  # noqa: E402,F401  (real PostgreSQL for the replica tests)
