@@ -51,6 +51,14 @@ def test_unlinkable_presentation_needs_no_holder_did(age_anon, view):
     assert str(holder_did_hash(p.holder_did)) not in wire["public_inputs"]
 
 
+def test_unlinkable_presentation_refuses_a_holder_did(age_anon, view):
+    """Naming a DID next to an unlinkable proof would record a claim the proof does not make."""
+    p, res = age_anon.present()
+    setup_view(view, age_anon, p)
+    v = verify_presentation(age_anon.wire(p, res, holder_did=p.holder_did), view)
+    assert v.reason is Reason.MALFORMED and "unlinkable" in v.detail
+
+
 def test_v2_attack_replay_same_proof(age_bound, view):
     _, _, wire, verdict = accepted(age_bound, view)
     view.record(verdict)

@@ -10,7 +10,7 @@ statement_unknown/statement_revoked, wrong_input_count, input_not_canonical, pro
 proof_replayed, request_expired, today_out_of_range, then each public input in order (root:
 issuer_not_trusted, root_unknown, root_retired, root_not_current | root_expired; cutoff_mismatch;
 scope_mismatch; challenge_mismatch; holder_did_missing/holder_did_mismatch; param_mismatch),
-nullifier_used, proof_invalid.
+nullifier_used, (an unlinkable statement given a holder DID: malformed), proof_invalid.
 
 Who submits (``sender_not_authorized``, ``authorization_*``) is an on-chain question: off chain the
 relying party is the verifier, so those checks belong to the contract alone.
@@ -322,6 +322,8 @@ def _verify(p: Presentation, view: ChainView) -> Verdict:
           f"statement {st.statement_id!r} has no scope or nullifier role: not a protocol v2 statement")
     _need(not view.nullifier_used(p.statement_id, derived_scope, nullifier), Reason.NULLIFIER_USED,
           f"nullifier {nullifier} was accepted before for {p.statement_id!r} at this relying party")
+    _need(holder is not None or p.holder_did is None, Reason.MALFORMED,
+          f"statement {st.statement_id!r} is unlinkable (no holder_did_hash input): omit holder_did")
 
     result = groth16_verify(st.verification_key, values, proof)
     _need(result.ok, Reason.PROOF_INVALID, "the pairing check fails for these public inputs")
