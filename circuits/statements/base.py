@@ -8,6 +8,7 @@ from typing import Any
 from zkvct.dsl import Circuit, Input
 
 from .credential import REGISTRY_DEPTH, core_private, core_public, credential_core, sample_world
+from .roles import CREDENTIAL_ROLES
 
 
 class CredentialStatement(Circuit):
@@ -18,6 +19,7 @@ class CredentialStatement(Circuit):
     ``predicate(api, x)`` and ``predicate_input(cred, world) -> dict``.
     """
 
+    roles = CREDENTIAL_ROLES
     predicate_public: list[Input] = []
     predicate_private: list[Input] = []
 
