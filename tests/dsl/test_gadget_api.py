@@ -214,3 +214,25 @@ def test_credential_statements_declare_the_credential_vocabulary():
     assert "revocation_root" in CREDENTIAL_ROLES and "issuer_root" in CREDENTIAL_ROLES
     for cls in STATEMENTS.values():
         assert set(cls().public_roles) <= set(CREDENTIAL_ROLES)
+
+
+# -- the names reach the CLI --------------------------------------------------------------------
+
+def test_circuit_check_and_info_name_the_hints():
+    import json
+
+    from click.testing import CliRunner
+
+    from zkvct.cli.main import main
+
+    res = CliRunner().invoke(main, ["circuit", "check", "not_expired", "-p", "depth=4", "--seed", "1", "--json"],
+                             catch_exceptions=False)
+    assert res.exit_code == 0, res.stdout
+    hints = json.loads(res.stdout)["hints"]
+    assert {"dsl.bits_le", "dsl.identity"} <= set(hints)
+    assert all(isinstance(n, int) and n > 0 for n in hints.values())
+    human = CliRunner().invoke(main, ["circuit", "check", "not_expired", "-p", "depth=4", "--seed", "1"],
+                               catch_exceptions=False)
+    assert human.exit_code == 0 and f"dsl.bits_le x{hints['dsl.bits_le']}" in human.stdout
+    info = CliRunner().invoke(main, ["circuit", "info", "age_gte", "-p", "depth=4", "--json"], catch_exceptions=False)
+    assert json.loads(info.stdout)["stats"]["hints"]["dsl.bits_le"] >= 1
