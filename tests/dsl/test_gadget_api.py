@@ -7,17 +7,12 @@ from zkvct.dsl import Circuit, DslError, Hint, HintError, Input, compile_circuit
 from zkvct.dsl.hints import register_hint
 from zkvct.field import R
 
+from test_check import _circuit  # tests/dsl is on the path (pytest's rootdir-relative import)
 
-def _compile(body, public=("a",), private=("b",)):
-    class C(Circuit):
-        name = "door"
 
-        def define(self, api, x):
-            body(api, x)
-
-    C.public = [Input(n) for n in public]
-    C.private = [Input(n) for n in private]
-    return compile_circuit(C())
+def _compile(body):
+    """``body(api, x)`` over public ``a`` and private ``b``, compiled (test_check's probe circuit)."""
+    return compile_circuit(_circuit(body))
 
 
 @hint("test_api.square")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from .common import Rejected, command_errors, emit, json_option
+from .contribution_options import beacon_options, contribution_options, in_out_arguments
 from .progress import step_progress as _progress  # also imported from here by ceremony_service_cmd
 
 
@@ -37,10 +38,7 @@ def ptau_new(power: int, out: str, as_json: bool) -> None:
 
 
 @ptau_group.command("contribute")
-@click.argument("inp", metavar="IN", type=click.Path(exists=True, dir_okay=False))
-@click.argument("out", type=click.Path(dir_okay=False))
-@click.option("--name", default="", help="Contributor name stored in the transcript (64 chars max).")
-@click.option("--entropy", "-e", default="", help="Extra text mixed into the OS randomness (optional).")
+@contribution_options("transcript")
 @json_option
 @command_errors
 def ptau_contribute(inp: str, out: str, name: str, entropy: str, as_json: bool) -> None:
@@ -55,11 +53,7 @@ def ptau_contribute(inp: str, out: str, name: str, entropy: str, as_json: bool) 
 
 
 @ptau_group.command("beacon")
-@click.argument("inp", metavar="IN", type=click.Path(exists=True, dir_okay=False))
-@click.argument("out", type=click.Path(dir_okay=False))
-@click.argument("beacon_hash", metavar="BEACON_HEX")
-@click.argument("num_iterations_exp", metavar="EXP", type=int)
-@click.option("--name", default="", help="Name stored with the beacon contribution.")
+@beacon_options()
 @json_option
 @command_errors
 def ptau_beacon(inp: str, out: str, beacon_hash: str, num_iterations_exp: int, name: str, as_json: bool) -> None:
@@ -95,8 +89,7 @@ def ptau_verify(path: str, as_json: bool) -> None:
 
 
 @ptau_group.command("prepare-phase2")
-@click.argument("inp", metavar="IN", type=click.Path(exists=True, dir_okay=False))
-@click.argument("out", type=click.Path(dir_okay=False))
+@in_out_arguments()
 @json_option
 @command_errors
 def ptau_prepare(inp: str, out: str, as_json: bool) -> None:

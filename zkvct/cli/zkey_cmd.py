@@ -12,6 +12,7 @@ from __future__ import annotations
 import click
 
 from .common import Rejected, command_errors, emit, json_option
+from .contribution_options import beacon_options, contribution_options
 from .progress import step_progress
 
 
@@ -42,10 +43,7 @@ def export_vk(zkey_path: str, vk_path: str, as_json: bool) -> None:
 
 
 @zkey_group.command("contribute")
-@click.argument("inp", metavar="IN", type=click.Path(exists=True, dir_okay=False))
-@click.argument("out", type=click.Path(dir_okay=False))
-@click.option("--name", default="", help="Contributor name stored in the key (64 chars max).")
-@click.option("--entropy", "-e", default="", help="Extra text mixed into the OS randomness (optional).")
+@contribution_options("key")
 @json_option
 @command_errors
 def zkey_contribute(inp: str, out: str, name: str, entropy: str, as_json: bool) -> None:
@@ -60,11 +58,7 @@ def zkey_contribute(inp: str, out: str, name: str, entropy: str, as_json: bool) 
 
 
 @zkey_group.command("beacon")
-@click.argument("inp", metavar="IN", type=click.Path(exists=True, dir_okay=False))
-@click.argument("out", type=click.Path(dir_okay=False))
-@click.argument("beacon_hash", metavar="BEACON_HEX")
-@click.argument("num_iterations_exp", metavar="EXP", type=int)
-@click.option("--name", default="", help="Name stored with the beacon contribution.")
+@beacon_options()
 @json_option
 @command_errors
 def zkey_beacon(inp: str, out: str, beacon_hash: str, num_iterations_exp: int, name: str, as_json: bool) -> None:
