@@ -35,6 +35,8 @@ LAYERS: dict[str, int] = {
     "zkvct._native": BOTTOM,
     "zkvct.formats": BOTTOM,
     "zkvct.groth16": BOTTOM,
+    "zkvct.sealed": BOTTOM,    # secrets at rest (scrypt + AES-GCM): used by every layer that keeps a key
+    "zkvct.webhook": BOTTOM,   # the receiver's check, stdlib only, so a receiver can vendor it
     # middle: what is built on the proof system (circuits and their compiler, the ceremony,
     # the chain client, DIDs)
     "zkvct.dsl": MIDDLE,
@@ -50,6 +52,8 @@ LAYERS: dict[str, int] = {
     "zkvct.services": TOP,
     "zkvct.web": TOP,
     "zkvct.wallet": TOP,
+    "zkvct.demo": TOP,
+    "zkvct.__main__": TOP,
     "ceremony.coordinator": TOP,
 }
 
