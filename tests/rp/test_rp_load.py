@@ -34,7 +34,7 @@ from zkvct.services.rp.requests import RelyingParty, check_request
 from zkvct.web.db import make_engine, sqlite_url
 from zkvct.web.serve import ServerThread
 
-from conftest import today
+from rp_helpers import today
 from memory_view import MemoryView
 
 N = int(os.environ.get("ZKVCT_RP_LOAD_N", "1000"))
