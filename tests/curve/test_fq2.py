@@ -8,7 +8,7 @@ from py_ecc.fields import optimized_bn128_FQ as FQ
 from py_ecc.fields import optimized_bn128_FQ2 as FQ2
 
 from zkvct.curve import (
-    F2_ONE, F2_ZERO, f2_add, f2_inv, f2_is_negative, f2_is_square, f2_mul, f2_neg, f2_norm, f2_pow, f2_scale,
+    F2_ONE, F2_ZERO, f2_add, f2_inv, f2_is_negative, f2_is_square, f2_mul, f2_neg, f2_norm, f2_scale,
     f2_sqrt, f2_sub, fq_is_negative, fq_is_square, fq_sqrt,
 )
 from zkvct.field import Q
@@ -27,7 +27,7 @@ def ints(x: FQ2):
 
 
 @given(fq2, fq2, fq)
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 def test_ring_operations_match_py_ecc(a, b, k) -> None:
     assert f2_add(a, b) == ints(ref(a) + ref(b))
     assert f2_sub(a, b) == ints(ref(a) - ref(b))
@@ -37,7 +37,7 @@ def test_ring_operations_match_py_ecc(a, b, k) -> None:
 
 
 @given(nonzero_fq2)
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 def test_inverse_and_norm(a) -> None:
     inv = f2_inv(a)
     assert inv == ints(ref(a).inv())
@@ -51,14 +51,8 @@ def test_zero_has_no_inverse() -> None:
         f2_inv(F2_ZERO)
 
 
-@given(fq2, st.integers(min_value=0, max_value=1 << 300))
-@settings(max_examples=50)
-def test_pow_matches_py_ecc(a, e) -> None:
-    assert f2_pow(a, e) == ints(ref(a) ** e)
-
-
 @given(fq2)
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 def test_is_square_matches_euler_criterion_in_fq2(a) -> None:
     """Oracle: a is a nonzero square in Fq2 iff a^((q^2-1)/2) == 1 (py_ecc's exponentiation)."""
     euler = ref(a) ** ((Q * Q - 1) // 2)
@@ -66,16 +60,26 @@ def test_is_square_matches_euler_criterion_in_fq2(a) -> None:
 
 
 @given(fq2)
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 def test_sqrt_of_a_square_squares_back(a) -> None:
     sq = f2_mul(a, a)
     root = f2_sqrt(sq)
     assert f2_mul(root, root) == sq
     assert root in (a, f2_neg(a))
+    assert f2_is_square(sq)
+
+
+@given(fq)
+@settings(max_examples=100, deadline=None)
+def test_sqrt_of_base_field_values(c) -> None:
+    """a1 = 0: Fq squares have an Fq root, the others a root on the u axis (every Fq value is an Fq2 square)."""
+    root = f2_sqrt((c, 0))
+    assert f2_mul(root, root) == (c, 0)
+    assert f2_is_square((c, 0))
 
 
 @given(nonzero_fq2)
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 def test_sqrt_of_a_non_square_raises(a) -> None:
     """A non-square (found by Euler's criterion) times a nonzero square is never a square."""
     non_square = _NON_SQUARE
@@ -96,7 +100,7 @@ _NON_SQUARE = _first_non_square()
 
 
 @given(nonzero_fq2)
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 def test_sign_is_opposite_for_a_value_and_its_negation(a) -> None:
     assert f2_is_negative(a) != f2_is_negative(f2_neg(a))
     # the sign follows c1, and c0 only when c1 = 0
@@ -107,7 +111,7 @@ def test_sign_is_opposite_for_a_value_and_its_negation(a) -> None:
 
 
 @given(fq)
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 def test_fq_square_root_and_sign(v) -> None:
     sq = v * v % Q
     assert fq_is_square(sq)

@@ -9,17 +9,17 @@ snarkjs's ``hashToG2``) is :mod:`ceremony.sampling`, built on this package.
 """
 from ..errors import PointError
 from .fq2 import (
-    F2_ONE, F2_ZERO, Fq2, f2_add, f2_inv, f2_is_negative, f2_is_square, f2_mul, f2_neg, f2_norm, f2_pow,
+    F2_ONE, F2_ZERO, Fq2, f2_add, f2_inv, f2_is_negative, f2_is_square, f2_mul, f2_neg, f2_norm,
     f2_scale, f2_sqrt, f2_sub, fq_is_negative, fq_is_square, fq_sqrt,
 )
 from .points import (
     B2, G1_BYTES, G1_GENERATOR, G1Point, G2_BYTES, G2_GENERATOR, G2Point, fq_from_mont_le, fq_to_mont_le,
-    g1_lem_array, g2_lem_array,
+    g1_lem_array,
 )
 
 __all__ = [
     "PointError", "Fq2", "F2_ZERO", "F2_ONE", "f2_add", "f2_sub", "f2_neg", "f2_mul", "f2_scale", "f2_norm",
-    "f2_inv", "f2_pow", "f2_is_square", "f2_sqrt", "f2_is_negative", "fq_is_square", "fq_sqrt", "fq_is_negative",
+    "f2_inv", "f2_is_square", "f2_sqrt", "f2_is_negative", "fq_is_square", "fq_sqrt", "fq_is_negative",
     "B2", "G1_BYTES", "G2_BYTES", "G1Point", "G2Point", "G1_GENERATOR", "G2_GENERATOR",
-    "fq_to_mont_le", "fq_from_mont_le", "g1_lem_array", "g2_lem_array",
+    "fq_to_mont_le", "fq_from_mont_le", "g1_lem_array",
 ]

@@ -5,8 +5,8 @@ of :class:`zkvct.curve.G2Point`. These functions serve the few points handled on
 equation checks, affine additions, the square roots of ffjavascript's point sampling); bulk point
 data never reaches them, it stays in the native core.
 
-q = 3 mod 4, so an Fq square root is one exponentiation and the Fq2 square root is algorithm 9 of
-Adj and Rodríguez-Henríquez ("Square root computation over even extension fields", 2012).
+q = 3 mod 4, so an Fq square root is one exponentiation, -1 is not a square in Fq, and an Fq2
+square root reduces to two Fq square roots through the norm N(c0 + c1·u) = c0^2 + c1^2.
 
 The sign convention is ffjavascript's (snarkjs's compressed form and point sampling): an Fq value
 is "negative" when it is greater than (q-1)/2; an Fq2 value takes the sign of c1, or of c0 when
@@ -24,6 +24,7 @@ F2_ZERO: Fq2 = (0, 0)
 F2_ONE: Fq2 = (1, 0)
 
 _HALF_Q = (Q - 1) // 2
+_HALF = pow(2, -1, Q)
 
 
 # ---------------------------------------------------------------- Fq
@@ -84,42 +85,32 @@ def f2_inv(a: Fq2) -> Fq2:
     return (a[0] * n_inv % Q, (-a[1]) * n_inv % Q)
 
 
-def f2_pow(a: Fq2, e: int) -> Fq2:
-    """a^e for e >= 0 by square-and-multiply."""
-    result = F2_ONE
-    base = (a[0] % Q, a[1] % Q)
-    while e:
-        if e & 1:
-            result = f2_mul(result, base)
-        base = f2_mul(base, base)
-        e >>= 1
-    return result
-
-
 def f2_is_square(a: Fq2) -> bool:
     """a is a square in Fq2 iff its norm is a square in Fq."""
     return fq_is_square(f2_norm(a))
 
 
 def f2_sqrt(a: Fq2) -> Fq2:
-    """A square root of a (Adj & Rodríguez-Henríquez, algorithm 9); raises ValueError when there is none.
+    """A square root of a, by the norm (two Fq square roots); raises ValueError when there is none.
 
-    Which of the two roots comes back is fixed by the algorithm; callers that need a particular
-    one (ffjavascript's sampling) choose by :func:`f2_is_negative`.
+    For a = a0 + a1·u with a1 != 0 and a root x0 + x1·u: x0^2 - x1^2 = a0 and 2·x0·x1 = a1, so
+    x0^2 = (a0 ± s)/2 with s^2 = N(a); exactly one sign gives an Fq square (their product is
+    -a1^2/4, a non-square since -1 is one for q = 3 mod 4), then x1 = a1 / (2·x0). For a1 = 0
+    the root is sqrt(a0) or sqrt(-a0)·u. Which of the two roots comes back is fixed; callers that
+    need a particular one (ffjavascript's sampling) choose by :func:`f2_is_negative`.
     """
-    a = (a[0] % Q, a[1] % Q)
-    if a == F2_ZERO:
-        return F2_ZERO
-    a1 = f2_pow(a, (Q - 3) // 4)
-    alpha = f2_mul(f2_mul(a1, a1), a)
-    x0 = f2_mul(a1, a)
-    if alpha == (Q - 1, 0):
-        x = f2_mul((0, 1), x0)
-    else:
-        x = f2_mul(f2_pow(f2_add(F2_ONE, alpha), (Q - 1) // 2), x0)
-    if f2_mul(x, x) != a:
+    a0, a1 = a[0] % Q, a[1] % Q
+    if a1 == 0:
+        return (fq_sqrt(a0), 0) if fq_is_square(a0) else (0, fq_sqrt(-a0 % Q))
+    norm = f2_norm((a0, a1))
+    if not fq_is_square(norm):
         raise ValueError("not a square in Fq2")
-    return x
+    s = fq_sqrt(norm)
+    x0_sq = (a0 + s) * _HALF % Q
+    if not fq_is_square(x0_sq):
+        x0_sq = (a0 - s) * _HALF % Q
+    x0 = fq_sqrt(x0_sq)
+    return (x0, a1 * pow(2 * x0, -1, Q) % Q)
 
 
 def f2_is_negative(a: Fq2) -> bool:

@@ -27,7 +27,7 @@ and any point of the curve (also G2 points outside the subgroup, for cofactor cl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Any, ClassVar, Optional, Sequence, Tuple
 
 from ..errors import PointError
 from ..field import MONT_R, Q, R
@@ -79,8 +79,7 @@ def _affine_sum(x1: Fq2, y1: Fq2, x2: Fq2, y2: Fq2) -> Optional[Tuple[Fq2, Fq2]]
     if x1 == x2:
         if f2_add(y1, y2) == F2_ZERO:  # P + (-P), including the doubling of a 2-torsion point
             return None
-        x_sq = f2_mul(x1, x1)
-        slope = f2_mul(f2_scale(x_sq, 3), f2_inv(f2_scale(y1, 2)))
+        slope = f2_mul(f2_scale(f2_mul(x1, x1), 3), f2_inv(f2_scale(y1, 2)))
     else:
         slope = f2_mul(f2_sub(y2, y1), f2_inv(f2_sub(x2, x1)))
     x3 = f2_sub(f2_sub(f2_mul(slope, slope), x1), x2)
@@ -89,148 +88,227 @@ def _affine_sum(x1: Fq2, y1: Fq2, x2: Fq2, y2: Fq2) -> Optional[Tuple[Fq2, Fq2]]
 
 
 @dataclass(frozen=True)
-class G1Point:
-    """An affine G1 point; ``infinity`` marks the identity (then x = y = 0)."""
+class _Group:
+    """The constants of one group that the shared point code needs."""
 
-    x: int
-    y: int
-    infinity: bool = False
+    name: str  # "G1 point" / "G2 point": the default ``what`` in messages
+    size: int  # bytes of one encoded point (LEM or uncompressed)
+    zero: Any  # a zero coordinate (the identity's x and y)
+    labels: Tuple[str, ...]  # suffixes naming each flattened coordinate in messages
+    native_mul: str  # the native core's any-scalar multiplication for this group
+    py_ecc: Tuple[str, str]  # py_ecc's coordinate field and identity point for this group
+
+
+class _AffinePoint:
+    """What G1 and G2 points share: encodings, the check sequence and single-point arithmetic.
+
+    A subclass is a frozen dataclass with fields ``x``, ``y``, ``infinity`` and fixes the group:
+    its byte size, how its coordinates flatten to base-field integers, its curve equation and
+    subgroup test, and its native scalar multiplication. Arithmetic runs on coordinates viewed
+    in Fq2 (:meth:`_as_f2` / :meth:`_of_f2`), so one formula serves both groups.
+    """
+
+    x: Any
+    y: Any
+    infinity: bool
+    _GROUP: ClassVar[_Group]
+
+    # -- per-group hooks --
+    def _flat(self) -> Tuple[int, ...]:
+        """The coordinates as base-field integers in LEM order."""
+        raise NotImplementedError
 
     @classmethod
-    def identity(cls) -> "G1Point":
-        return cls(0, 0, True)
+    def _from_flat(cls, c: Sequence[int]):
+        raise NotImplementedError
+
+    def _uncompressed_order(self) -> Tuple[int, ...]:
+        raise NotImplementedError
+
+    def _as_f2(self) -> Tuple[Fq2, Fq2]:
+        raise NotImplementedError
 
     @classmethod
-    def generator(cls) -> "G1Point":
-        return G1_GENERATOR
+    def _of_f2(cls, x: Fq2, y: Fq2):
+        raise NotImplementedError
+
+    def is_on_curve(self) -> bool:
+        raise NotImplementedError
+
+    def _check_group(self, what: str, native: bool) -> None:
+        """Raise unless on the curve (and, where the cofactor is not 1, in the subgroup)."""
+        raise NotImplementedError
+
+    # -- constructors --
+    @classmethod
+    def identity(cls):
+        return cls(cls._GROUP.zero, cls._GROUP.zero, True)  # type: ignore[call-arg]
 
     # -- encodings --
     @classmethod
-    def from_lem(cls, buf: bytes | memoryview, what: str = "G1 point") -> "G1Point":
-        """Decode 64 LEM bytes (all zero = infinity); coordinates must be canonical."""
+    def from_lem(cls, buf: bytes | memoryview, what: Optional[str] = None):
+        """Decode LEM bytes (all zero = infinity); coordinates must be canonical (not otherwise checked)."""
+        what = what or cls._GROUP.name
         b = bytes(buf)
-        if len(b) != G1_BYTES:
-            raise PointError(f"{what}: expected {G1_BYTES} bytes, got {len(b)}")
+        if len(b) != cls._GROUP.size:
+            raise PointError(f"{what}: expected {cls._GROUP.size} bytes, got {len(b)}")
         if not any(b):
             return cls.identity()
-        return cls(fq_from_mont_le(b[:32], f"{what}.x"), fq_from_mont_le(b[32:], f"{what}.y"))
+        labels = cls._GROUP.labels
+        return cls._from_flat([fq_from_mont_le(b[32 * i:32 * (i + 1)], f"{what}{label}") for i, label in enumerate(labels)])
 
     @classmethod
-    def from_lem_checked(cls, buf: bytes | memoryview, what: str = "G1 point", allow_infinity: bool = False) -> "G1Point":
-        """Decode 64 LEM bytes and :meth:`check` the point: canonical, on the curve, infinity only if allowed."""
-        return cls.from_lem(buf, what).check(what, allow_infinity)
+    def from_lem_checked(cls, buf: bytes | memoryview, what: Optional[str] = None, allow_infinity: bool = False):
+        """Decode LEM bytes read from a file and :meth:`check` the point (G2's subgroup by the native core)."""
+        what = what or cls._GROUP.name
+        return cls.from_lem(buf, what).check(what, allow_infinity, native=True)
 
     def to_lem(self) -> bytes:
         if self.infinity:
-            return bytes(G1_BYTES)
-        return fq_to_mont_le(self.x) + fq_to_mont_le(self.y)
+            return bytes(self._GROUP.size)
+        return b"".join(fq_to_mont_le(v) for v in self._flat())
 
     def to_uncompressed(self) -> bytes:
-        """snarkjs ``toRprUncompressed``: big-endian x‖y in normal form; infinity is all zeros."""
+        """snarkjs ``toRprUncompressed``: big-endian normal-form coordinates (G2: c1 before c0); infinity is all zeros."""
         if self.infinity:
-            return bytes(G1_BYTES)
-        return self.x.to_bytes(32, "big") + self.y.to_bytes(32, "big")
+            return bytes(self._GROUP.size)
+        return b"".join(v.to_bytes(32, "big") for v in self._uncompressed_order())
 
     # -- checks --
-    def is_on_curve(self) -> bool:
-        return self.infinity or (self.y * self.y - self.x ** 3 - 3) % Q == 0
+    def check(self, what: Optional[str] = None, allow_infinity: bool = False, native: bool = False):
+        """Raise :class:`PointError` unless canonical, on the curve and in the prime-order subgroup.
 
-    def check(self, what: str = "G1 point", allow_infinity: bool = False) -> "G1Point":
-        """Raise :class:`PointError` unless canonical and on the curve (G1's cofactor is 1)."""
+        ``native`` picks the G2 subgroup test (see :meth:`G2Point.in_subgroup`); G1's cofactor is 1.
+        """
+        what = what or self._GROUP.name
         if self.infinity:
             if not allow_infinity:
                 raise PointError(f"{what} is the point at infinity, which is not allowed here")
             return self
-        _check_coord(self.x, f"{what}.x")
-        _check_coord(self.y, f"{what}.y")
-        if not self.is_on_curve():
-            raise PointError(f"{what} is not on the BN254 G1 curve y^2 = x^3 + 3")
+        for v, label in zip(self._flat(), self._GROUP.labels):
+            _check_coord(v, f"{what}{label}")
+        self._check_group(what, native)
         return self
 
     # -- arithmetic --
-    def neg(self) -> "G1Point":
-        return self if self.infinity else G1Point(self.x, (-self.y) % Q)
+    def neg(self):
+        if self.infinity:
+            return self
+        x, y = self._as_f2()
+        return self._of_f2(x, f2_neg(y))
 
-    def add(self, other: "G1Point") -> "G1Point":
+    def add(self, other):
         """self + other, affine (both assumed on the curve)."""
         if self.infinity:
             return other
         if other.infinity:
             return self
-        s = _affine_sum((self.x % Q, 0), (self.y % Q, 0), (other.x % Q, 0), (other.y % Q, 0))
-        return G1Point.identity() if s is None else G1Point(s[0][0], s[1][0])
+        s = _affine_sum(*self._as_f2(), *other._as_f2())
+        return self.identity() if s is None else self._of_f2(*s)
 
-    def mul(self, k: int) -> "G1Point":
-        """k·self by the native core, for any k >= 0 (k >= r included)."""
+    def mul(self, k: int):
+        """k·self by the native core, for any k >= 0 (k >= r too; for G2 also points outside the subgroup)."""
         if self.infinity:
             return self
         from zkvct import _native
 
-        return G1Point.from_lem(_native.g1_mul_any(self.to_lem(), _scalar_le(k)))
+        return self.from_lem(getattr(_native, self._GROUP.native_mul)(self.to_lem(), _scalar_le(k)))
 
     # -- py_ecc --
     def to_py_ecc(self):
-        from py_ecc.optimized_bn128 import FQ, Z1
+        """A py_ecc ``optimized_bn128`` projective point (for the pure-Python reference verifier)."""
+        import py_ecc.optimized_bn128 as bn
 
+        field, identity = (getattr(bn, name) for name in self._GROUP.py_ecc)
         if self.infinity:
-            return Z1
-        return (FQ(self.x), FQ(self.y), FQ(1))
+            return identity
+        return (field(self.x), field(self.y), field.one())
 
     @classmethod
-    def from_py_ecc(cls, pt) -> "G1Point":
+    def from_py_ecc(cls, pt):
         from py_ecc.optimized_bn128 import is_inf, normalize
 
         if is_inf(pt):
             return cls.identity()
-        x, y = normalize(pt)
-        return cls(int(x), int(y))
+        return cls(*(_py_ecc_to_ints(v) for v in normalize(pt)))
+
+
+def _py_ecc_to_ints(v) -> Any:
+    """A py_ecc FQ as an int, an FQ2 as a pair (c0, c1)."""
+    coeffs = getattr(v, "coeffs", None)
+    return int(v) if coeffs is None else tuple(int(c) for c in coeffs)
 
 
 @dataclass(frozen=True)
-class G2Point:
+class G1Point(_AffinePoint):
+    """An affine G1 point over Fq; ``infinity`` marks the identity (then x = y = 0)."""
+
+    x: int
+    y: int
+    infinity: bool = False
+
+    _GROUP = _Group("G1 point", G1_BYTES, 0, (".x", ".y"), "g1_mul_any", ("FQ", "Z1"))
+
+    @classmethod
+    def generator(cls) -> "G1Point":
+        return G1_GENERATOR
+
+    def _flat(self) -> Tuple[int, ...]:
+        return (self.x, self.y)
+
+    @classmethod
+    def _from_flat(cls, c: Sequence[int]) -> "G1Point":
+        return cls(c[0], c[1])
+
+    def _uncompressed_order(self) -> Tuple[int, ...]:
+        return (self.x, self.y)
+
+    def _as_f2(self) -> Tuple[Fq2, Fq2]:
+        return (self.x % Q, 0), (self.y % Q, 0)
+
+    @classmethod
+    def _of_f2(cls, x: Fq2, y: Fq2) -> "G1Point":
+        return cls(x[0], y[0])
+
+    def is_on_curve(self) -> bool:
+        return self.infinity or (self.y * self.y - self.x ** 3 - 3) % Q == 0
+
+    def _check_group(self, what: str, native: bool) -> None:
+        if not self.is_on_curve():
+            raise PointError(f"{what} is not on the BN254 G1 curve y^2 = x^3 + 3")
+
+
+@dataclass(frozen=True)
+class G2Point(_AffinePoint):
     """An affine G2 point over Fq2 (each coordinate ``(c0, c1)``); ``infinity`` marks the identity."""
 
     x: Fq2
     y: Fq2
     infinity: bool = False
 
-    @classmethod
-    def identity(cls) -> "G2Point":
-        return cls((0, 0), (0, 0), True)
+    _GROUP = _Group("G2 point", G2_BYTES, F2_ZERO, tuple(f" coordinate {i}" for i in range(4)), "g2_mul_any", ("FQ2", "Z2"))
 
     @classmethod
     def generator(cls) -> "G2Point":
         return G2_GENERATOR
 
-    # -- encodings --
+    def _flat(self) -> Tuple[int, ...]:
+        return (*self.x, *self.y)
+
     @classmethod
-    def from_lem(cls, buf: bytes | memoryview, what: str = "G2 point") -> "G2Point":
-        """Decode 128 LEM bytes (all zero = infinity); coordinates must be canonical."""
-        b = bytes(buf)
-        if len(b) != G2_BYTES:
-            raise PointError(f"{what}: expected {G2_BYTES} bytes, got {len(b)}")
-        if not any(b):
-            return cls.identity()
-        c = [fq_from_mont_le(b[32 * i:32 * (i + 1)], f"{what} coordinate {i}") for i in range(4)]
+    def _from_flat(cls, c: Sequence[int]) -> "G2Point":
         return cls((c[0], c[1]), (c[2], c[3]))
 
+    def _uncompressed_order(self) -> Tuple[int, ...]:
+        return (self.x[1], self.x[0], self.y[1], self.y[0])
+
+    def _as_f2(self) -> Tuple[Fq2, Fq2]:
+        return self.x, self.y
+
     @classmethod
-    def from_lem_checked(cls, buf: bytes | memoryview, what: str = "G2 point", allow_infinity: bool = False) -> "G2Point":
-        """Decode 128 LEM bytes and :meth:`check` the point, the subgroup by the native core (fast)."""
-        return cls.from_lem(buf, what).check(what, allow_infinity, native=True)
+    def _of_f2(cls, x: Fq2, y: Fq2) -> "G2Point":
+        return cls(x, y)
 
-    def to_lem(self) -> bytes:
-        if self.infinity:
-            return bytes(G2_BYTES)
-        return b"".join(fq_to_mont_le(v) for v in (*self.x, *self.y))
-
-    def to_uncompressed(self) -> bytes:
-        """snarkjs ``toRprUncompressed``: x.c1‖x.c0‖y.c1‖y.c0, each 32 bytes big-endian."""
-        if self.infinity:
-            return bytes(G2_BYTES)
-        return b"".join(v.to_bytes(32, "big") for v in (self.x[1], self.x[0], self.y[1], self.y[0]))
-
-    # -- checks --
     def is_on_curve(self) -> bool:
         if self.infinity:
             return True
@@ -241,8 +319,9 @@ class G2Point:
     def in_subgroup(self, native: bool = False) -> bool:
         """r·P == O. The G2 cofactor is large, so on-curve is not enough.
 
-        ``native=False`` computes r·P with py_ecc (slow, ~0.1 s, independent of the native core);
-        ``native=True`` asks the native core's ψ-based test (microseconds).
+        ``native=False`` computes r·P with py_ecc (slow, ~0.1 s, independent of the native core:
+        the reference verifier's choice); ``native=True`` asks the native core's ψ-based test
+        (microseconds: the choice for points read from files).
         """
         if self.infinity:
             return True
@@ -258,57 +337,11 @@ class G2Point:
 
         return is_inf(multiply(self.to_py_ecc(), R))
 
-    def check(self, what: str = "G2 point", allow_infinity: bool = False, native: bool = False) -> "G2Point":
-        """Raise unless canonical, on the twist curve and in the order-r subgroup (see :meth:`in_subgroup`)."""
-        if self.infinity:
-            if not allow_infinity:
-                raise PointError(f"{what} is the point at infinity, which is not allowed here")
-            return self
-        for i, v in enumerate((*self.x, *self.y)):
-            _check_coord(v, f"{what} coordinate {i}")
+    def _check_group(self, what: str, native: bool) -> None:
         if not self.is_on_curve():
             raise PointError(f"{what}: not on the BN254 twist curve")
         if not self.in_subgroup(native):
             raise PointError(f"{what}: not in the prime-order subgroup of G2")
-        return self
-
-    # -- arithmetic --
-    def neg(self) -> "G2Point":
-        return self if self.infinity else G2Point(self.x, f2_neg(self.y))
-
-    def add(self, other: "G2Point") -> "G2Point":
-        """self + other, affine (both assumed on the twist curve)."""
-        if self.infinity:
-            return other
-        if other.infinity:
-            return self
-        s = _affine_sum(self.x, self.y, other.x, other.y)
-        return G2Point.identity() if s is None else G2Point(s[0], s[1])
-
-    def mul(self, k: int) -> "G2Point":
-        """k·self by the native core, for any k >= 0 and any point of the twist (subgroup not required)."""
-        if self.infinity:
-            return self
-        from zkvct import _native
-
-        return G2Point.from_lem(_native.g2_mul_any(self.to_lem(), _scalar_le(k)))
-
-    # -- py_ecc --
-    def to_py_ecc(self):
-        from py_ecc.optimized_bn128 import FQ2, Z2
-
-        if self.infinity:
-            return Z2
-        return (FQ2(list(self.x)), FQ2(list(self.y)), FQ2([1, 0]))
-
-    @classmethod
-    def from_py_ecc(cls, pt) -> "G2Point":
-        from py_ecc.optimized_bn128 import is_inf, normalize
-
-        if is_inf(pt):
-            return cls.identity()
-        x, y = normalize(pt)
-        return cls(tuple(int(c) for c in x.coeffs), tuple(int(c) for c in y.coeffs))  # type: ignore[arg-type]
 
 
 #: The generators snarkjs and py_ecc use (G1: (1, 2); G2: the standard EIP-197 point).
@@ -321,9 +354,5 @@ G2_GENERATOR = G2Point(
 )
 
 
-def g1_lem_array(points: list[G1Point]) -> bytes:
-    return b"".join(p.to_lem() for p in points)
-
-
-def g2_lem_array(points: list[G2Point]) -> bytes:
+def g1_lem_array(points: Sequence[G1Point]) -> bytes:
     return b"".join(p.to_lem() for p in points)
