@@ -39,6 +39,8 @@ def issuer_group() -> None:
 @pass_option
 @click.option("--db-url", help="SQLAlchemy URL (default sqlite:///HOME/issuer.db; postgresql+psycopg://... for replicas).")
 @click.option("--public-url", help="The URL holders reach the issuer at (goes into credentialStatus).")
+@click.option("--depth", default=20, show_default=True, type=click.IntRange(2, 32),
+              help="Registry tree depth (the statements' circuits must use the same).")
 @click.option("--epoch-s", default=60.0, show_default=True, type=click.FloatRange(0.5, 86_400), help="Anchor the root this often.")
 @click.option("--chain-home", type=click.Path(file_okay=False), help="A `zkvct chain up` home with deployment.json.")
 @click.option("--grpc", "grpc_url", help="gRPC endpoint of the chain (instead of --chain-home).")
@@ -49,7 +51,7 @@ def issuer_group() -> None:
 @click.option("--no-chain", is_flag=True, help="Do not anchor (roots are queued until a chain is configured).")
 @json_option
 @command_errors
-def init(home, passphrase_file, db_url, public_url, epoch_s, chain_home, grpc_url, rpc_url, chain_id, verifier, registry,
+def init(home, passphrase_file, db_url, public_url, depth, epoch_s, chain_home, grpc_url, rpc_url, chain_id, verifier, registry,
          no_chain, as_json):
     """Create an issuer home with a new did:shr key sealed under the passphrase."""
     from ..services.issuer.config import ChainSettings, init_home
@@ -58,7 +60,7 @@ def init(home, passphrase_file, db_url, public_url, epoch_s, chain_home, grpc_ur
     if not no_chain and (chain_home or grpc_url):
         chain = ChainSettings(home=chain_home, grpc_url=grpc_url, rpc_url=rpc_url, chain_id=chain_id,
                               verifier=verifier, registry=registry)
-    cfg = init_home(Path(home), _passphrase(passphrase_file), db_url=db_url, public_url=public_url, epoch_s=epoch_s,
+    cfg = init_home(Path(home), _passphrase(passphrase_file), db_url=db_url, public_url=public_url, depth=depth, epoch_s=epoch_s,
                     chain=chain)
     from ..did.identifier import parse_did
 

@@ -20,12 +20,15 @@ from . import (  # noqa: E402
     demo_cmd,
     did_cmd,
     groth16_cmd,
+    issuer_cmd,
     onchain_cmd,
     r1cs_cmd,
     rp_cmd,
     serve_cmd,
+    wallet_cmd,
     zkey_cmd,
 )
 
-for _module in (r1cs_cmd, groth16_cmd, zkey_cmd, demo_cmd, circuit_cmd, ceremony_cmd, chain_cmd, onchain_cmd, did_cmd, serve_cmd, rp_cmd):
+for _module in (r1cs_cmd, groth16_cmd, zkey_cmd, demo_cmd, circuit_cmd, ceremony_cmd, chain_cmd, onchain_cmd, did_cmd, serve_cmd, rp_cmd,
+                issuer_cmd, wallet_cmd):
     _module.register(main)

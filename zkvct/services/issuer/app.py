@@ -105,6 +105,10 @@ def build_app(issuer: Issuer, *, admin_token: str, anchorer: Anchorer | None = N
         except IssuerError as exc:
             raise _refuse(exc) from None
 
+    @app.get("/healthz")
+    def health() -> dict[str, Any]:
+        return {"ok": True}
+
     @app.get("/v1/issuer", dependencies=[Depends(public)])
     def issuer_info() -> dict[str, Any]:
         return {"issuer_did": issuer.did, "registry_depth": issuer.depth}

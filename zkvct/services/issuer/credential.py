@@ -116,7 +116,11 @@ def parse_opening(vc: Any) -> dict[str, Any]:
         out[name] = int(value)
     if out["serial"] >= 1 << out["registryDepth"]:
         raise CredentialFormatError("zkvctOpening.serial is outside the registry tree")
-    if out["holderDidHash"] != holder_did_hash(subject["id"]):
+    try:
+        subject_hash = holder_did_hash(subject["id"])
+    except ValueError as exc:  # DidError: not a canonical did:shr
+        raise CredentialFormatError(f"credentialSubject.id: {exc}") from None
+    if out["holderDidHash"] != subject_hash:
         raise CredentialFormatError("zkvctOpening.holderDidHash is not the hash of credentialSubject.id")
     if leaf_of_opening(opening) != out["leaf"]:
         raise CredentialFormatError("zkvctOpening.leaf does not match the opening's values")

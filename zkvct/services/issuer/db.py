@@ -15,8 +15,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
-    create_engine,
-    event,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.schema import Table
@@ -88,46 +86,7 @@ outbox = Table(
 )
 
 
-try:  # the project's engine factory and write transaction (zkvct/web, helper ``web``)
-    from ...web.db import make_engine, read_tx, write_tx  # noqa: F401
-except ImportError:  # TEMPORARY until zkvct/web is merged: the same settings
-    from contextlib import contextmanager
-
-    from sqlalchemy import text
-
-    def make_engine(url: str) -> Engine:  # type: ignore[misc]
-        if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-
-            @event.listens_for(engine, "connect")
-            def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
-                dbapi_conn.isolation_level = None
-                cur = dbapi_conn.cursor()
-                cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA synchronous=FULL")
-                cur.close()
-
-            @event.listens_for(engine, "begin")
-            def _begin(conn):  # noqa: ANN001
-                conn.exec_driver_sql(conn.info.get("zkvct_begin", "BEGIN"))
-
-            return engine
-        return create_engine("postgresql+psycopg://" + url.split("://", 1)[1], pool_pre_ping=True)
-
-    @contextmanager
-    def write_tx(engine: Engine):  # type: ignore[misc]
-        with engine.connect() as conn:
-            if engine.dialect.name == "sqlite":
-                conn.info["zkvct_begin"] = "BEGIN IMMEDIATE"
-            try:
-                with conn.begin():
-                    if engine.dialect.name == "postgresql":
-                        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 0x7A6B7663})
-                    yield conn
-            finally:
-                conn.info.pop("zkvct_begin", None)
-
-    read_tx = None  # type: ignore[assignment]
+from ...web.db import make_engine, read_tx, write_tx  # noqa: F401  (the project's engine and transactions)
 
 
 def create_schema(engine: Engine) -> None:

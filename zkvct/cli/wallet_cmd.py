@@ -1,0 +1,160 @@
+"""``zkvct wallet init|show|accept|list|sync|prove|consent|serve``: the holder's wallet.
+
+The wallet file's passphrase comes from ``$ZKVCT_WALLET_PASSPHRASE`` or ``--passphrase-file``
+(never argv). ``init`` prints the recovery seed once (``--restore-seed-file`` restores from one).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .common import command_errors, emit, json_option
+
+PASSPHRASE_ENV = "ZKVCT_WALLET_PASSPHRASE"
+
+wallet_option = click.option("--wallet", "wallet_path", required=True, type=click.Path(dir_okay=False),
+                             help="The wallet's store file (SQLite, secrets sealed).")
+pass_option = click.option("--passphrase-file", type=click.Path(dir_okay=False, exists=True),
+                           help=f"File whose first line is the wallet passphrase (default: ${PASSPHRASE_ENV}).")
+
+
+def _passphrase(passphrase_file: str | None) -> str:
+    from ..sealed import read_passphrase
+
+    return read_passphrase(None if passphrase_file else PASSPHRASE_ENV, passphrase_file, what="wallet")
+
+
+def _open(wallet_path: str, passphrase_file: str | None):
+    from ..wallet import Wallet
+
+    return Wallet.open(wallet_path, _passphrase(passphrase_file))
+
+
+@click.group("wallet")
+def wallet_group() -> None:
+    """The holder's wallet: did:shr key, credentials, Merkle paths, proofs, consent log."""
+
+
+@wallet_group.command("init")
+@wallet_option
+@pass_option
+@click.option("--restore-seed-file", type=click.Path(dir_okay=False, exists=True),
+              help="Restore from a recovery seed (hex, first line of the file).")
+@json_option
+@command_errors
+def init(wallet_path, passphrase_file, restore_seed_file, as_json):
+    """Create a wallet (new seed, or restored); prints the DID and the recovery seed."""
+    from ..errors import ZkvctError
+    from ..wallet import Wallet
+
+    seed = None
+    if restore_seed_file:
+        text = Path(restore_seed_file).read_text().strip()
+        try:
+            seed = bytes.fromhex(text)
+        except ValueError:
+            raise ZkvctError("the seed file must hold the recovery seed as hex") from None
+    w = Wallet.create(wallet_path, _passphrase(passphrase_file), seed=seed)
+    try:
+        result = {"ok": True, "did": w.did, "wallet": wallet_path}
+        if seed is None:
+            result["recovery_seed"] = w.seed_hex()
+        emit(result, as_json, f"wallet {wallet_path} for {w.did}" + (
+            f"\nrecovery seed (write it down, it is shown once): {result['recovery_seed']}" if seed is None else ""))
+    finally:
+        w.close()
+
+
+@wallet_group.command("show")
+@wallet_option
+@pass_option
+@json_option
+@command_errors
+def show(wallet_path, passphrase_file, as_json):
+    """The wallet's DID and credentials."""
+    w = _open(wallet_path, passphrase_file)
+    try:
+        emit({"ok": True, "did": w.did, "credentials": w.credentials()}, as_json)
+    finally:
+        w.close()
+
+
+@wallet_group.command("accept")
+@wallet_option
+@pass_option
+@click.option("--issuer", "issuer_url", required=True, help="The issuer's URL.")
+@click.argument("offer_id")
+@json_option
+@command_errors
+def accept(wallet_path, passphrase_file, issuer_url, offer_id, as_json):
+    """Redeem OFFER_ID at the issuer with a proof of possession of this wallet's DID."""
+    w = _open(wallet_path, passphrase_file)
+    try:
+        emit({"ok": True, "credential": w.accept_offer(issuer_url, offer_id)}, as_json)
+    finally:
+        w.close()
+
+
+@wallet_group.command("sync")
+@wallet_option
+@pass_option
+@click.option("--credential", "credential_id", help="Only this credential (default: all).")
+@json_option
+@command_errors
+def sync(wallet_path, passphrase_file, credential_id, as_json):
+    """Rebuild Merkle paths from the issuers' public registries."""
+    w = _open(wallet_path, passphrase_file)
+    try:
+        emit({"ok": True, **w.sync(credential_id)}, as_json)
+    finally:
+        w.close()
+
+
+@wallet_group.command("prove")
+@wallet_option
+@pass_option
+@click.option("--statement", "statement_name", required=True, help="Statement circuit, e.g. age_gte.")
+@click.option("--params", default="{}", help='Statement parameters as JSON, e.g. {"years": 18, "depth": 20}.')
+@click.option("--statement-id", help="The id the relying party registered (default: the statement name).")
+@click.option("--zkey", required=True, type=click.Path(dir_okay=False, exists=True))
+@click.option("--rp", "rp_did", required=True, help="The relying party's did:shr.")
+@click.option("--request", "request_json", required=True, help='The request: {"id", "nonce", "expires_at"} as JSON.')
+@click.option("--credential", "credential_id")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the presentation JSON here.")
+@json_option
+@command_errors
+def prove(wallet_path, passphrase_file, statement_name, params, statement_id, zkey, rp_did, request_json,
+          credential_id, out, as_json):
+    """Prove a statement for a relying party's request (consent given by running this command)."""
+    from circuits.statements import get_statement
+
+    statement = get_statement(statement_name, **json.loads(params))
+    w = _open(wallet_path, passphrase_file)
+    try:
+        presentation = w.prove_for_request(statement, rp_did, json.loads(request_json), zkey=zkey,
+                                           statement_id=statement_id, credential_id=credential_id)
+    finally:
+        w.close()
+    if out:
+        Path(out).write_text(json.dumps(presentation, indent=2))
+    emit({"ok": True, "presentation": presentation}, as_json, json.dumps(presentation, indent=2))
+
+
+@wallet_group.command("consent")
+@wallet_option
+@pass_option
+@json_option
+@command_errors
+def consent_log(wallet_path, passphrase_file, as_json):
+    """The consent log: every proof made or declined."""
+    w = _open(wallet_path, passphrase_file)
+    try:
+        emit({"ok": True, "consent": w.consent_log()}, as_json)
+    finally:
+        w.close()
+
+
+def register(main: click.Group) -> None:
+    main.add_command(wallet_group)
