@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from circuits.gadgets.merkle import MerkleTree
-from conftest import admin_offer, start_issuer
+from issuer_fixtures import admin_offer, start_issuer
 from zkvct.demo.procs import zkvct_command
 from issuer_helpers import DEPTH, FAST_SCRYPT, PASSPHRASE, pop
 from zkvct.did import jws

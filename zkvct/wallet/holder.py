@@ -206,7 +206,7 @@ class Wallet:
         ``consent`` is asked first (the relying-party request inspection of the wallet UI plugs in
         here); a refusal is logged and raises :class:`ConsentDeclined`.
         """
-        from ..groth16.prove import prove
+        from ..groth16.prove import ProveError, prove
 
         if isinstance(request, dict):
             request = ProofRequest(id=str(request["id"]), nonce=str(request["nonce"]), expires_at=int(request["expires_at"]))
@@ -239,12 +239,12 @@ class Wallet:
                                          challenge=challenge(rp_did, request))
         compiled = compiled_statement(statement)
         try:
-            witness = compiled.witness(data)
-        except Exception as exc:  # noqa: BLE001 - an unsatisfied predicate: say so without the witness
+            # an unsatisfied predicate shows up as a witness the circuit rejects (the prover's self-check)
+            result = prove(zkey, compiled.witness(data), trusted_zkey=True)
+        except (ProveError, ValueError, ArithmeticError) as exc:
             self.store.log_consent({**entry, "decision": "unprovable"})
             raise WalletError(f"this credential does not satisfy {statement_id} ({exc.__class__.__name__}): "
                               "nothing was proved") from None
-        result = prove(zkey, witness, trusted_zkey=True)
         self.store.log_consent({**entry, "decision": "proved"})
         return {"statement_id": statement_id, "proof": result.proof.to_obj(),
                 "public_inputs": [str(v) for v in result.publics.values], "issuer_did": record["issuer_did"],
