@@ -156,5 +156,40 @@ def consent_log(wallet_path, passphrase_file, as_json):
         w.close()
 
 
+@wallet_group.command("serve")
+@wallet_option
+@pass_option
+@click.option("--port", default=8791, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+@click.option("--token-file", type=click.Path(dir_okay=False), help="Bearer token file (default: WALLET.token, made 0600 at first start).")
+@click.option("--keys", "keys_path", type=click.Path(dir_okay=False, exists=True),
+              help='Statement keys: {"age-18": {"statement": "age_gte", "params": {"years": 18}, "zkey": "age.zkey"}}.')
+@json_option
+@command_errors
+def serve(wallet_path, passphrase_file, port, token_file, keys_path, as_json):
+    """Serve the wallet's local HTTP API on 127.0.0.1 (bearer token; loopback Host only)."""
+    import socket
+
+    from ..wallet.api import build_app, load_keys
+    from ..web.auth import load_or_create_token, local_hosts
+    from ..web.serve import ServeSettings, run
+
+    if port == 0:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+    token = load_or_create_token(token_file or str(wallet_path) + ".token")
+    w = _open(wallet_path, passphrase_file)
+    app = build_app(w, token=token, keys=load_keys(keys_path), allowed_hosts=local_hosts(port))
+
+    def ready(address):
+        url = f"http://{address[0]}:{address[1]}"
+        emit({"ok": True, "url": url, "did": w.did}, as_json, f"wallet API for {w.did} on {url} (Ctrl-C stops)")
+
+    try:
+        run(app, ServeSettings(host="127.0.0.1", port=port), ready)
+    finally:
+        w.close()
+
+
 def register(main: click.Group) -> None:
     main.add_command(wallet_group)
