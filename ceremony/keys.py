@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from . import curve as C
 from .chacha import ChaCha
-from .ptau_file import PubKey
+from .records import PubKey
 
 
 def g2_sp(personalization: int, challenge: bytes, g1_s: C.G1, g1_sx: C.G1) -> C.G2:

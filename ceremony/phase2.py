@@ -35,7 +35,7 @@ from .chacha import ChaCha
 from .keys import beacon_rng
 from .phase1 import Progress
 from .phase1_verify import same_ratio
-from .ptau_file import truncate_name
+from .records import truncate_name
 
 
 class ZkeyInvalid(ZkvctError):

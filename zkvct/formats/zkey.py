@@ -40,7 +40,7 @@ import numpy as np
 
 from ..curve import G1Point, G2Point, PointError
 from ..field import FR_BYTES, Q, R
-from .binfile import BinFile, BinWriter, FormatError, parse_bytes, read_binfile
+from .binfile import BinFile, BinWriter, FormatError, encode_field, parse_bytes, read_binfile, read_field
 
 ZKEY_MAGIC = b"zkey"
 ZKEY_VERSION = 1
@@ -125,7 +125,7 @@ class ZkeyHeader:
 
     def encode(self) -> bytes:
         return (
-            struct.pack("<I", 32) + Q.to_bytes(32, "little") + struct.pack("<I", 32) + R.to_bytes(32, "little")
+            encode_field(Q) + encode_field(R)
             + struct.pack("<III", self.n_vars, self.n_public, self.domain_size)
             + self.alpha1 + self.beta1 + self.beta2 + self.gamma2 + self.delta1 + self.delta2
         )
@@ -196,19 +196,9 @@ def _validate_points(buf: memoryview, group: int, what: str, allow_infinity: boo
 def _parse_header(path: str, payload: memoryview) -> ZkeyHeader:
     if len(payload) != HEADER_SIZE:
         raise ZkeyError(f"{path}: header section is {len(payload)} bytes, a Groth16 header has {HEADER_SIZE}")
-    (n8q,) = _u32s(payload, 0, 1)
-    if n8q != 32:
-        raise ZkeyError(f"{path}: base field element size n8q = {n8q}; only 32 (BN254) is supported")
-    q = int.from_bytes(payload[4:36], "little")
-    if q != Q:
-        raise ZkeyError(f"{path}: base field prime q = {q} is not BN254's (only bn128 keys are supported)")
-    (n8r,) = _u32s(payload, 36, 1)
-    if n8r != 32:
-        raise ZkeyError(f"{path}: scalar field element size n8r = {n8r}; only 32 (BN254) is supported")
-    r = int.from_bytes(payload[40:72], "little")
-    if r != R:
-        raise ZkeyError(f"{path}: scalar field prime r = {r} is not BN254's")
-    n_vars, n_public, domain_size = _u32s(payload, 72, 3)
+    pos = read_field(payload, 0, path=path, label="base field (n8q)", prime=Q, prime_name="BN254's base field q (only bn128 keys are supported)", error=ZkeyError)
+    pos = read_field(payload, pos, path=path, label="scalar field (n8r)", prime=R, prime_name="BN254's scalar field r", error=ZkeyError)
+    n_vars, n_public, domain_size = _u32s(payload, pos, 3)
     if domain_size < 2 or domain_size & (domain_size - 1) or domain_size > 1 << 28:
         raise ZkeyError(f"{path}: domainSize {domain_size} is not a power of two in 2..2^28")
     if n_vars < 1 or n_public >= n_vars:
@@ -360,10 +350,8 @@ def read_zkey(path: str | os.PathLike[str], *, trusted: bool = False) -> Zkey:
     bf = read_binfile(path, magic=ZKEY_MAGIC, versions=[ZKEY_VERSION])
     try:
         return _decode(bf, trusted)
-    except Exception:
-        from .ptau import safe_close
-
-        safe_close(bf)
+    except BaseException:
+        bf.close()
         raise
 
 

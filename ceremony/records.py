@@ -1,50 +1,31 @@
-"""Reading and writing ``.ptau`` files (snarkjs "powers of tau", container version 1).
+"""The phase-1 contribution records: the codec of a ``.ptau``'s section 7, owned by the ceremony.
 
-Sections: 1 header (u32 n8 = 32, q as 32 LE bytes, u32 power, u32 ceremonyPower); 2 τ^i·G1
-(2^(p+1) − 1 points); 3 τ^i·G2 (2^p); 4 ατ^i·G1 (2^p); 5 βτ^i·G1 (2^p); 6 β·G2 (1);
-7 contributions; 12-15 (only after "prepare phase2") the Lagrange copies of 2-5 for every domain
-size 2^0 ... 2^p (section 12 also 2^(p+1)).
+The container, its header and its point sections are read and written by
+:mod:`zkvct.formats.ptau` (the one ``.ptau`` reader); this module only gives section 7 a
+meaning. :func:`open_transcript` opens a file with that reader and decodes the records.
 
-A contribution record: τ·G1, τ·G2, α·G1, β·G1, β·G2 (the accumulated values after it, LEM), the
-public key (LEM: τ/α/β each s·G1 and s·x·G1, then τ/α/β x·hashToG2 points), the 216-byte
-BLAKE2b partial state, the 64-byte next-challenge hash, u32 type (0 contribution, 1 beacon), u32
-parameter length and tagged parameters in increasing tag order (1 name, 2 beacon iteration
-exponent, 3 beacon hash).
-
-This module owns the ceremony's view of the file (it checks what a verifier needs checked and
-writes new files atomically through :class:`zkvct.formats.binfile.BinWriter`); the groth16 side
-reads prepared files through :mod:`zkvct.formats.ptau`.
+A record: τ·G1, τ·G2, α·G1, β·G1, β·G2 (the accumulated values after it, LEM), the public key
+(LEM: τ/α/β each s·G1 and s·x·G1, then τ/α/β x·hashToG2 points), the 216-byte BLAKE2b partial
+state, the 64-byte next-challenge hash, u32 type (0 contribution, 1 beacon), u32 parameter
+length and tagged parameters in increasing tag order (1 name, 2 beacon iteration exponent,
+3 beacon hash). Decoding is strict: every point checked, parameters known and sorted, no slack.
 """
 from __future__ import annotations
 
+import os
 import struct
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
-from zkvct.field import Q
-from zkvct.formats.binfile import BinFile, FormatError, read_binfile
+from zkvct.formats.binfile import FormatError
+from zkvct.formats.ptau import G1_SIZE, G2_SIZE, Ptau, read_ptau
 
 from . import curve as C
 
-MAGIC = b"ptau"
-VERSION = 1
-MAX_POWER = 28
-G1_SIZE, G2_SIZE = 64, 128
 PUBKEY_SIZE = 6 * G1_SIZE + 3 * G2_SIZE
 PARTIAL_HASH_SIZE = 216
 HASH_SIZE = 64
-
-
-def section_points(power: int) -> dict[int, tuple[str, int]]:
-    """Group and point count of the point sections 2-6 for a file of this power."""
-    n = 1 << power
-    return {2: ("G1", 2 * n - 1), 3: ("G2", n), 4: ("G1", n), 5: ("G1", n), 6: ("G2", 1)}
-
-
-def lagrange_points(power: int) -> dict[int, tuple[str, int]]:
-    """Group and point count of the Lagrange sections 12-15 written by "prepare phase2"."""
-    n = 1 << power
-    return {12: ("G1", 4 * n - 1), 13: ("G2", 2 * n - 1), 14: ("G1", 2 * n - 1), 15: ("G1", 2 * n - 1)}
+#: Bytes of a record before its parameters: five points, the key, two hashes, type and length.
+RECORD_FIXED_SIZE = 3 * G1_SIZE + 2 * G2_SIZE + PUBKEY_SIZE + PARTIAL_HASH_SIZE + HASH_SIZE + 8
 
 
 @dataclass
@@ -152,12 +133,11 @@ def parse_contributions(raw: bytes | memoryview, path: str = "<ptau>") -> list[C
         raise FormatError(f"{path}: contributions section is {len(raw)} bytes, too short for its count")
     (count,) = struct.unpack_from("<I", raw, 0)
     pos = 4
-    fixed = 3 * G1_SIZE + 2 * G2_SIZE + PUBKEY_SIZE + PARTIAL_HASH_SIZE + HASH_SIZE + 8
     out: list[Contribution] = []
-    for i in range(count):
+    for i in range(count):  # a count the bytes cannot back stops at the first missing record
         what = f"{path}: contribution #{i + 1}"
-        if pos + fixed > len(raw):
-            raise FormatError(f"{what} is truncated ({len(raw) - pos} bytes left, at least {fixed} needed)")
+        if pos + RECORD_FIXED_SIZE > len(raw):
+            raise FormatError(f"{what} is truncated ({len(raw) - pos} bytes left, at least {RECORD_FIXED_SIZE} needed)")
 
         def take(n: int) -> bytes:
             nonlocal pos
@@ -223,81 +203,6 @@ def encode_contributions(contribs: list[Contribution]) -> bytes:
     return struct.pack("<I", len(contribs)) + b"".join(c.to_bytes() for c in contribs)
 
 
-def encode_header(power: int, ceremony_power: int) -> bytes:
-    return struct.pack("<I", 32) + Q.to_bytes(32, "little") + struct.pack("<II", power, ceremony_power)
-
-
-@dataclass
-class Ptau:
-    """An opened ``.ptau``: header values, section table and decoded contributions."""
-
-    path: str
-    bf: BinFile
-    power: int
-    ceremony_power: int
-    contributions: list[Contribution] = field(default_factory=list)
-
-    @property
-    def prepared(self) -> bool:
-        return all(self.bf.has(s) for s in (12, 13, 14, 15))
-
-    def section(self, sid: int) -> memoryview:
-        return self.bf.section(sid)
-
-    def close(self) -> None:
-        """Unmap the file; slices still held by a caller keep the mapping alive until released."""
-        try:
-            self.bf.close()
-        except BufferError:
-            import gc
-
-            gc.collect()
-            try:
-                self.bf.close()
-            except BufferError:
-                pass  # a live memoryview slice still exists; the map closes when it is freed
-
-    def __enter__(self) -> "Ptau":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def open_ptau(path: str | Path, *, decode_contributions: bool = True) -> Ptau:
-    """Open and check the structure of a ``.ptau``: header, section sizes, contributions."""
-    bf = read_binfile(path, magic=MAGIC, versions=(VERSION,))
-    try:
-        p = str(path)
-        hdr = bytes(bf.section(1, "header"))
-        if len(hdr) != 44:
-            raise FormatError(f"{p}: header section is {len(hdr)} bytes; expected 44 (n8, q, power, ceremonyPower)")
-        (n8,) = struct.unpack_from("<I", hdr, 0)
-        q = int.from_bytes(hdr[4:36], "little")
-        power, ceremony_power = struct.unpack_from("<II", hdr, 36)
-        if n8 != 32 or q != Q:
-            raise FormatError(f"{p}: not a BN254 (bn128) file: n8={n8}, q={q}; only bn128 is supported")
-        if not 1 <= power <= MAX_POWER:
-            raise FormatError(f"{p}: power {power} out of range; allowed 1..{MAX_POWER}")
-        if ceremony_power < power or ceremony_power > MAX_POWER:
-            raise FormatError(f"{p}: ceremony power {ceremony_power} must be between power {power} and {MAX_POWER}")
-        for sid, (grp, n) in section_points(power).items():
-            size = bf.section_size(sid)
-            want = n * (G1_SIZE if grp == "G1" else G2_SIZE)
-            if size < 0:
-                bf.section(sid)  # raises the missing/repeated message
-            if size != want:
-                raise FormatError(f"{p}: section {sid} is {size} bytes; {want} expected ({n} {grp} points at power {power})")
-        lag = [s for s in (12, 13, 14, 15) if bf.has(s)]
-        if lag and len(lag) != 4:
-            raise FormatError(f"{p}: only some Lagrange sections present ({lag}); a prepared file has all of 12-15")
-        if lag:
-            for sid, (grp, n) in lagrange_points(power).items():
-                want = n * (G1_SIZE if grp == "G1" else G2_SIZE)
-                if bf.section_size(sid) != want:
-                    raise FormatError(f"{p}: section {sid} is {bf.section_size(sid)} bytes; {want} expected")
-        contribs = parse_contributions(bf.section(7, "contributions"), p) if decode_contributions else []
-        return Ptau(p, bf, power, ceremony_power, contribs)
-    except Exception:
-        bf.close()
-        raise
+def open_transcript(path: str | os.PathLike[str]) -> Ptau:
+    """Open a ``.ptau`` with the formats reader and decode its records into ``.contributions``."""
+    return read_ptau(path, records=parse_contributions)
