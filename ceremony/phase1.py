@@ -21,13 +21,14 @@ from typing import Callable, Optional
 
 from zkvct.field import R
 from zkvct.formats.binfile import FormatError
+from zkvct.formats.contribution_params import truncate_name
 from zkvct.formats.ptau import MAX_POWER, Ptau, encode_header, lagrange_points, ptau_writer, section_points
 
 from . import curve as C
 from . import kernels as K
 from .hashchain import ResponseHash
 from .keys import SecretKey, beacon_key, random_key
-from .records import Contribution, PubKey, encode_contributions, open_transcript, truncate_name
+from .records import Contribution, PubKey, encode_contributions, open_transcript
 
 Progress = Optional[Callable[[str, int, int], None]]
 #: points per native call while updating a section (bounds memory at large powers)

@@ -7,8 +7,9 @@ meaning. :func:`open_transcript` opens a file with that reader and decodes the r
 A record: τ·G1, τ·G2, α·G1, β·G1, β·G2 (the accumulated values after it, LEM), the public key
 (LEM: τ/α/β each s·G1 and s·x·G1, then τ/α/β x·hashToG2 points), the 216-byte BLAKE2b partial
 state, the 64-byte next-challenge hash, u32 type (0 contribution, 1 beacon), u32 parameter
-length and tagged parameters in increasing tag order (1 name, 2 beacon iteration exponent,
-3 beacon hash). Decoding is strict: every point checked, parameters known and sorted, no slack.
+length and the tagged parameters that phase-2 records share
+(:mod:`zkvct.formats.contribution_params`). Decoding is strict: every point checked, parameters
+known and sorted, a name that is valid UTF-8, no slack.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import struct
 from dataclasses import dataclass
 
 from zkvct.formats.binfile import FormatError
+from zkvct.formats.contribution_params import decode_params, encode_params
 from zkvct.formats.ptau import G1_SIZE, G2_SIZE, Ptau, read_ptau
 
 from . import curve as C
@@ -105,25 +107,9 @@ class Contribution:
         if len(self.partial_hash) != PARTIAL_HASH_SIZE or len(self.next_challenge) != HASH_SIZE:
             raise ValueError("contribution hashes have the wrong length")
         out += self.partial_hash + self.next_challenge
-        out += struct.pack("<I", self.type)
-        params = bytearray()
-        if self.name:
-            name = truncate_name(self.name).encode("utf-8")
-            params += bytes([1, len(name)]) + name
-        if self.type == 1:
-            if self.num_iterations_exp is None or self.beacon_hash is None:
-                raise ValueError("a beacon contribution needs its iteration exponent and beacon hash")
-            params += bytes([2, self.num_iterations_exp, 3, len(self.beacon_hash)]) + self.beacon_hash
-        out += struct.pack("<I", len(params)) + params
+        params = encode_params(self.type, self.name, self.num_iterations_exp, self.beacon_hash)
+        out += struct.pack("<II", self.type, len(params)) + params
         return bytes(out)
-
-
-def truncate_name(name: str) -> str:
-    """snarkjs keeps the first 64 characters; the encoded length must also fit one byte."""
-    name = name[:64]
-    while len(name.encode("utf-8")) > 255:
-        name = name[:-1]
-    return name
 
 
 def parse_contributions(raw: bytes | memoryview, path: str = "<ptau>") -> list[Contribution]:
@@ -170,33 +156,14 @@ def parse_contributions(raw: bytes | memoryview, path: str = "<ptau>") -> list[C
 
 
 def _parse_params(p: bytes, c: Contribution, what: str) -> None:
-    pos, last = 0, 0
-    while pos < len(p):
-        tag = p[pos]
-        pos += 1
-        if tag <= last:
-            raise FormatError(f"{what}: parameters must appear once each in increasing tag order")
-        last = tag
-        if tag == 1 or tag == 3:
-            if pos >= len(p) or pos + 1 + p[pos] > len(p):
-                raise FormatError(f"{what}: parameter {tag} is truncated")
-            n = p[pos]
-            val = p[pos + 1:pos + 1 + n]
-            pos += 1 + n
-            if tag == 1:
-                try:
-                    c.name = val.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    raise FormatError(f"{what}: contributor name is not valid UTF-8") from exc
-            else:
-                c.beacon_hash = val
-        elif tag == 2:
-            if pos >= len(p):
-                raise FormatError(f"{what}: parameter 2 is truncated")
-            c.num_iterations_exp = p[pos]
-            pos += 1
-        else:
-            raise FormatError(f"{what}: unknown parameter tag {tag}; allowed 1 (name), 2, 3 (beacon)")
+    params = decode_params(p, what)
+    if params.name is not None:
+        try:
+            c.name = params.name.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FormatError(f"{what}: contributor name is not valid UTF-8") from exc
+    c.num_iterations_exp = params.num_iterations_exp
+    c.beacon_hash = params.beacon_hash
 
 
 def encode_contributions(contribs: list[Contribution]) -> bytes:

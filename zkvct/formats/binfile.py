@@ -163,35 +163,35 @@ def encode_field(prime: int) -> bytes:
 
 
 def read_field(
-    payload: bytes | memoryview, offset: int, *, path: str, label: str, prime: int, prime_name: str,
-    error: type[FormatError] = FormatError,
+    payload: bytes | memoryview, offset: int, *, path: str, field: str, n8_name: str, symbol: str, prime: int,
+    expected: str, error: type[FormatError] = FormatError,
 ) -> int:
-    """Check the field prelude at ``offset`` (n8 = 32 and the expected prime); return the offset after it.
+    """Check the field prelude at ``offset`` (n8 = 32, then ``prime``); return the offset after it.
 
-    ``label`` names the prelude in messages ("field", "base field"...), ``prime_name`` describes
-    the expected prime ("BN254's scalar field r = ...").
+    Messages name the prelude as the format does: ``field`` ("base field"), ``n8_name`` ("n8q"),
+    ``symbol`` ("q"); ``expected`` says what the prime should be ("BN254's").
     """
     if len(payload) < offset + 4:
-        raise error(f"{path}: header is {len(payload)} bytes, too short for the {label} element size at byte {offset}")
+        raise error(f"{path}: header is {len(payload)} bytes, too short for {n8_name} at byte {offset}")
     (n8,) = _U32.unpack_from(payload, offset)
     if n8 != FIELD_BYTES:
-        raise error(f"{path}: {label} element size {n8} bytes; only {FIELD_BYTES} (BN254) is supported")
+        raise error(f"{path}: {field} element size {n8_name} = {n8}; only {FIELD_BYTES} (BN254) is supported")
     end = offset + 4 + n8
     if len(payload) < end:
-        raise error(f"{path}: header is {len(payload)} bytes, too short for the {label} prime ({end} needed)")
+        raise error(f"{path}: header is {len(payload)} bytes, too short for the {field} prime {symbol} ({end} needed)")
     value = int.from_bytes(payload[offset + 4:end], "little")
     if value != prime:
-        raise error(f"{path}: prime {value} is not {prime_name}")
+        raise error(f"{path}: {field} prime {symbol} = {value} is not {expected}")
     return end
 
 
 def read_field_header(
-    bf: BinFile, *, label: str, prime: int, prime_name: str, tail: struct.Struct,
+    bf: BinFile, *, label: str, field: str, symbol: str, prime: int, expected: str, tail: struct.Struct,
     error: type[FormatError] = FormatError,
 ) -> tuple[int, ...]:
     """Section 1 of .r1cs/.wtns/.ptau: the field prelude, then the fixed-size ``tail`` (unpacked)."""
     header = bf.section(1, "header")
-    end = read_field(header, 0, path=bf.path, label="field", prime=prime, prime_name=prime_name, error=error)
+    end = read_field(header, 0, path=bf.path, field=field, n8_name="n8", symbol=symbol, prime=prime, expected=expected, error=error)
     if len(header) != end + tail.size:
         raise error(f"{bf.path}: {label} header is {len(header)} bytes, expected {end + tail.size}")
     return tail.unpack_from(header, end)

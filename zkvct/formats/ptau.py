@@ -211,8 +211,8 @@ def parse_ptau(data: bytes | memoryview, *, records: Callable[[memoryview, str],
 def _open(bf: BinFile, records: Callable[[memoryview, str], Any] | None) -> Ptau:
     try:
         power, ceremony_power = read_field_header(
-            bf, label="ptau", prime=Q, tail=_HEADER_TAIL, error=PtauError,
-            prime_name="BN254's base field q (only bn128 ptau files are supported)",
+            bf, label="ptau", field="base field", symbol="q", prime=Q, tail=_HEADER_TAIL, error=PtauError,
+            expected="BN254's base field q (only bn128 ptau files are supported)",
         )
         if not 1 <= power <= MAX_POWER:
             raise PtauError(f"{bf.path}: power {power} is out of range; allowed 1..{MAX_POWER}")

@@ -27,8 +27,8 @@ _TERM = 4 + FR_BYTES
 
 def _parse_header(bf) -> tuple[int, int, int, int, int, int]:
     return read_field_header(
-        bf, label="r1cs", prime=R, tail=_HEADER_TAIL,
-        prime_name=f"BN254's scalar field r = {R} (compile with --prime bn128)",
+        bf, label="r1cs", field="scalar field", symbol="r", prime=R, tail=_HEADER_TAIL,
+        expected=f"BN254's scalar field r = {R} (compile with --prime bn128)",
     )
 
 

@@ -20,7 +20,9 @@ _HEADER_TAIL = struct.Struct("<I")
 
 
 def _decode(bf) -> np.ndarray:
-    (count,) = read_field_header(bf, label="witness", prime=R, tail=_HEADER_TAIL, prime_name=f"BN254's scalar field r = {R}")
+    (count,) = read_field_header(
+        bf, label="witness", field="scalar field", symbol="r", prime=R, tail=_HEADER_TAIL, expected=f"BN254's scalar field r = {R}"
+    )
     values = bf.section(2, "witness values")
     if len(values) != count * FR_BYTES:
         raise FormatError(f"{bf.path}: witness section holds {len(values)} bytes; {count} values need {count * FR_BYTES}")
