@@ -11,10 +11,11 @@ import struct
 
 import pytest
 
+from ceremony.records import parse_contributions
 from zkvct.field import R
 from zkvct.formats.binfile import FormatError, parse_bytes
 from zkvct.formats.r1cs_file import parse_r1cs
-from zkvct.formats.ptau import PtauError, read_ptau
+from zkvct.formats.ptau import PtauError, parse_ptau, read_ptau
 from zkvct.formats.wtns_file import parse_wtns
 from zkvct.formats.zkey import ZkeyError, parse_zkey
 
@@ -65,25 +66,17 @@ def test_wtns_huge_witness_count(memory_cap) -> None:
         parse_wtns(data)
 
 
-@pytest.mark.parametrize("where,offset,match", [
-    ("nVars", 72, r"section 3 \(IC\) is|section 5 \(A\) is"),
-    ("domainSize", 80, r"domainSize 4294967295 is not a power of two"),
-])
-def test_zkey_huge_header_counts(valid_files, memory_cap, where, offset, match) -> None:
+@pytest.mark.parametrize("section,offset,match", [
+    (2, 72, r"section 5 \(A\) is"),  # nVars
+    (2, 80, r"domainSize 4294967295 is not a power of two"),
+    (4, 0, r"coefficients section is \d+ bytes; 4294967295 entries need"),
+    (10, 64, r"contribution 1 of 4294967295 is truncated"),
+], ids=["nVars", "domainSize", "coefficient count", "contribution count"])
+def test_zkey_huge_counts(valid_files, memory_cap, section, offset, match) -> None:
     data = valid_files["zkey"].read_bytes()
-    bad = _patched(data, _section_start(data, b"zkey", 1, 2) + offset, "<I", U32_MAX)
+    bad = _patched(data, _section_start(data, b"zkey", 1, section) + offset, "<I", U32_MAX)
     with memory_cap(), pytest.raises(ZkeyError, match=match):
         parse_zkey(bad)
-
-
-def test_zkey_huge_coefficient_and_contribution_counts(valid_files, memory_cap) -> None:
-    data = valid_files["zkey"].read_bytes()
-    coeffs = _patched(data, _section_start(data, b"zkey", 1, 4), "<I", U32_MAX)
-    with memory_cap(), pytest.raises(ZkeyError, match=r"coefficients section is \d+ bytes; 4294967295 entries need"):
-        parse_zkey(coeffs)
-    contribs = _patched(data, _section_start(data, b"zkey", 1, 10) + 64, "<I", U32_MAX)
-    with memory_cap(), pytest.raises(ZkeyError, match=r"contribution 1 of 4294967295 is truncated"):
-        parse_zkey(contribs)
 
 
 def test_ptau_power_beyond_its_sections(valid_files, memory_cap, tmp_path) -> None:
@@ -97,9 +90,6 @@ def test_ptau_power_beyond_its_sections(valid_files, memory_cap, tmp_path) -> No
 
 
 def test_ptau_huge_contribution_count(valid_files, memory_cap) -> None:
-    from ceremony.records import parse_contributions
-    from zkvct.formats.ptau import parse_ptau
-
     data = valid_files["ptau"].read_bytes()
     bad = _patched(data, _section_start(data, b"ptau", 1, 7), "<I", U32_MAX)
     with memory_cap(), pytest.raises(FormatError, match=r"contribution #2 is truncated"):

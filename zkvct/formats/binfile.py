@@ -32,6 +32,9 @@ _SECTION_HEADER = struct.Struct("<IQ")
 _U32 = struct.Struct("<I")
 #: Bytes of one BN254 field element (both q and r fit 32 bytes); the only n8 the toolkit reads.
 FIELD_BYTES = 32
+#: Bytes of a G1 / G2 point as snarkjs files store them (LEM: x, y; G2 coordinates in Fq2).
+G1_SIZE = 2 * FIELD_BYTES
+G2_SIZE = 4 * FIELD_BYTES
 
 
 class FormatError(ZkvctError, ValueError):

@@ -38,12 +38,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..field import Q
-from .binfile import BinFile, BinWriter, FormatError, encode_field, parse_bytes, read_binfile, read_field_header
+from .binfile import G1_SIZE, G2_SIZE, BinFile, BinWriter, FormatError, encode_field, parse_bytes, read_binfile, read_field_header
 
 PTAU_MAGIC = b"ptau"
 PTAU_VERSION = 1
-G1_SIZE = 64
-G2_SIZE = 128
 #: Bytes of one point of each group, by the names the ceremony kernels use.
 POINT_SIZES = {"G1": G1_SIZE, "G2": G2_SIZE}
 #: BN254's scalar field has 2-adicity 28: no domain above 2^28 exists.

@@ -40,14 +40,13 @@ import numpy as np
 
 from ..curve import G1Point, G2Point, PointError
 from ..field import FR_BYTES, Q, R
-from .binfile import BinFile, BinWriter, FormatError, encode_field, parse_bytes, read_binfile, read_field
+from .binfile import G1_SIZE, G2_SIZE, BinFile, BinWriter, FormatError, encode_field, parse_bytes, read_binfile, read_field
 from .contribution_params import decode_params, encode_params
+from .ptau import MAX_POWER
 
 ZKEY_MAGIC = b"zkey"
 ZKEY_VERSION = 1
 GROTH16_PROTOCOL_ID = 1
-G1_SIZE = 64
-G2_SIZE = 128
 HEADER_SIZE = 4 + 32 + 4 + 32 + 12 + 3 * G1_SIZE + 3 * G2_SIZE
 #: One coefficient entry: matrix, constraint, signal (u32 each) and a 32-byte value.
 COEF_DTYPE = np.dtype([("matrix", "<u4"), ("constraint", "<u4"), ("signal", "<u4"), ("value", "u1", (32,))])
@@ -195,8 +194,8 @@ def _parse_header(path: str, payload: memoryview) -> ZkeyHeader:
     pos = read_field(payload, pos, path=path, field="scalar field", n8_name="n8r", symbol="r", prime=R,
                      expected="BN254's", error=ZkeyError)
     n_vars, n_public, domain_size = _u32s(payload, pos, 3)
-    if domain_size < 2 or domain_size & (domain_size - 1) or domain_size > 1 << 28:
-        raise ZkeyError(f"{path}: domainSize {domain_size} is not a power of two in 2..2^28")
+    if domain_size < 2 or domain_size & (domain_size - 1) or domain_size > 1 << MAX_POWER:
+        raise ZkeyError(f"{path}: domainSize {domain_size} is not a power of two in 2..2^{MAX_POWER}")
     if n_vars < 1 or n_public >= n_vars:
         raise ZkeyError(f"{path}: nPublic = {n_public} must be < nVars = {n_vars} (wire 0 is the constant 1)")
     if n_public + 1 > domain_size:
