@@ -20,7 +20,7 @@ from typing import Optional, Tuple
 
 import py_ecc.optimized_bn128 as _bn
 
-from zkvct import _native
+from zkvct import native as _native  # the native facade
 from zkvct.curve import B2, G1Point, G2Point, fq_from_mont_le  # noqa: F401 (B2 re-exported for tests)
 from zkvct.curve import PointError as _CurvePointError
 from zkvct.field import Q, R

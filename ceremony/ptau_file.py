@@ -112,7 +112,7 @@ class Contribution:
 
         The native core rejects a malformed state with a ValueError naming the bad field.
         """
-        from zkvct import _native
+        from zkvct import native as _native  # the native facade
 
         return _native.blake2b_digest(_native.blake2b_update(self.partial_hash, self.key.to_uncompressed()))
 
