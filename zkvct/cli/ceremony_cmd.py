@@ -7,28 +7,10 @@ JSON object on stdout.
 """
 from __future__ import annotations
 
-from typing import Callable
-
 import click
 
 from .common import Rejected, command_errors, emit, json_option
-from .progress import Progress
-
-
-def _progress(label: str, enabled: bool) -> tuple[Progress, Callable[[str, int, int], None]]:
-    """A stderr progress display and the (step, done, total) callback the ceremony code calls."""
-    prog = Progress(label, enabled=enabled)
-    last = {"step": None}
-
-    def cb(step: str, done: int, total: int) -> None:
-        pct = f"{100 * done // max(total, 1):3d}%"
-        if step != last["step"]:
-            last["step"] = step
-            prog(f"{step} {pct}")
-        else:
-            prog.step = f"{step} {pct}"
-
-    return prog, cb
+from .progress import with_step_callback as _progress  # one definition, shared with ceremony_service_cmd
 
 
 # ---------------------------------------------------------------- phase 1

@@ -52,3 +52,19 @@ class Progress:
             sys.stderr.write("\r\033[K")
         if self.enabled and exc_type is None:
             click.echo(f"[{self.label}] done in {time.perf_counter() - self.t0:.2f} s", err=True)
+
+
+def with_step_callback(label: str, enabled: bool):
+    """A :class:`Progress` and the ``(step, done, total)`` callback the ceremony code reports to."""
+    prog = Progress(label, enabled=enabled)
+    last = {"step": None}
+
+    def cb(step: str, done: int, total: int) -> None:
+        pct = f"{100 * done // max(total, 1):3d}%"
+        if step != last["step"]:
+            last["step"] = step
+            prog(f"{step} {pct}")
+        else:
+            prog.step = f"{step} {pct}"
+
+    return prog, cb
