@@ -1,0 +1,1 @@
+"""HTTP services built on :mod:`zkvct.web` (one package per service)."""
