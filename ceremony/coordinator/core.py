@@ -332,6 +332,7 @@ class Coordinator:
 
     def join(self, did: str) -> dict:
         with self.lock:
+            self.advance()  # an expired turn must count as timed out before we look at this DID's turns
             with webdb.write_tx(self.engine) as conn:
                 if self._finalized(conn):
                     raise CeremonyRejected(409, "the ceremony is finalized; no more contributions", "finalized")
