@@ -130,9 +130,15 @@ def contribute(inp: str | None, out: str | None, url: str | None, keyfile: str |
 
         client = Client(url, signing.load_key(keyfile), invite=invite)
 
+        last = {"position": None}
+
         def waiting(st: dict) -> None:
-            active = "someone's turn" if st.get("active") else "no active turn"
-            prog.step = f"waiting for the turn: position {st.get('position')} of {st.get('waiting')} ({active})"
+            line = f"waiting for the turn: position {st.get('position')} of {st.get('waiting')} in the queue"
+            if st.get("position") != last["position"]:  # a new line (also in logs) each time the queue moves
+                last["position"] = st.get("position")
+                prog(line)
+            else:
+                prog.step = line
 
         with prog:
             prog("joining the queue")
