@@ -349,7 +349,6 @@ def test_bad_input_corpus(ceremony, prover):
     sample = rng.sample(muts, 20) + extra_files
     for name, blob in sample:
         tmp.write_bytes(blob)
-        h = hashlib.sha256(blob).hexdigest()
         try:
             with open_ptau(tmp) as pt:
                 declared = pt.contributions[-1].response_hash().hex()
@@ -363,7 +362,6 @@ def test_bad_input_corpus(ceremony, prover):
             status = getattr(exc, "status", None)
             if status is None or not 400 <= status < 500:
                 failures.append(f"http file {name}: {type(exc).__name__} {status} {exc}")
-        del h
     counts["files"] = len(muts) + len(extra_files) + len(sample)
     took["files"] = round(time.time() - t0, 1)
     assert srv.coord.track("phase1")["seq"] == 0 and not list((root / "uploads").iterdir())
