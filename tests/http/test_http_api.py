@@ -159,3 +159,39 @@ def test_config_errors_name_the_problem(service, tmp_path):
     cfg.write_text(json.dumps({"statements": []}))
     with pytest.raises(ServiceConfigError, match="statements"):
         load_config(cfg)
+
+
+def test_zkvct_serve_cli_makes_a_private_token_and_requires_it(service, tmp_path):
+    """``zkvct serve`` as its own process: token file made at first start (0600), reused after."""
+    import socket
+    import subprocess
+    import sys
+
+    work = service[3]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cli = "import sys; from zkvct.cli.main import main; sys.argv = ['zkvct'] + sys.argv[1:]; main()"
+    token_file = tmp_path / "tok"
+    proc = subprocess.Popen([sys.executable, "-c", cli, "serve", str(work / "service.json"), "--port", str(port),
+                             "--token-file", str(token_file), "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 120
+        while True:
+            try:
+                if httpx.get(url + "/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.time() < deadline, proc.stderr.read() if proc.poll() is not None else "no start"
+            time.sleep(0.2)
+        assert stat.S_IMODE(os.stat(token_file).st_mode) == 0o600
+        token = token_file.read_text().strip()
+        assert httpx.get(url + "/v1/statements").status_code == 401
+        assert httpx.get(url + "/v1/statements", headers={"Authorization": f"Bearer {token}"}).json()["statements"][0]["id"] == "age18"
+        assert "/v1/prove" in httpx.get(url + "/openapi.json").json()["paths"]
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert json.loads(out)["token_file"] == str(token_file) and token not in out  # the token itself is never printed
