@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .common import Rejected, command_errors, emit, json_option
-from .progress import with_step_callback
+from .progress import step_progress
 
 
 @click.group("ceremony")
@@ -121,7 +121,7 @@ def serve_cmd(directory: str, host: str, port: int, turn_timeout: float | None, 
 def contribute(inp: str | None, out: str | None, url: str | None, keyfile: str | None, invite: str | None, name: str, entropy: str,
                poll: float, as_json: bool) -> None:
     """Contribute: to a coordinator (--coordinator URL --key KEYFILE) or file to file (IN OUT, .ptau or .zkey)."""
-    prog, cb = with_step_callback("ceremony contribute", not as_json)
+    prog, cb = step_progress("ceremony contribute", not as_json)
     if url or keyfile:
         if not (url and keyfile) or inp or out:
             raise click.UsageError("network mode needs --coordinator URL and --key KEYFILE (and no IN/OUT)")

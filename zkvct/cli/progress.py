@@ -10,6 +10,7 @@ import itertools
 import sys
 import threading
 import time
+from typing import Callable
 
 import click
 
@@ -54,8 +55,9 @@ class Progress:
             click.echo(f"[{self.label}] done in {time.perf_counter() - self.t0:.2f} s", err=True)
 
 
-def with_step_callback(label: str, enabled: bool):
-    """A :class:`Progress` and the ``(step, done, total)`` callback the ceremony code reports to."""
+def step_progress(label: str, enabled: bool) -> tuple[Progress, Callable[[str, int, int], None]]:
+    """A stderr progress display and the ``(step, done, total)`` callback that long library calls
+    (the ceremony's contribute/verify) report to: a new line per step, a percentage within it."""
     prog = Progress(label, enabled=enabled)
     last = {"step": None}
 
