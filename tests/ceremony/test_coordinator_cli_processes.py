@@ -2,7 +2,7 @@
 
 The coordinator (``zkvct ceremony serve``), two participants, the admin and a verifier are
 separate ``zkvct`` processes talking over 127.0.0.1: keygen, register (with an invite code),
-join, wait with a progress display, contribute, receipt, finalize, verify the published
+join, wait with a progress display (a third participant holds the turn meanwhile), contribute, receipt, finalize, verify the published
 ceremony, and check the receipts against it.
 """
 from __future__ import annotations
@@ -42,7 +42,7 @@ def test_participant_path_with_separate_processes(tmp_path, circuit):
     assert zkvct("powersoftau", "new", "3", str(tmp_path / "start.ptau")).returncode == 0
     init = zkvct_json("ceremony", "init", str(tmp_path / "c"), "--name", "cli-path", "--admin-did", admin["did"],
                       "--ptau", f"p1={tmp_path / 'start.ptau'}", "--circuit", f"m={circuit['k0']},{circuit['r1cs']},{circuit['ptau']}",
-                      "--invites", "2", "--turn-timeout", "300")
+                      "--invites", "3", "--turn-timeout", "300")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, "-c", CLI, "ceremony", "serve", str(tmp_path / "c"), "--port", str(port)],
@@ -58,11 +58,21 @@ def test_participant_path_with_separate_processes(tmp_path, circuit):
                 time.sleep(0.1)
         assert "/api/contribute/{track}" in httpx.get(url + "/openapi.json").json()["paths"]
         dids = [zkvct_json("ceremony", "keygen", str(tmp_path / f"{who}.key"))["did"] for who in ("alice", "bob")]
-        # alice (human output: progress on stderr) and bob (--json) run at the same time; one waits for the other
+        # carol holds the turn while alice (human output: progress on stderr) and bob (--json) queue up
+        from ceremony.coordinator import signing
+        from ceremony.coordinator.client import Client
+
+        carol = Client(url, signing.new_key(tmp_path / "carol.key"), invite=init["invites"][2])
+        carol.register()
+        assert carol.join()["your_turn"]
         procs = [subprocess.Popen([sys.executable, "-c", CLI, "ceremony", "contribute", "--coordinator", url, "--key",
                                    str(tmp_path / f"{who}.key"), "--invite", code, "--name", who, "--poll", "0.2", *extra],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for who, code, extra in (("alice", init["invites"][0], []), ("bob", init["invites"][1], ["--json"]))]
+        while httpx.get(url + "/api/status").json()["waiting"] < 2:
+            assert all(p.poll() is None for p in procs)
+            time.sleep(0.1)
+        carol.contribute(poll=0.05)  # her turn: then alice and bob in the order they joined
         outs = [p.communicate(timeout=300) for p in procs]
         assert all(p.returncode == 0 for p in procs), outs
         (a_out, a_err), (b_out, _) = outs
@@ -70,10 +80,9 @@ def test_participant_path_with_separate_processes(tmp_path, circuit):
         assert "contribution hash (publish it)" in a_out
         bob = json.loads(b_out)
         assert bob["did"] == dids[1] and sorted(r["track"] for r in bob["receipts"]) == ["m", "p1"]
-        waited = [e for e in (a_err, outs[1][1]) if "waiting for the turn: position 1" in e]
-        assert waited, "the later participant showed its place in the queue"
+        assert "waiting for the turn: position" in a_err  # the progress display showed her place in the queue
         st = zkvct_json("ceremony", "status", "--coordinator", url, "--key", str(tmp_path / "alice.key"))
-        assert {t["name"]: t["seq"] for t in st["tracks"]} == {"m": 2, "p1": 2} and st["position"] is None
+        assert {t["name"]: t["seq"] for t in st["tracks"]} == {"m": 3, "p1": 3} and st["position"] is None
         # a third key without an invite is refused with a clear message and exit code 2
         zkvct("ceremony", "keygen", str(tmp_path / "eve.key"))
         eve = zkvct("ceremony", "contribute", "--coordinator", url, "--key", str(tmp_path / "eve.key"), "--json")
@@ -85,8 +94,8 @@ def test_participant_path_with_separate_processes(tmp_path, circuit):
         server.communicate(timeout=30)
     rep = zkvct_json("ceremony", "verify", str(tmp_path / "c" / "final"))
     assert rep["tracks"]["p1"]["dids"] == [c["did"] for c in fin["contributions"] if c["track"] == "p1"]
-    assert set(rep["tracks"]["m"]["dids"]) == set(dids)
+    assert set(rep["tracks"]["m"]["dids"]) == set(dids) | {carol.did}
     recorded = {(c["track"], c["seq"], c["contribution_hash"]) for c in fin["contributions"]}
     assert {(r["track"], r["seq"], r["contribution_hash"]) for r in bob["receipts"]} <= recorded
-    bad = zkvct("ceremony", "verify", str(tmp_path / "c" / "final"), "--min-contributors", "3", "--json")
-    assert bad.returncode == 1 and "at least 3" in json.loads(bad.stdout)["reason"]
+    bad = zkvct("ceremony", "verify", str(tmp_path / "c" / "final"), "--min-contributors", "4", "--json")
+    assert bad.returncode == 1 and "at least 4" in json.loads(bad.stdout)["reason"]
