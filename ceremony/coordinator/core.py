@@ -222,6 +222,10 @@ class Coordinator:
                 (root / f"ceremony.db.tmp{suffix}").unlink(missing_ok=True)
         engine = webdb.make_engine(url)
         metadata.create_all(engine)
+        with webdb.read_tx(engine) as conn:
+            if conn.execute(select(meta.c.key).limit(1)).first() is not None:
+                engine.dispose()
+                raise CeremonyRejected(409, "the database already holds a ceremony; give an empty database")
         codes = [secrets.token_urlsafe(18) for _ in range(invites)]
         with webdb.write_tx(engine) as conn:
             ceremony_id = secrets.token_hex(16)

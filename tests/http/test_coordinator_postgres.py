@@ -7,7 +7,7 @@ import pytest
 from ceremony import phase1
 from ceremony.coordinator import signing
 from ceremony.coordinator.client import Client, CoordinatorError
-from ceremony.coordinator.core import Coordinator, TrackSpec
+from ceremony.coordinator.core import CeremonyRejected, Coordinator, TrackSpec
 from ceremony.coordinator.policy import CeremonyPolicy
 from ceremony.coordinator.server import RunningServer
 from ceremony.coordinator.transcript_verify import verify_published
@@ -21,6 +21,9 @@ def test_ceremony_on_postgresql(tmp_path, pg_url):
     Coordinator.init(tmp_path / "c", "pg", [TrackSpec("phase1", "ptau", str(tmp_path / "start.ptau"))], signing.did_of(admin),
                      policy, db_url=pg_url).close()
     assert not (tmp_path / "c" / "ceremony.db").exists()  # the state is in PostgreSQL
+    with pytest.raises(CeremonyRejected, match="already holds a ceremony"):  # never two ceremonies in one database
+        Coordinator.init(tmp_path / "c2", "pg2", [TrackSpec("phase1", "ptau", str(tmp_path / "start.ptau"))], signing.did_of(admin),
+                         policy, db_url=pg_url)
     srv = RunningServer(tmp_path / "c", db_url=pg_url)
     try:
         with pytest.raises(CoordinatorError, match="allow-list"):
