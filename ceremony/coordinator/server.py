@@ -36,7 +36,6 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from zkvct.web.app import create_app, install_guards
-from zkvct.web.errors import ServiceError
 from zkvct.web.limits import read_small_body, stream_to_file
 from zkvct.web.serve import ServerThread, ServeSettings, run
 
@@ -188,4 +187,4 @@ class RunningServer:
         self.coord.close()
 
 
-__all__ = ["build_app", "serve", "RunningServer", "ServiceError"]
+__all__ = ["build_app", "serve", "RunningServer"]
