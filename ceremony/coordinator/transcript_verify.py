@@ -44,7 +44,7 @@ def verify_published(final_dir: str | Path, min_contributors: int = DEFAULT_MIN_
 
 def _verify_published(d: Path, min_contributors: int) -> dict:
     from .. import phase1_verify, phase2
-    from ..ptau_file import open_ptau
+    from ..records import open_transcript
 
     if isinstance(min_contributors, bool) or not isinstance(min_contributors, int) or min_contributors < 1:
         raise ValueError("min_contributors must be an integer >= 1")
@@ -82,7 +82,7 @@ def _verify_published(d: Path, min_contributors: int) -> dict:
         if t["kind"] == "ptau":
             rep = phase1_verify.verify(d / info["file"])
             hashes = [c["response_hash"] for c in rep.contributions]
-            with open_ptau(d / info["file"]) as pt:
+            with open_transcript(d / info["file"]) as pt:
                 last = pt.contributions[-1]
                 b_hash, b_exp = (last.beacon_hash or b"").hex(), last.num_iterations_exp
         else:
