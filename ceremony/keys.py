@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from zkvct.curve import G1Point, G2Point
 
 from .chacha import ChaCha
-from .ptau_file import PubKey
+from .records import PubKey
 from .sampling import fr_from_rng, g1_from_rng, hash_to_g2
 
 

@@ -3,7 +3,7 @@
 Checks, in order (a superset of snarkjs ``powersoftau verify``):
 
 1. structure: header, section sizes, contribution records (points decoded, on curve, in the
-   subgroup; parameters well formed) - :func:`ceremony.ptau_file.open_ptau`;
+   subgroup; parameters well formed) - :func:`ceremony.records.open_transcript`;
 2. for every contribution, against the previous one (or the generator-filled start): a beacon's
    keys must be the ones its beacon value reproduces; each key's proof of knowledge
    e(s, x·g2_sp) = e(s·x, g2_sp) with g2_sp bound to the previous challenge; and the
@@ -30,11 +30,12 @@ from pathlib import Path
 from zkvct.curve import G1_GENERATOR, G2_GENERATOR, G1Point, G2Point
 from zkvct.errors import ZkvctError
 from zkvct.field import R
+from zkvct.formats.ptau import Ptau, section_points
 
 from . import kernels as K
 from .keys import beacon_key, g2_sp
 from .phase1 import Progress, first_challenge_hash
-from .ptau_file import Contribution, Ptau, open_ptau, section_points
+from .records import Contribution, open_transcript
 
 
 class TranscriptInvalid(ZkvctError):
@@ -225,7 +226,7 @@ def _blame_section(pt: Ptau, last: Contribution) -> None:
 
 def verify(path: str | Path, progress: Progress = None) -> Phase1Report:
     """Verify a ``.ptau`` end to end; return a report or raise :class:`TranscriptInvalid`."""
-    with open_ptau(path) as pt:
+    with open_transcript(path) as pt:
         return _verify(pt, progress)
 
 

@@ -28,6 +28,7 @@ from zkvct.errors import ZkvctError
 from zkvct.field import R
 from zkvct.formats.zkey import Contribution as ZContribution
 from zkvct.formats.binfile import BinWriter
+from zkvct.formats.contribution_params import truncate_name
 from zkvct.formats.zkey import GROTH16_PROTOCOL_ID, ZKEY_MAGIC, ZKEY_VERSION, MPCParams, Zkey, ZkeyHeader, read_zkey
 
 from . import kernels as K
@@ -35,7 +36,6 @@ from .chacha import ChaCha
 from .keys import beacon_rng
 from .phase1 import Progress
 from .phase1_verify import same_ratio
-from .ptau_file import truncate_name
 from .sampling import fr_from_rng, g1_from_rng, hash_to_g2
 
 

@@ -8,7 +8,7 @@ from g16_badpoints import g2_not_in_subgroup
 from zkvct.curve import G1Point
 from zkvct.formats.binfile import BinWriter, read_binfile
 
-from ceremony.ptau_file import encode_contributions, open_ptau
+from ceremony.records import encode_contributions, open_transcript
 
 
 def sections_of(path: Path) -> list[tuple[int, bytes]]:
@@ -34,7 +34,7 @@ def section(src: Path, sid: int) -> bytes:
 
 def with_contributions(src: Path, dst: Path, edit) -> Path:
     """Decode section 7, let ``edit(list)`` change it, write the result to ``dst``."""
-    with open_ptau(src) as pt:
+    with open_transcript(src) as pt:
         contribs = list(pt.contributions)
     edit(contribs)
     return rewrite(src, dst, {7: encode_contributions(contribs)})

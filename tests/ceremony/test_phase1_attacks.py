@@ -11,7 +11,7 @@ from ceremony_helpers import (
 from zkvct.curve import G1_GENERATOR, G2_GENERATOR
 from ceremony import phase1, phase1_verify
 from ceremony.phase1_verify import TranscriptInvalid
-from ceremony.ptau_file import open_ptau
+from ceremony.records import open_transcript
 from zkvct.formats.binfile import FormatError
 
 
@@ -35,7 +35,7 @@ def test_wrong_magic_and_version(work, zkvct_chain) -> None:
 
 def test_section_of_wrong_size(work, zkvct_chain) -> None:
     rewrite(zkvct_chain["z2"], work / "s.ptau", {4: section(zkvct_chain["z2"], 4)[:-64]})
-    with pytest.raises(FormatError, match="section 4 is .* expected"):
+    with pytest.raises(FormatError, match=r"section 4 \(alphaTauG1\) is .* expected"):
         phase1_verify.verify(work / "s.ptau")
 
 
@@ -87,10 +87,10 @@ def test_tampered_point_in_each_section_is_named(work, zkvct_chain, sid, index, 
 
 def test_section_rescaled_as_a_whole_is_caught_by_its_first_point(work, zkvct_chain) -> None:
     """β·τ^i·G1 all multiplied by 7: still successive powers of τ, but not β's (hash aside)."""
-    from zkvct import _native
+    from zkvct import native
 
     data = section(zkvct_chain["z2"], 5)
-    rescaled = _native.g1_batch_mul(data, (7).to_bytes(32, "little") * (len(data) // 64))
+    rescaled = native.g1_batch_mul(data, (7).to_bytes(32, "little") * (len(data) // 64))
     rewrite(zkvct_chain["z2"], work / "r5.ptau", {5: rescaled})
     with pytest.raises(TranscriptInvalid, match=r"section 5: beta\*G1 differs from the last contribution's value"):
         phase1_verify.verify(work / "r5.ptau")
@@ -99,7 +99,7 @@ def test_section_rescaled_as_a_whole_is_caught_by_its_first_point(work, zkvct_ch
 def test_consistently_rescaled_sections_break_the_hash(work, zkvct_chain) -> None:
     """Sections re-scaled by an extra secret after the contribution: only the hash chain catches it."""
     src = zkvct_chain["z2"]
-    with open_ptau(src) as pt:
+    with open_transcript(src) as pt:
         power = pt.power
     phase1.contribute(src, work / "extra.ptau")
     # keep z2's records (so every key check passes) but take the re-scaled points from extra
@@ -122,7 +122,7 @@ def test_altered_next_challenge(work, zkvct_chain) -> None:
 def test_wrong_previous_hash(work, zkvct_chain) -> None:
     """A contribution made on another transcript spliced onto this one: it answers the wrong challenge."""
     phase1.contribute(zkvct_chain["z0"], work / "other1.ptau", name="elsewhere")
-    with open_ptau(work / "other1.ptau") as pt:
+    with open_transcript(work / "other1.ptau") as pt:
         foreign = pt.contributions[-1]
 
     def edit(cs):
