@@ -167,19 +167,13 @@ def consent_log(wallet_path, passphrase_file, as_json):
 @command_errors
 def serve(wallet_path, passphrase_file, port, token_file, keys_path, as_json):
     """Serve the wallet's local HTTP API on 127.0.0.1 (bearer token; loopback Host only)."""
-    import socket
-
     from ..wallet.api import build_app, load_keys
-    from ..web.auth import load_or_create_token, local_hosts
+    from ..web.auth import LOCAL_HOSTS, load_or_create_token
     from ..web.serve import ServeSettings, run
 
-    if port == 0:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
     token = load_or_create_token(token_file or str(wallet_path) + ".token")
     w = _open(wallet_path, passphrase_file)
-    app = build_app(w, token=token, keys=load_keys(keys_path), allowed_hosts=local_hosts(port))
+    app = build_app(w, token=token, keys=load_keys(keys_path), allowed_hosts=set(LOCAL_HOSTS))
 
     def ready(address):
         url = f"http://{address[0]}:{address[1]}"

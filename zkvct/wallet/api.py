@@ -115,7 +115,8 @@ def build_app(wallet: Wallet, *, token: str, keys: dict[str, KeyEntry], allowed_
     def consent() -> dict[str, Any]:
         return {"consent": run(wallet.consent_log)}
 
-    return install_guards(app, max_body=MAX_BODY, allowed_hosts=allowed_hosts, threads=2)
+    return install_guards(app, max_body=MAX_BODY, allowed_hosts=allowed_hosts, threads=2,
+                          exempt_paths=frozenset({"/healthz"}))
 
 
 def load_keys(path: str | Path | None) -> dict[str, KeyEntry]:

@@ -163,4 +163,4 @@ def build_app(issuer: Issuer, *, admin_token: str, anchorer: Anchorer | None = N
              "holder_did": r.holder_did, "done_at": r.done_at, "tx_hash": r.tx_hash, "height": r.height,
              "attempts": r.attempts, "last_error": r.last_error} for r in rows]}
 
-    return install_guards(app, max_body=MAX_BODY, allowed_hosts=allowed_hosts)
+    return install_guards(app, max_body=MAX_BODY, allowed_hosts=allowed_hosts, exempt_paths=frozenset({"/healthz"}))

@@ -59,6 +59,8 @@ class TreeStore:
 
     def set_leaves(self, conn: Connection, leaves: dict[int, int]) -> int:
         """Put several leaves and rehash their ancestors once each; returns the new root."""
+        if not leaves:
+            return self.root(conn)
         for idx in leaves:
             if not 0 <= idx < self.capacity():
                 raise ValueError(f"leaf index {idx} outside the tree (0 <= index < 2^{self.depth})")
