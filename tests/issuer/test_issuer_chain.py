@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,6 +16,10 @@ from zkvct.services.issuer.config import ChainSettings, IssuerConfig
 from zkvct.wallet import Wallet
 
 pytestmark = [pytest.mark.chain, pytest.mark.wasm, pytest.mark.slow]
+
+from zkvct.chain.localnet import repo_root  # noqa: E402
+
+ARTIFACTS = Path(os.environ.get("ZKVCT_WASM_DIR") or repo_root() / "verifier_contract" / "artifacts")
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +42,8 @@ def chain_home(tmp_path_factory):
     net.start()
     try:
         client = ChainClient.from_localnet(net.info)
-        deploy(client, localnet_wallet("alice")).save(home)
+        deploy(client, localnet_wallet("alice"), registry_wasm=ARTIFACTS / "cw1056.wasm",
+               verifier_wasm=ARTIFACTS / "zkvct_verifier.wasm").save(home)
         yield {"home": home, "client": client, "info": net.info}
     finally:
         net.stop()
@@ -94,3 +100,33 @@ def _verifier(chain_home) -> str:
     from zkvct.chain.deployment import Deployment
 
     return Deployment.load(chain_home["home"]).verifier
+
+
+def test_revocation_retires_earlier_roots_at_once(services, chain_home, tmp_path):
+    if b"retire_previous" not in (ARTIFACTS / "zkvct_verifier.wasm").read_bytes():
+        pytest.skip("the deployed verifier predates protocol v2's AnchorRoot.retire_previous (set ZKVCT_WASM_DIR)")
+    from zkvct.did.identifier import parse_did
+
+    home = make_home(tmp_path / "issuer", chain=ChainSettings(home=str(chain_home["home"])))
+    cfg = IssuerConfig.load(home)
+    fund(chain_home["client"], parse_did(cfg.did).address)
+    svc = start_issuer(services, home)
+    svc.admin = {"Authorization": "Bearer " + (home / "admin_token").read_text().strip()}
+    wallet = Wallet.create(tmp_path / "w.db", PASSPHRASE, scrypt=FAST_SCRYPT)
+    first = wallet.accept_offer(svc.url, admin_offer(svc))
+    wallet.accept_offer(svc.url, admin_offer(svc))
+    old = httpx.post(svc.url + "/admin/epoch", headers=svc.admin, timeout=120).json()["root"]
+    verifier, client = _verifier(chain_home), chain_home["client"]
+    status = client.query(verifier, {"issuer_root": {"issuer_did": cfg.did, "root": old}})
+    assert status["anchored"] and status["acceptable"]
+    revoked = httpx.post(f"{svc.url}/admin/credentials/{first['serial']}/revoke", headers=svc.admin, timeout=60).json()
+    deadline = time.monotonic() + 120
+    while httpx.get(svc.url + "/v1/registry", timeout=30).json()["pending_chain_work"]:
+        assert time.monotonic() < deadline
+        httpx.post(svc.url + "/admin/epoch", headers=svc.admin, timeout=120)
+    status = client.query(verifier, {"issuer_root": {"issuer_did": cfg.did, "root": old}})
+    assert status["retired"] and not status["acceptable"]
+    assert client.query(verifier, {"current_root": {"issuer_did": cfg.did}})["root"] == revoked["root"]
+    # the revoked holder's path no longer exists: its leaf is zero in the public registry
+    with pytest.raises(Exception, match="revoked"):
+        wallet.sync(first["id"])

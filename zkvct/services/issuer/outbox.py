@@ -48,10 +48,21 @@ class VerifierSink:
         return bool(res.get("anchored"))
 
     def anchor_root(self, issuer_did: str, root: str, retire_previous: bool) -> tuple[str, int]:
-        body: dict[str, Any] = {"issuer_did": issuer_did, "root": root}
-        if retire_previous:
-            body["retire_previous"] = True
-        res = self.client.execute(self.address, {"anchor_root": body}, self.wallet)
+        """``AnchorRoot {issuer_did, root, retire_previous}`` (docs/protocol.md).
+
+        A verifier deployed before protocol v2 knows no ``retire_previous`` and refuses unknown
+        fields: a plain epoch anchor is then resent without it; a retiring anchor is never
+        downgraded (revocation needs the v2 contract), it stays pending with the contract's reason.
+        """
+        from ...chain.client import ContractError
+
+        body = {"issuer_did": issuer_did, "root": root, "retire_previous": retire_previous}
+        try:
+            res = self.client.execute(self.address, {"anchor_root": body}, self.wallet)
+        except ContractError as exc:
+            if retire_previous or "retire_previous" not in exc.reason:
+                raise
+            res = self.client.execute(self.address, {"anchor_root": {"issuer_did": issuer_did, "root": root}}, self.wallet)
         return res.hash, res.height
 
     def revoke_credential(self, issuer_did: str, holder_did: str) -> tuple[str, int]:
