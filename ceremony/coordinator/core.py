@@ -127,7 +127,7 @@ def _check_initial_zkey(t: TrackSpec) -> None:
 
 def _check_initial_ptau(t: TrackSpec) -> None:
     from .. import phase1_verify
-    from ..ptau_file import open_ptau
+    from ..records import open_transcript as open_ptau
 
     try:
         with open_ptau(t.initial) as pt:

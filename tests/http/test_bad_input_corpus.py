@@ -33,7 +33,7 @@ from ceremony.coordinator.core import Coordinator, TrackSpec
 from ceremony.coordinator.policy import CeremonyPolicy
 from ceremony.coordinator.server import RunningServer
 from ceremony.coordinator.verify_upload import UploadInvalid, verify_extension
-from ceremony.ptau_file import open_ptau
+from ceremony.records import open_transcript as open_ptau
 
 SEED = 1313
 MIN_CASES = 1000
@@ -184,7 +184,7 @@ def ptau_mutations(good: Path) -> list[tuple[str, bytes]]:
     rng = random.Random(SEED)
     data = good.read_bytes()
     with open_ptau(good) as pt:
-        sections = {sid: ranges[0] for sid, ranges in pt.bf.sections.items()}
+        sections = {sid: ranges[0] for sid, ranges in pt.binfile.sections.items()}
     out = []
     for i in range(40):
         cut = rng.randrange(0, len(data))
