@@ -159,7 +159,8 @@ def build_app(issuer: Issuer, *, admin_token: str, anchorer: Anchorer | None = N
         with issuer.engine.connect() as conn:
             rows = conn.execute(select(db.outbox).order_by(db.outbox.c.id)).all()
         return {"rows": [
-            {"id": r.id, "kind": r.kind, "root": r.root, "retire_previous": bool(r.retire_previous),
+            {"id": r.id, "kind": r.kind, "status": "done" if r.done_at is not None else "pending", "root": r.root,
+             "retire_previous": bool(r.retire_previous),
              "holder_did": r.holder_did, "done_at": r.done_at, "tx_hash": r.tx_hash, "height": r.height,
              "attempts": r.attempts, "last_error": r.last_error} for r in rows]}
 
