@@ -24,8 +24,6 @@ ARTIFACTS = Path(os.environ.get("ZKVCT_WASM_DIR") or repo_root() / "verifier_con
 
 @pytest.fixture(scope="module")
 def chain_home(tmp_path_factory):
-    from cosmpy.aerial.wallet import LocalWallet  # noqa: F401
-
     from zkvct.chain.client import ChainClient
     from zkvct.chain.deployment import deploy
     from zkvct.chain.keys import localnet_wallet

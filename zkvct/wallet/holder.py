@@ -23,7 +23,6 @@ import os
 import secrets
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable
 
 import httpx

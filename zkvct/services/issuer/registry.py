@@ -14,15 +14,14 @@ import re
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
-
-from cryptography.hazmat.primitives.asymmetric import ec
 
 from ...credentials.credential import REGISTRY_DEPTH, days
 from ...credentials.derive import canonical_did
