@@ -185,5 +185,144 @@ def serve(wallet_path, passphrase_file, port, token_file, keys_path, as_json):
         w.close()
 
 
+# -- the relying party's requests (zkvct.wallet.requests) ---------------------------------------------
+
+@wallet_group.group("request")
+def request_group() -> None:
+    """A relying party's request: inspect it, then approve (prove and answer) or deny."""
+
+
+keys_option = click.option("--keys", "keys_file", required=True, type=click.Path(dir_okay=False, exists=True),
+                           help='Statement keys this wallet proves with: {"statement id": {"statement", "params", "zkey"}}.')
+chain_option = click.option("--chain-home", type=click.Path(file_okay=False),
+                            help="Local chain home: checks the relying party's DID owner on chain and reads the "
+                                 "holder-authorization nonce for on-chain tasks.")
+
+
+def _chain(chain_home: str | None):
+    """(key check, nonce reader) from the chain, or the offline key check and no nonce reader."""
+    from ..did import jws
+
+    if not chain_home:
+        return jws.offline_key_check, None
+    from ..chain.deployment import connect, resolve_addresses
+    from ..did.keycheck import ResolverKeyCheck
+    from ..did.resolver import ContractRegistry, Resolver
+
+    client, home = connect(chain_home)
+    registry, verifier = resolve_addresses(home)
+
+    def nonce_of(holder_did: str) -> int:
+        res = client.query(verifier, {"authorization_nonce": {"holder_did": holder_did}})
+        return int(res.get("nonce", 0))
+
+    return ResolverKeyCheck(Resolver(ContractRegistry(client, registry), client.rpc)), nonce_of
+
+
+def _checked(link: str, wallet_path: str, passphrase_file: str | None, keys_file: str, chain_home: str | None):
+    from ..wallet import requests as wr
+
+    key_check, nonce_of = _chain(chain_home)
+    keys = json.loads(Path(keys_file).read_text())
+    w = _open(wallet_path, passphrase_file)
+    token = wr.fetch(link)
+    return w, wr.check(w, token, keys, key_check=key_check), nonce_of
+
+
+def _refusal(exc) -> None:
+    from ..errors import ZkvctError
+
+    raise ZkvctError(f"request refused before consent ({exc.code}): {exc}") from None
+
+
+@request_group.command("inspect")
+@click.argument("link")
+@wallet_option
+@pass_option
+@keys_option
+@chain_option
+@json_option
+@command_errors
+def request_inspect(link, wallet_path, passphrase_file, keys_file, chain_home, as_json):
+    """Show who asks, for which statement, and what becomes public; refuse a request that does not check."""
+    from ..wallet.requests import RequestRefused
+
+    try:
+        w, req, _ = _checked(link, wallet_path, passphrase_file, keys_file, chain_home)
+    except RequestRefused as exc:
+        _refusal(exc)
+    try:
+        s = req.summary()
+    finally:
+        w.close()
+    human = (f"{s['relying_party']} asks for {s['statement']} {s['params']} ({s['purpose']}, checked {s['verification']})\n"
+             f"from your credential {s['credential']} by {s['issuer']}; expires in {s['expires_in_s']} s\n"
+             "becomes public:\n  " + "\n  ".join(s["becomes_public"]))
+    emit({"ok": True, "summary": s}, as_json, human)
+
+
+@request_group.command("approve")
+@click.argument("link")
+@wallet_option
+@pass_option
+@keys_option
+@chain_option
+@click.option("--yes", is_flag=True, help="Approve without asking (scripts).")
+@click.option("--save-response", type=click.Path(dir_okay=False), help="Also write the response sent to this file.")
+@json_option
+@command_errors
+def request_approve(link, wallet_path, passphrase_file, keys_file, chain_home, yes, save_response, as_json):
+    """Consent, prove with the stored credential, and answer the relying party."""
+    from ..errors import ZkvctError
+    from ..wallet import requests as wr
+
+    try:
+        w, req, nonce_of = _checked(link, wallet_path, passphrase_file, keys_file, chain_home)
+    except wr.RequestRefused as exc:
+        _refusal(exc)
+    try:
+        s = req.summary()
+        if not yes:
+            click.echo(f"{s['relying_party']} asks for {s['statement']} {s['params']}; becomes public:\n  "
+                       + "\n  ".join(s["becomes_public"]), err=True)
+            if not click.confirm("Prove and send?", default=False, err=True):
+                wr.deny(w, req)
+                raise ZkvctError("declined by the holder (recorded in the consent log)")
+        try:
+            out = wr.approve(w, req, nonce_of=nonce_of)
+        except wr.RequestRefused as exc:
+            raise ZkvctError(f"not accepted ({exc.code}): {exc}") from None
+    finally:
+        w.close()
+    if save_response:
+        Path(save_response).write_text(json.dumps(out["response"], indent=2))
+    ans = out["answer"]
+    emit({"ok": True, **ans}, as_json, f"accepted by {s['relying_party']}: request {ans.get('request_id')}, "
+         f"tx {ans.get('tx_hash')}, delivery {ans.get('delivery_id')}")
+
+
+@request_group.command("deny")
+@click.argument("link")
+@wallet_option
+@pass_option
+@keys_option
+@chain_option
+@json_option
+@command_errors
+def request_deny(link, wallet_path, passphrase_file, keys_file, chain_home, as_json):
+    """Decline a request (logged in the consent log; nothing is sent)."""
+    from ..wallet.requests import RequestRefused, deny
+
+    try:
+        w, req, _ = _checked(link, wallet_path, passphrase_file, keys_file, chain_home)
+    except RequestRefused as exc:
+        _refusal(exc)
+    try:
+        deny(w, req)
+    finally:
+        w.close()
+    emit({"ok": True, "declined": req.payload["id"]}, as_json, f"declined request {req.payload['id']}")
+
+
 def register(main: click.Group) -> None:
     main.add_command(wallet_group)

@@ -297,8 +297,11 @@ class Pipeline:
     def prove_and_deliver(self) -> None:
         req = self.new_request(qr=self.out / "rp" / "request.png")
         self.echo(f"    request {req['id']}: {req['deep_link'][:60]}... (QR in {self.out / 'rp' / 'request.png'})")
-        inspect = self.cli("wallet", "request", "inspect", req["deep_link"], "--chain-home", str(self.out / "chain"))
-        self.echo(f"    wallet shows: {inspect.get('summary', inspect)}")
+        inspect = self.cli("wallet", "request", "inspect", req["deep_link"], "--wallet", str(self.wallet),
+                           "--passphrase-file", str(self.passfile), "--keys", str(self.wallet_keys),
+                           "--chain-home", str(self.out / "chain"))["summary"]
+        self.echo(f"    wallet shows: {inspect['relying_party'][:24]}... asks {inspect['statement']} {inspect['params']}; "
+                  f"public: {', '.join(x.split(':')[0] for x in inspect['becomes_public'])}")
         self.first_response = self.out / "wallet" / "response.json"
         res = self.approve(req["deep_link"], out=self.first_response)
         self.first_request = req

@@ -11,7 +11,7 @@ from ...errors import ZkvctError
 from .app import build_app
 from .config import ChainSettings, IssuerConfig, admin_token, load_key
 from .db import make_engine
-from .keycheck import ResolverKeyCheck
+from ...did.keycheck import ResolverKeyCheck
 from .outbox import Anchorer, VerifierSink
 from .registry import Issuer
 

@@ -1,9 +1,10 @@
-"""Does a key control a holder's did:shr? The issuer's :class:`zkvct.did.jws.KeyCheck` on a chain.
+"""Does a key control a did:shr? The chain-backed :class:`zkvct.did.jws.KeyCheck`: issuers check
+holders' proofs of possession with it, wallets check relying parties' requests.
 
 :func:`zkvct.did.jws.offline_key_check` knows only a DID's implicit owner (its own key, or the
-address it names) and :class:`zkvct.did.jws.RegistryKeyCheck` only the CW1056 owner. A holder may
-also sign with a live ``sigAuth`` delegate, which only the resolved DID document shows, so the
-issuer resolves the DID (zkvct.did.resolver) and accepts any key of the document's
+address it names). A DID's owner may have changed on chain, and a signer may also be a live
+``sigAuth`` delegate, which only the resolved DID document shows, so this check resolves the DID
+(zkvct.did.resolver) and accepts any key of the document's
 ``authentication`` relationship: the controller's account (the owner; for a DID with no chain
 record the resolver replays an empty history, i.e. the implicit owner) or a delegate's account or
 published key. A deactivated DID controls nothing.
@@ -13,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ...did.address import address_from_key
-from ...did.document import ACCOUNT_NAMESPACE
+from .address import address_from_key
+from .document import ACCOUNT_NAMESPACE
 
 
 class DidResolver(Protocol):
