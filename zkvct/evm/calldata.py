@@ -8,6 +8,7 @@ proof.json keeps c0 first, so B's halves are swapped here), the same order ``pro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 from ..groth16.json_models import Proof, PublicSignals
 
@@ -54,4 +55,16 @@ def snarkjs_text(p: EvmProof) -> str:
     return (f"[{w[0]}, {w[1]}],[[{w[2]}, {w[3]}],[{w[4]}, {w[5]}]],[{w[6]}, {w[7]}],[{inputs}]")
 
 
-__all__ = ["EvmProof", "evm_proof", "snarkjs_text"]
+
+
+def words_from_json(proof: Mapping[str, Any]) -> tuple[int, ...]:
+    """The 8 words of a snarkjs proof object taken as they are (no range or curve check: for
+    handing a contract exactly what a client sent, bad points included)."""
+    try:
+        a, b, c = proof["pi_a"], proof["pi_b"], proof["pi_c"]
+        return tuple(int(v) for v in (a[0], a[1], b[0][1], b[0][0], b[1][1], b[1][0], c[0], c[1]))
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        raise ValueError(f"proof must be a snarkjs proof object (pi_a, pi_b, pi_c of decimal strings): {exc}") from None
+
+
+__all__ = ["EvmProof", "evm_proof", "snarkjs_text", "words_from_json"]

@@ -51,7 +51,8 @@ def node_modules() -> Path:
 
 
 def compile_sources(sources: dict[str, str], *, timeout: int = 300) -> dict[str, Compiled]:
-    """Compile ``{file name: source}``; return every contract by name (names must be unique)."""
+    """Compile ``{file name: source}``; return every contract as ``"file:Name"`` and, when no
+    other file has a contract of that name, also as ``"Name"``."""
     mods = node_modules()
     if shutil.which("node") is None:
         raise SolcError("node is not installed: solc-js needs Node.js")
@@ -75,12 +76,17 @@ def compile_sources(sources: dict[str, str], *, timeout: int = 300) -> dict[str,
     if errors:
         raise SolcError("solc refused the source:\n" + "\n".join(e.get("formattedMessage", e["message"]) for e in errors))
     out: dict[str, Compiled] = {}
-    for contracts in res["output"].get("contracts", {}).values():
+    seen: dict[str, int] = {}
+    for file, contracts in res["output"].get("contracts", {}).items():
         for name, c in contracts.items():
             code = c["evm"]["bytecode"]["object"]
             if not code:  # interfaces and abstract contracts
                 continue
-            out[name] = Compiled(name, c["abi"], bytes.fromhex(code), res["version"])
+            out[f"{file}:{name}"] = Compiled(name, c["abi"], bytes.fromhex(code), res["version"])
+            seen[name] = seen.get(name, 0) + 1
+    for key, comp in list(out.items()):
+        if seen[comp.name] == 1:
+            out[comp.name] = comp
     return out
 
 
