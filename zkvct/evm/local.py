@@ -132,11 +132,16 @@ class LocalEvm:
         return bytes(comp.output)
 
     def transact(self, to: str, data: bytes, sender: str | None = None, gas: int = GAS_LIMIT) -> Receipt:
-        """Send and mine; a reverted transaction raises :class:`Reverted` (reason from a replay as a call)."""
+        """Send and mine; a reverted transaction raises :class:`Reverted` with the reason a replay
+        as a call gives (the receipt carries no revert data)."""
         tx = self.tester.send_transaction({"from": sender or self.default_sender, "to": to, "gas": gas,
                                            "data": "0x" + data.hex()})
         rcpt = self.tester.get_transaction_receipt(tx)
         if rcpt["status"] != 1:
+            try:  # the receipt has no revert data: replay as a call on the state it left
+                self.call(to, data, sender=sender, gas=gas)
+            except Reverted as why:
+                raise Reverted(why.reason, why.data, gas_used=rcpt["gas_used"]) from None
             raise Reverted("transaction reverted", gas_used=rcpt["gas_used"])
         return Receipt(bytes.fromhex(tx[2:]) if isinstance(tx, str) else bytes(tx), int(rcpt["gas_used"]), list(rcpt["logs"]))
 
