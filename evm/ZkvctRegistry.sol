@@ -94,6 +94,7 @@ contract ZkvctRegistry {
         uint256 nullifier;
         uint32 recordValiditySecs;
         bytes32 issuerKey;
+        bool trusted;
     }
 
     event RelayerSet(address indexed relayer, bool enabled);
@@ -120,7 +121,10 @@ contract ZkvctRegistry {
     mapping(bytes32 => uint256) internal versions;
     mapping(bytes32 => uint256) internal versionParam;
     mapping(bytes32 => bytes32) public versionKeyHash;
-    mapping(bytes32 => mapping(bytes32 => bool)) public trustedIssuer; // versionKey => issuerKey
+    /// versionKey => issuerKey => a copy of the version's packed word, written for each trusted
+    /// issuer: the check reads configuration and trust in one storage read
+    mapping(bytes32 => mapping(bytes32 => uint256)) internal trustedConfig;
+    mapping(bytes32 => bytes32[]) internal versionIssuers;
     /// issuerKey = keccak256(issuer DID) => root => packed: anchoredAt (64), replacedAt (64), retired (bit 128)
     mapping(bytes32 => mapping(uint256 => uint256)) internal roots;
     mapping(bytes32 => uint256) public currentRoot;
@@ -184,9 +188,14 @@ contract ZkvctRegistry {
         if (roles.length == 0 || roles.length > 14 || verifier.code.length == 0) revert Refused("malformed");
         if (IZkvctVerifier(verifier).N_PUBLIC() != roles.length) revert Refused("wrong_input_count");
         bytes32 vk = _versionKey(sk, version);
-        versions[vk] = uint256(uint160(verifier)) | _packRoles(roles, vk) | (uint256(recordValiditySecs) << 224);
+        uint256 packed = uint256(uint160(verifier)) | _packRoles(roles, vk) | (uint256(recordValiditySecs) << 224);
+        versions[vk] = packed;
         versionKeyHash[vk] = keyHash;
-        for (uint256 i = 0; i < trustedIssuers.length; i++) trustedIssuer[vk][trustedIssuers[i]] = true;
+        for (uint256 i = 0; i < trustedIssuers.length; i++) {
+            if (trustedConfig[vk][trustedIssuers[i]] != 0) revert Refused("malformed"); // listed twice
+            trustedConfig[vk][trustedIssuers[i]] = packed;
+            versionIssuers[vk].push(trustedIssuers[i]);
+        }
         latestVersion[sk] = version;
         emit StatementRegistered(sk, statementId, version, verifier, keyHash);
     }
@@ -235,8 +244,19 @@ contract ZkvctRegistry {
         for (uint32 v = lo; v <= hi; v++) {
             bytes32 vk = _versionKey(sk, v);
             versions[vk] |= uint256(1) << 200;
+            bytes32[] storage issuers = versionIssuers[vk];
+            for (uint256 i = 0; i < issuers.length; i++) trustedConfig[vk][issuers[i]] |= uint256(1) << 200;
             emit StatementRevoked(sk, v);
         }
+    }
+
+    function trustedIssuer(string calldata statementId, uint32 version, bytes32 issuerKey) external view returns (bool) {
+        return trustedConfig[_versionKey(keccak256(bytes(statementId)), version)][issuerKey] != 0;
+    }
+
+    /// The trusted issuers of a version (issuer keys).
+    function trustedIssuers(string calldata statementId, uint32 version) external view returns (bytes32[] memory) {
+        return versionIssuers[_versionKey(keccak256(bytes(statementId)), version)];
     }
 
     /// The registered version: verifier, key hash, number of inputs, revoked (exists = false if none).
@@ -403,7 +423,10 @@ contract ZkvctRegistry {
         a.statementKey = keccak256(bytes(p.statementId));
         a.version = p.version == 0 ? latestVersion[a.statementKey] : p.version;
         bytes32 vk = _versionKey(a.statementKey, a.version);
-        uint256 st = versions[vk];
+        a.issuerKey = keccak256(bytes(p.issuerDid));
+        uint256 st = trustedConfig[vk][a.issuerKey];
+        a.trusted = st != 0;
+        if (!a.trusted) st = versions[vk];
         if (st == 0) return (STATEMENT_UNKNOWN, a);
         if ((st >> 200) & 1 == 1) return (STATEMENT_REVOKED, a);
         uint256[] calldata inputs = p.publicInputs;
@@ -425,10 +448,10 @@ contract ZkvctRegistry {
         if (ti != NONE && (inputs[ti] + dateToleranceDays < blockDay || inputs[ti] > blockDay + dateToleranceDays)) {
             return (TODAY_OUT_OF_RANGE, a);
         }
-        code = _checkRoot(st, vk, inputs[_nib(st, 1)], p.issuerDid);
+        if (!a.trusted) return (ISSUER_NOT_TRUSTED, a);
+        code = _checkRoot(st, a.issuerKey, inputs[_nib(st, 1)]);
         if (code != OK) return (code, a);
         if (_nib(st, 3) != NONE && !_cutoffOk(st, inputs, blockDay)) return (CUTOFF_MISMATCH, a);
-        a.issuerKey = keccak256(bytes(p.issuerDid));
         if (_nib(st, 8) != NONE && inputs[_nib(st, 8)] != versionParam[vk]) return (PARAM_MISMATCH, a);
         if (inputs[_nib(st, 4)] != _scopeOf(p)) return (SCOPE_MISMATCH, a);
         if (inputs[_nib(st, 6)] != _challengeOf(p)) return (CHALLENGE_MISMATCH, a);
@@ -480,9 +503,7 @@ contract ZkvctRegistry {
         return false;
     }
 
-    function _checkRoot(uint256 st, bytes32 vk, uint256 root, string calldata issuerDid) internal view returns (uint8) {
-        bytes32 ik = keccak256(bytes(issuerDid));
-        if (!trustedIssuer[vk][ik]) return ISSUER_NOT_TRUSTED;
+    function _checkRoot(uint256 st, bytes32 ik, uint256 root) internal view returns (uint8) {
         uint256 info = roots[ik][root];
         if (info == 0) return ROOT_UNKNOWN;
         if ((info >> 128) & 1 == 1) return ROOT_RETIRED;

@@ -7,11 +7,13 @@ so the contract never negates A (snarkjs's template negates A on chain).
 
 Refusals follow the CosmWasm verifier (``verifier_contract/crates/groth16``), as codes from
 ``check``: every public input must be a canonical scalar (< r: the precompile would reduce it
-silently, so ``s`` and ``s + r`` would both pass); every proof coordinate must be < q; A and C
-must be affine points on the curve (the point at infinity ``(0, 0)`` is refused, as the contract
-refuses it); B is checked by the pairing precompile itself (on the twist and in the r-torsion
-subgroup, EIP-197), whose failure is reported as a malformed proof, not as a false pairing.
-Inputs equal to zero skip their mul/add (7,650 gas each): the result is the same point.
+silently, so ``s`` and ``s + r`` would both pass); A, B and C must not be the point at infinity
+(the precompiles read ``(0, 0)`` as infinity; the contract refuses it); every other malformed
+point is refused by the pairing precompile itself, which EIP-197 obliges to fail on a coordinate
+>= q, a G1 point off the curve and a G2 point off the twist or outside the r-torsion subgroup.
+That failure is reported as a malformed proof (code 3), a pairing that runs and does not hold as
+an invalid one (code 4): the same split as the contract's, without paying twice for the checks.
+Inputs equal to zero skip their mul/add (6,150 gas each): the result is the same point.
 
 ``verifyProof`` keeps snarkjs's signature and calldata (``zkey export soliditycalldata``) so a
 relying party can swap one verifier for the other.
@@ -96,15 +98,11 @@ def _yul_core(n: int, alpha, ic, nb, ng, nd, indent: str) -> str:
     e(f"    if iszero(eq(count, {n})) {{ code := 1 leave }}")
     for i in range(n):
         e(f"    if iszero(lt(calldataload(add(pub, {32 * i})), {r})) {{ code := 2 leave }}")
-    e("    // every coordinate < q; A and C affine points on y^2 = x^3 + 3 (B: the pairing precompile)")
-    e("    for { let k := 0 } lt(k, 256) { k := add(k, 32) } {")
-    e(f"        if iszero(lt(calldataload(add(pp, k)), {q})) {{ code := 3 leave }}")
-    e("    }")
-    e("    for { let k := 0 } lt(k, 256) { k := add(k, 192) } {")
-    e("        let x := calldataload(add(pp, k))")
-    e("        let y := calldataload(add(pp, add(k, 32)))")
-    e(f"        if iszero(eq(mulmod(y, y, {q}), addmod(mulmod(x, mulmod(x, x, {q}), {q}), 3, {q}))) {{ code := 3 leave }}")
-    e("    }")
+    e("    // A, B, C not the point at infinity (the precompiles read (0, 0) as infinity)")
+    e("    if iszero(or(calldataload(pp), calldataload(add(pp, 32)))) { code := 3 leave }")
+    e("    if iszero(or(or(calldataload(add(pp, 64)), calldataload(add(pp, 96))), "
+      "or(calldataload(add(pp, 128)), calldataload(add(pp, 160))))) { code := 3 leave }")
+    e("    if iszero(or(calldataload(add(pp, 192)), calldataload(add(pp, 224)))) { code := 3 leave }")
     e("    let p := mload(0x40)")
     e("    // pairs: (A, B) (C, -delta) (vk_x, -gamma) (alpha, -beta), 192 bytes each")
     e("    calldatacopy(p, pp, 192)")
@@ -134,7 +132,8 @@ def _yul_core(n: int, alpha, ic, nb, ng, nd, indent: str) -> str:
     e(f"    mstore(add(p, 608), {_hex(alpha.y)})")
     for k, w in enumerate(nb):
         e(f"    mstore(add(p, {640 + 32 * k}), {_hex(w)})")
-    e("    // a failed call is an input the precompile refuses (B off the twist or outside the subgroup)")
+    e("    // the precompile refuses a coordinate >= q, A or C off the curve, B off the twist or outside")
+    e("    // the subgroup (EIP-197): the call fails, which is a malformed proof, not a false pairing")
     e("    if iszero(staticcall(gas(), 8, p, 768, p, 32)) { code := 3 leave }")
     e("    if iszero(mload(p)) { code := 4 }")
     e("}")
