@@ -16,30 +16,11 @@ from zkvct.credentials.verify import registration_roles
 from zkvct.evm.mirror import MirrorError, SourceStatement, sync
 from zkvct.evm.registry import Registry
 
+from sources import PythonSource
+
 pytestmark = [pytest.mark.slow]
 
 OTHER_ISSUER = sample_did("second-issuer")
-
-
-class PythonSource:
-    def __init__(self):
-        self.statements: dict[str, list[SourceStatement]] = {}
-        self.current: dict[str, int] = {}
-        self.retired: set[tuple[str, int]] = set()
-
-    def statement(self, statement_id, version):
-        versions = self.statements.get(statement_id, [])
-        if not versions:
-            return None
-        if version is None:
-            return versions[-1]
-        return versions[version - 1] if 1 <= version <= len(versions) else None
-
-    def current_root(self, issuer_did):
-        return self.current.get(issuer_did)
-
-    def root_retired(self, issuer_did, root):
-        return (issuer_did, root) in self.retired
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from . import (  # noqa: E402
     demo_cmd,
     did_cmd,
     groth16_cmd,
+    mirror_cmd,
     onchain_cmd,
     r1cs_cmd,
     rp_cmd,
@@ -27,5 +28,5 @@ from . import (  # noqa: E402
     zkey_cmd,
 )
 
-for _module in (r1cs_cmd, groth16_cmd, zkey_cmd, demo_cmd, circuit_cmd, ceremony_cmd, chain_cmd, onchain_cmd, did_cmd, serve_cmd, rp_cmd):
+for _module in (r1cs_cmd, groth16_cmd, zkey_cmd, demo_cmd, circuit_cmd, ceremony_cmd, chain_cmd, onchain_cmd, did_cmd, serve_cmd, rp_cmd, mirror_cmd):
     _module.register(main)
