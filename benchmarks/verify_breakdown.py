@@ -22,7 +22,8 @@ sys.path.insert(0, str(HERE))
 
 from ceremony import kernels as K  # noqa: E402
 from ceremony import phase1_verify as V  # noqa: E402
-from ceremony.ptau_file import open_ptau, section_points  # noqa: E402
+from ceremony.records import open_transcript  # noqa: E402
+from zkvct.formats.ptau import section_points  # noqa: E402
 
 
 def timed(fn, rounds: int) -> float:
@@ -42,7 +43,7 @@ def main() -> None:
     import bench_ceremony
 
     path = bench_ceremony._contributed(a.power)
-    with open_ptau(path) as pt:
+    with open_transcript(path) as pt:
         last = pt.contributions[-1]
         spec = section_points(pt.power)
         rows = [

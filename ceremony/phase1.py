@@ -19,17 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
+from zkvct.curve import G1_GENERATOR, G2_GENERATOR, G1Point, G2Point
 from zkvct.field import R
-from zkvct.formats.binfile import BinWriter, FormatError
+from zkvct.formats.binfile import FormatError
+from zkvct.formats.contribution_params import truncate_name
+from zkvct.formats.ptau import MAX_POWER, Ptau, encode_header, lagrange_points, ptau_writer, section_points
 
-from . import curve as C
 from . import kernels as K
 from .hashchain import ResponseHash
 from .keys import SecretKey, beacon_key, random_key
-from .ptau_file import (
-    MAGIC, MAX_POWER, VERSION, Contribution, PubKey, Ptau, encode_contributions, encode_header,
-    lagrange_points, open_ptau, section_points, truncate_name,
-)
+from .records import Contribution, PubKey, encode_contributions, open_transcript
 
 Progress = Optional[Callable[[str, int, int], None]]
 #: points per native call while updating a section (bounds memory at large powers)
@@ -43,8 +42,8 @@ class CeremonyError(FormatError):
 def first_challenge_hash(power: int) -> bytes:
     """BLAKE2b of the blank-contribution hash and the generator-filled sections (snarkjs)."""
     n = 1 << power
-    g1 = C.g1_to_uncompressed(C.G1_GEN)
-    g2 = C.g2_to_uncompressed(C.G2_GEN)
+    g1 = G1_GENERATOR.to_uncompressed()
+    g2 = G2_GENERATOR.to_uncompressed()
     h = hashlib.blake2b(digest_size=64)
     h.update(hashlib.blake2b(b"", digest_size=64).digest())
 
@@ -67,9 +66,9 @@ def new(power: int, out: str | Path, progress: Progress = None) -> bytes:
     """Write the empty accumulator (every point the generator); return the first challenge hash."""
     if not 1 <= power <= MAX_POWER:
         raise CeremonyError(f"power {power} out of range; allowed 1..{MAX_POWER}")
-    g1 = C.g1_to_lem(C.G1_GEN)
-    g2 = C.g2_to_lem(C.G2_GEN)
-    with BinWriter(out, magic=MAGIC, version=VERSION, n_sections=7) as w:
+    g1 = G1_GENERATOR.to_lem()
+    g2 = G2_GENERATOR.to_lem()
+    with ptau_writer(out, 7) as w:
         w.section(1, encode_header(power, power))
         for sid, (grp, count) in section_points(power).items():
             unit = g1 if grp == "G1" else g2
@@ -111,7 +110,7 @@ def _apply(src: Ptau, out: str | Path, sk: SecretKey, pk: PubKey, record: dict, 
     # U(points) is hashed again once the response hash is known; spool it (a power-28 file has GBs)
     uncompressed = tempfile.SpooledTemporaryFile(max_size=256 << 20)
     firsts: dict[int, bytes] = {}
-    with BinWriter(out, magic=MAGIC, version=VERSION, n_sections=7) as w:
+    with ptau_writer(out, 7) as w:
         w.section(1, encode_header(power, power))
         for sid, first, step in plan:
             grp, count = section_points(power)[sid]
@@ -146,11 +145,11 @@ def _apply(src: Ptau, out: str | Path, sk: SecretKey, pk: PubKey, record: dict, 
         uncompressed.close()
         next_challenge = nxt.digest()
         contrib = Contribution(
-            tau_g1=C.g1_from_lem(firsts[2][64:128]),
-            tau_g2=C.g2_from_lem(firsts[3][128:256]),
-            alpha_g1=C.g1_from_lem(firsts[4][:64]),
-            beta_g1=C.g1_from_lem(firsts[5][:64]),
-            beta_g2=C.g2_from_lem(firsts[6][:128]),
+            tau_g1=G1Point.from_lem_checked(firsts[2][64:128]),
+            tau_g2=G2Point.from_lem_checked(firsts[3][128:256]),
+            alpha_g1=G1Point.from_lem_checked(firsts[4][:64]),
+            beta_g1=G1Point.from_lem_checked(firsts[5][:64]),
+            beta_g2=G2Point.from_lem_checked(firsts[6][:128]),
             key=pk,
             partial_hash=partial,
             next_challenge=next_challenge,
@@ -163,7 +162,7 @@ def _apply(src: Ptau, out: str | Path, sk: SecretKey, pk: PubKey, record: dict, 
 
 def contribute(inp: str | Path, out: str | Path, name: str = "", entropy: str = "", progress: Progress = None) -> ContributionResult:
     """Add a contribution with fresh randomness (OS entropy mixed with ``entropy``)."""
-    with open_ptau(inp) as src:
+    with open_transcript(inp) as src:
         sk, pk = random_key(last_challenge(src), entropy)
         try:
             return _apply(src, out, sk, pk, {"type": 0, "name": truncate_name(name)}, progress)
@@ -188,7 +187,7 @@ def beacon(inp: str | Path, out: str | Path, beacon_hash: bytes, num_iterations_
         raise CeremonyError(f"beacon iteration exponent {num_iterations_exp} out of range; allowed 10..63")
     if not 1 <= len(beacon_hash) <= 255:
         raise CeremonyError(f"beacon hash must be 1..255 bytes, got {len(beacon_hash)}")
-    with open_ptau(inp) as src:
+    with open_transcript(inp) as src:
         sk, pk = beacon_key(last_challenge(src), beacon_hash, num_iterations_exp)
         record = {"type": 1, "name": truncate_name(name), "num_iterations_exp": num_iterations_exp, "beacon_hash": bytes(beacon_hash)}
         return _apply(src, out, sk, pk, record, progress)
@@ -196,9 +195,9 @@ def beacon(inp: str | Path, out: str | Path, beacon_hash: bytes, num_iterations_
 
 def prepare_phase2(inp: str | Path, out: str | Path, progress: Progress = None) -> None:
     """Append the Lagrange sections 12-15 (group inverse FFT of every prefix of size 2^p)."""
-    with open_ptau(inp) as src:
+    with open_transcript(inp) as src:
         power = src.power
-        with BinWriter(out, magic=MAGIC, version=VERSION, n_sections=11) as w:
+        with ptau_writer(out, 11) as w:
             w.section(1, encode_header(power, src.ceremony_power))
             for sid in (2, 3, 4, 5, 6, 7):
                 w.section(sid, src.section(sid))
@@ -223,13 +222,13 @@ def prepare_phase2(inp: str | Path, out: str | Path, progress: Progress = None) 
 def truncate(inp: str | Path, template: str) -> list[str]:
     """Write ``<template>NN.ptau`` for every power 1..power-1 (needs a prepared file), as snarkjs."""
     written = []
-    with open_ptau(inp) as src:
+    with open_transcript(inp) as src:
         if not src.prepared:
             raise CeremonyError(f"{src.path} has no Lagrange sections; run prepare-phase2 before truncate")
         for p in range(1, src.power):
             path = f"{template}{p:02d}.ptau"
             pts, lag = section_points(p), lagrange_points(p)
-            with BinWriter(path, magic=MAGIC, version=VERSION, n_sections=11) as w:
+            with ptau_writer(path, 11) as w:
                 w.section(1, encode_header(p, src.ceremony_power))
                 for sid, (grp, n) in pts.items():
                     w.section(sid, src.section(sid)[:n * K.SIZES[grp]])

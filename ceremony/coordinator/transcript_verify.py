@@ -24,7 +24,7 @@ class TranscriptMismatch(ZkvctError):
 
 def verify_published(final_dir: str | Path) -> dict:
     from .. import phase1_verify, phase2
-    from ..ptau_file import open_ptau
+    from ..records import open_transcript
 
     d = Path(final_dir)
     tx = json.loads((d / "transcript.json").read_text())
@@ -51,7 +51,7 @@ def verify_published(final_dir: str | Path) -> dict:
         if t["kind"] == "ptau":
             rep = phase1_verify.verify(d / info["file"])
             hashes = [c["response_hash"] for c in rep.contributions]
-            with open_ptau(d / info["file"]) as pt:
+            with open_transcript(d / info["file"]) as pt:
                 last = pt.contributions[-1]
                 b_hash, b_exp = (last.beacon_hash or b"").hex(), last.num_iterations_exp
         else:

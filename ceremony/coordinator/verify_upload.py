@@ -31,9 +31,9 @@ def verify_extension(track: dict, root: Path, upload: Path) -> str:
 
 def _ptau(current: Path, upload: Path) -> str:
     from .. import phase1_verify
-    from ..ptau_file import open_ptau
+    from ..records import open_transcript
 
-    with open_ptau(current) as cur, open_ptau(upload) as new:
+    with open_transcript(current) as cur, open_transcript(upload) as new:
         if (new.power, new.ceremony_power) != (cur.power, cur.ceremony_power):
             raise UploadInvalid(f"power {new.power} differs from the ceremony's {cur.power}")
         if len(new.contributions) != len(cur.contributions) + 1:

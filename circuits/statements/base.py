@@ -8,6 +8,7 @@ from zkvct.dsl import Circuit, Input
 
 from .credential import (REGISTRY_DEPTH, Credential, Registry, core_input, core_private, core_public,
                          credential_core, days, sample_credential, sample_registry)
+from .roles import ROLES
 
 
 class CredentialStatement(Circuit):
@@ -21,6 +22,7 @@ class CredentialStatement(Circuit):
     """
 
     root_role: str = "issuer_root"
+    roles = ROLES
     predicate_public: list[Input] = []
     predicate_private: list[Input] = []
 

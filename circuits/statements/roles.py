@@ -15,4 +15,7 @@ ROLES = ("issuer_root", "revocation_root", "cutoff_days", "today_days", "scope",
 #: Roles of which a registered statement has exactly one root.
 ROOT_ROLES = ("issuer_root", "revocation_root")
 
-__all__ = ["ROLES", "ROOT_ROLES"]
+#: The vocabulary CredentialStatement declares to the DSL (``Circuit.roles``).
+CREDENTIAL_ROLES = ROLES
+
+__all__ = ["ROLES", "ROOT_ROLES", "CREDENTIAL_ROLES"]

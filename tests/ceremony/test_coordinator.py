@@ -12,7 +12,7 @@ from ceremony.coordinator.client import Client, CoordinatorError
 from ceremony.coordinator.core import Coordinator, TrackSpec
 from ceremony.coordinator.server import RunningServer
 from ceremony.coordinator.transcript_verify import TranscriptMismatch, verify_published
-from ceremony.ptau_file import open_ptau
+from ceremony.records import open_transcript
 
 
 class Clock:
@@ -155,9 +155,9 @@ def test_invalid_contribution_rejected_state_unharmed(server, ceremony_dir) -> N
     c, st = _turn(server, ceremony_dir)
     path, h = _made_contribution(c, ceremony_dir)
     raw = bytearray(path.read_bytes())
-    with open_ptau(path) as pt:
-        off = pt.bf.sections[2][0][0] + 64 * 3
-    raw[off:off + 64] = bytes(open_ptau(path).section(2)[64 * 5:64 * 6])  # a valid point in the wrong place
+    with open_transcript(path) as pt:
+        off = pt.binfile.sections[2][0][0] + 64 * 3
+    raw[off:off + 64] = bytes(open_transcript(path).section(2)[64 * 5:64 * 6])  # a valid point in the wrong place
     path.write_bytes(bytes(raw))
     before = _state_bytes(server, "phase1")
     with pytest.raises(CoordinatorError, match="contribution rejected: .*not successive powers") as exc:
@@ -189,7 +189,7 @@ def test_history_rewrite_rejected(server, ceremony_dir) -> None:
     c2_path = ceremony_dir / "alt1.ptau"
     phase1.contribute(ceremony_dir / "c" / "states" / "phase1" / "0000.ptau", c2_path)
     phase1.contribute(c2_path, ceremony_dir / "alt2.ptau")
-    with open_ptau(ceremony_dir / "alt2.ptau") as pt:
+    with open_transcript(ceremony_dir / "alt2.ptau") as pt:
         h2 = pt.contributions[-1].response_hash().hex()
     # finish c's turn (mult track) so that d gets the turn
     cur = c.download("mult", ceremony_dir / "m.zkey")

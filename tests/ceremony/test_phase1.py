@@ -7,7 +7,7 @@ import pytest
 
 from ceremony import phase1, phase1_verify
 from blake2b_reference import Blake2b  # the independent pure-Python oracle
-from ceremony.ptau_file import open_ptau
+from ceremony.records import open_transcript
 
 from ceremony_helpers import BEACON, POWER
 from ceremony_helpers import section
@@ -15,7 +15,7 @@ from ceremony_helpers import section
 
 def test_new_is_all_generators_and_first_challenge(work) -> None:
     h = phase1.new(3, work / "n.ptau")
-    with open_ptau(work / "n.ptau") as pt:
+    with open_transcript(work / "n.ptau") as pt:
         assert pt.power == pt.ceremony_power == 3 and pt.contributions == []
         g1 = bytes(pt.section(2)[:64])
         assert bytes(pt.section(2)) == g1 * 15
@@ -32,7 +32,7 @@ def test_chain_verifies_and_records_names(zkvct_chain) -> None:
 
 def test_response_hash_chain(zkvct_chain) -> None:
     """next_challenge = H(response ‖ U(sections)) and response resumes from the stored state."""
-    with open_ptau(zkvct_chain["z2"]) as pt:
+    with open_transcript(zkvct_chain["z2"]) as pt:
         last = pt.contributions[-1]
         prev = pt.contributions[-2]
         h = Blake2b.from_state(last.partial_hash)
@@ -65,7 +65,7 @@ def test_truncate_writes_smaller_verifiable_files(work, zkvct_chain) -> None:
     files = phase1.truncate(zkvct_chain["z4"], str(work / "t_"))
     assert [f[-8:] for f in files] == ["_01.ptau", "_02.ptau", "_03.ptau"]
     for f in files:
-        with open_ptau(f) as pt:
+        with open_transcript(f) as pt:
             assert pt.ceremony_power == POWER and pt.prepared
         rep = phase1_verify.verify(f)
         assert len(rep.contributions) == 3

@@ -11,7 +11,7 @@ from circuits.statements.roles import ROOT_ROLES
 from circuits.statements.residency import country_set
 from zkvct.dsl import compile_circuit
 from zkvct.dsl.check import check_circuit
-from zkvct.dsl.circuit import ROLES
+from circuits.statements.roles import CREDENTIAL_ROLES as ROLES
 from zkvct.field import R
 from zkvct.r1cs import WitnessError, check_witness
 from zkvct.dsl.compiler import pack

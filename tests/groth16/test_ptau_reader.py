@@ -17,7 +17,7 @@ pytestmark = pytest.mark.interop
 
 def test_prepared_ptau_sections(ptau9):
     with read_ptau(ptau9) as p:
-        assert (p.power, p.ceremony_power, p.is_prepared) == (9, 9, True)
+        assert (p.power, p.ceremony_power, p.prepared) == (9, 9, True)
         assert len(p.lagrange(12, 10)) == 1024 * 64
         assert len(p.lagrange(13, 9)) == 512 * 128
         assert len(p.tau_g1()) == (2 ** 10 - 1) * 64

@@ -3,7 +3,6 @@ chain's statements and roots kept in memory (the chain-backed view runs in the e
 and a scripted webhook endpoint on 127.0.0.1."""
 from __future__ import annotations
 
-import datetime as _dt
 import sys
 import time
 from pathlib import Path
@@ -44,10 +43,6 @@ def chain_view(age_key):
     v = MemoryView(clock=int(time.time()))
     v.register(age_key.registered())
     return v
-
-
-def today() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).date().isoformat()
 
 
 from pg import pg_server, pg_url  # noqa: E402,F401  (real PostgreSQL for the replica tests)

@@ -20,7 +20,7 @@ from zkvct.services.rp.schema import deliveries, responses
 from zkvct.web.db import make_engine
 from zkvct.web.serve import ServerThread
 
-from conftest import today
+from rp_helpers import today
 
 SEED = json.loads((Path(__file__).parent / "link_age_workflow.json").read_text())
 TOKEN = "admin-token-" + "y" * 32

@@ -20,7 +20,7 @@ from zkvct.services.rp.app import RpSettings, create_rp_app
 from zkvct.services.rp.requests import RelyingParty, check_request, parse_deep_link
 from zkvct.web.db import make_engine, sqlite_url
 
-from conftest import today
+from rp_helpers import today
 
 SEED = json.loads((Path(__file__).parent / "link_age_workflow.json").read_text())
 SECRET = b"webhook-secret-for-tests-0123"

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol, Sequence
 
 from circuits.statements.credential import EPOCH, cutoff_days
+from circuits.statements.roles import ROOT_ROLES
 from zkvct.did.identifier import DidError
 from zkvct.field import R
 from zkvct.groth16.json_models import Proof, VerificationKey
@@ -32,7 +33,7 @@ from .derive import ProofRequest, canonical_did, challenge, holder_did_hash, pro
 from .reasons import Reason
 
 _DECIMAL = re.compile(r"0|[1-9][0-9]{0,79}")
-_ROOT_ROLES = ("issuer_root", "revocation_root")
+_ROOT_ROLES = ROOT_ROLES
 
 
 # -- roles ---------------------------------------------------------------------------------------

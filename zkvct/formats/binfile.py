@@ -7,6 +7,14 @@ insists on exactly one.
 
 Files are memory-mapped, so a multi-gigabyte ``.ptau`` or ``.zkey`` is not read into memory: a
 section comes back as a zero-copy ``memoryview`` that numpy and the native core read directly.
+
+Every format's header starts (at least once) with the same field prelude, u32 n8 then the prime
+as n8 little-endian bytes; :func:`encode_field` and :func:`read_field` are its one writer and
+reader, and :func:`read_field_header` reads the common "prelude + fixed tail" header section.
+
+Nothing a header declares is trusted for an allocation: the container checks every section size
+against the file, and each format checks its declared counts against its section sizes (with
+:func:`require_fits` where the relation is an upper bound) before it allocates anything.
 """
 from __future__ import annotations
 
@@ -17,14 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from ..errors import ZkvctError
+from ..errors import FormatError  # noqa: F401 (defined once in zkvct.errors; re-exported for readers)
 
 _HEADER = struct.Struct("<4sII")
 _SECTION_HEADER = struct.Struct("<IQ")
-
-
-class FormatError(ZkvctError, ValueError):
-    """A file is truncated, has the wrong magic/version, or has malformed sections."""
+_U32 = struct.Struct("<I")
+#: Bytes of one BN254 field element (both q and r fit 32 bytes); the only n8 the toolkit reads.
+FIELD_BYTES = 32
+#: Bytes of a G1 / G2 point as snarkjs files store them (LEM: x, y; G2 coordinates in Fq2).
+G1_SIZE = 2 * FIELD_BYTES
+G2_SIZE = 4 * FIELD_BYTES
 
 
 @dataclass
@@ -57,6 +67,22 @@ class BinFile:
         return found[0][1] if len(found) == 1 else -1
 
     def close(self) -> None:
+        """Unmap the file. Views a caller (or a traceback) still holds keep the mapping alive:
+        then one garbage collection frees views kept only by reference cycles, and if some are
+        still live the mapping is left to close when they are freed, rather than raising a
+        BufferError that would mask the caller's own result or error."""
+        try:
+            self._unmap()
+        except BufferError:
+            import gc
+
+            gc.collect()
+            try:
+                self._unmap()
+            except BufferError:
+                pass
+
+    def _unmap(self) -> None:
         self.data.release()
         if self._mmap is not None:
             self._mmap.close()
@@ -97,6 +123,11 @@ def _parse(view: memoryview, *, magic: bytes, versions: tuple[int, ...], path: s
         raise FormatError(f"{path}: not a .{magic.decode()} file (magic {got_magic!r}, expected {magic!r})")
     if version not in versions:
         raise FormatError(f"{path}: unsupported .{magic.decode()} version {version}; supported: {', '.join(map(str, versions))}")
+    if n_sections * _SECTION_HEADER.size > total - _HEADER.size:
+        raise FormatError(
+            f"{path}: truncated: the header declares {n_sections} sections, but {total - _HEADER.size} bytes "
+            f"after it hold at most {(total - _HEADER.size) // _SECTION_HEADER.size} section headers"
+        )
     sections: dict[int, list[tuple[int, int]]] = {}
     pos = _HEADER.size
     for k in range(n_sections):
@@ -113,6 +144,56 @@ def _parse(view: memoryview, *, magic: bytes, versions: tuple[int, ...], path: s
     if pos != total:
         raise FormatError(f"{path}: {total - pos} unexpected trailing bytes after the last section")
     return BinFile(path=path, magic=magic, version=version, data=view, sections=sections, _mmap=mm)
+
+
+def require_fits(path: str, what: str, declared: int, allowed: int, why: str, error: type[FormatError] = FormatError) -> None:
+    """Refuse a header-declared count before anything is sized by it.
+
+    ``allowed`` is the most the file can back (from a section's byte size), ``why`` says how that
+    bound follows from the file, so the message names the field, its value and the limit.
+    """
+    if declared < 0 or declared > allowed:
+        raise error(f"{path}: {what} = {declared} is more than the file allows ({allowed}: {why})")
+
+
+def encode_field(prime: int) -> bytes:
+    """The field prelude: u32 n8 (= 32), then ``prime`` as n8 little-endian bytes."""
+    return _U32.pack(FIELD_BYTES) + prime.to_bytes(FIELD_BYTES, "little")
+
+
+def read_field(
+    payload: bytes | memoryview, offset: int, *, path: str, field: str, n8_name: str, symbol: str, prime: int,
+    expected: str, error: type[FormatError] = FormatError,
+) -> int:
+    """Check the field prelude at ``offset`` (n8 = 32, then ``prime``); return the offset after it.
+
+    Messages name the prelude as the format does: ``field`` ("base field"), ``n8_name`` ("n8q"),
+    ``symbol`` ("q"); ``expected`` says what the prime should be ("BN254's").
+    """
+    if len(payload) < offset + 4:
+        raise error(f"{path}: header is {len(payload)} bytes, too short for {n8_name} at byte {offset}")
+    (n8,) = _U32.unpack_from(payload, offset)
+    if n8 != FIELD_BYTES:
+        raise error(f"{path}: {field} element size {n8_name} = {n8}; only {FIELD_BYTES} (BN254) is supported")
+    end = offset + 4 + n8
+    if len(payload) < end:
+        raise error(f"{path}: header is {len(payload)} bytes, too short for the {field} prime {symbol} ({end} needed)")
+    value = int.from_bytes(payload[offset + 4:end], "little")
+    if value != prime:
+        raise error(f"{path}: {field} prime {symbol} = {value} is not {expected}")
+    return end
+
+
+def read_field_header(
+    bf: BinFile, *, label: str, field: str, symbol: str, prime: int, expected: str, tail: struct.Struct,
+    error: type[FormatError] = FormatError,
+) -> tuple[int, ...]:
+    """Section 1 of .r1cs/.wtns/.ptau: the field prelude, then the fixed-size ``tail`` (unpacked)."""
+    header = bf.section(1, "header")
+    end = read_field(header, 0, path=bf.path, field=field, n8_name="n8", symbol=symbol, prime=prime, expected=expected, error=error)
+    if len(header) != end + tail.size:
+        raise error(f"{bf.path}: {label} header is {len(header)} bytes, expected {end + tail.size}")
+    return tail.unpack_from(header, end)
 
 
 class BinWriter:

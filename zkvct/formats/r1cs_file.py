@@ -17,7 +17,7 @@ import numpy as np
 
 from ..field import FR_BYTES, R, first_non_canonical
 from ..r1cs import R1CS, R1CSError, SparseMatrix
-from .binfile import BinWriter, FormatError, parse_bytes, read_binfile
+from .binfile import BinWriter, FormatError, encode_field, parse_bytes, read_binfile, read_field_header, require_fits
 
 R1CS_MAGIC = b"r1cs"
 R1CS_VERSION = 1
@@ -26,24 +26,19 @@ _TERM = 4 + FR_BYTES
 
 
 def _parse_header(bf) -> tuple[int, int, int, int, int, int]:
-    header = bf.section(1, "header")
-    if len(header) < 4:
-        raise FormatError(f"{bf.path}: r1cs header is {len(header)} bytes, too short")
-    (n8,) = struct.unpack_from("<I", header, 0)
-    if n8 != FR_BYTES:
-        raise FormatError(f"{bf.path}: field element size {n8} bytes; only 32 (BN254) is supported")
-    if len(header) != 4 + n8 + _HEADER_TAIL.size:
-        raise FormatError(f"{bf.path}: r1cs header is {len(header)} bytes, expected {4 + n8 + _HEADER_TAIL.size}")
-    prime = int.from_bytes(header[4:4 + n8], "little")
-    if prime != R:
-        raise FormatError(f"{bf.path}: prime {prime} is not BN254's scalar field r = {R} (compile with --prime bn128)")
-    return _HEADER_TAIL.unpack_from(header, 4 + n8)
+    return read_field_header(
+        bf, label="r1cs", field="scalar field", symbol="r", prime=R, tail=_HEADER_TAIL,
+        expected=f"BN254's scalar field r = {R} (compile with --prime bn128)",
+    )
 
 
 def _parse_constraints(path: str, payload: memoryview, n_constraints: int, n_wires: int):
     """Split the constraints section into three CSR matrices."""
     data = np.frombuffer(payload, dtype=np.uint8)
     total = len(data)
+    # every linear combination takes at least its 4-byte term count: bound the count by the
+    # section before sizing the index arrays by it
+    require_fits(path, "nConstraints", n_constraints, total // 12, f"the constraints section is {total} bytes and each constraint needs at least 12")
     n_lcs = 3 * n_constraints
     starts = np.empty(n_lcs, dtype=np.int64)  # byte offset of each LC's first term
     counts = np.empty(n_lcs, dtype=np.int64)
@@ -96,6 +91,11 @@ def _decode(bf) -> R1CS:
         if len(payload) != 8 * n_wires:
             raise FormatError(f"{bf.path}: wire map has {len(payload)} bytes; {n_wires} wires need {8 * n_wires}")
         labels = np.frombuffer(payload, dtype="<u8").astype(np.uint64)
+    else:
+        # R1CS then builds the identity map, 8 bytes per declared wire: only wires the
+        # constraints can name (plus the constant) are backed by the file
+        terms = a.nnz + b.nnz + c.nnz
+        require_fits(bf.path, "nWires", n_wires, terms + 1, f"without a wire map (section 3) every wire but the constant must appear in one of the {terms} terms")
     try:
         return R1CS(
             n_wires=n_wires, n_pub_out=n_pub_out, n_pub_in=n_pub_in, n_prv_in=n_prv_in,
@@ -135,8 +135,7 @@ def write_r1cs(r1cs: R1CS, path: str | os.PathLike[str]) -> None:
     a_rows, b_rows, c_rows = _lc_bytes(r1cs.a), _lc_bytes(r1cs.b), _lc_bytes(r1cs.c)
     constraints = b"".join(x for triple in zip(a_rows, b_rows, c_rows) for x in triple)
     header = (
-        struct.pack("<I", FR_BYTES)
-        + R.to_bytes(FR_BYTES, "little")
+        encode_field(R)
         + _HEADER_TAIL.pack(r1cs.n_wires, r1cs.n_pub_out, r1cs.n_pub_in, r1cs.n_prv_in, int(r1cs.n_labels), r1cs.n_constraints)
     )
     labels = np.ascontiguousarray(r1cs.wire_to_label, dtype="<u8").tobytes()

@@ -12,29 +12,21 @@ import struct
 import numpy as np
 
 from ..field import FR_BYTES, R, first_non_canonical
-from .binfile import BinWriter, FormatError, read_binfile, parse_bytes
+from .binfile import BinWriter, FormatError, encode_field, parse_bytes, read_binfile, read_field_header
 
 WTNS_MAGIC = b"wtns"
 WTNS_VERSION = 2
+_HEADER_TAIL = struct.Struct("<I")
 
 
 def _decode(bf) -> np.ndarray:
-    header = bf.section(1, "header")
-    if len(header) < 4:
-        raise FormatError(f"{bf.path}: witness header is {len(header)} bytes, too short")
-    (n8,) = struct.unpack_from("<I", header, 0)
-    if n8 != FR_BYTES:
-        raise FormatError(f"{bf.path}: field element size {n8} bytes; only 32 (BN254) is supported")
-    if len(header) != 4 + n8 + 4:
-        raise FormatError(f"{bf.path}: witness header is {len(header)} bytes, expected {8 + n8}")
-    prime = int.from_bytes(header[4:4 + n8], "little")
-    if prime != R:
-        raise FormatError(f"{bf.path}: prime {prime} is not BN254's scalar field r = {R}")
-    (count,) = struct.unpack_from("<I", header, 4 + n8)
+    (count,) = read_field_header(
+        bf, label="witness", field="scalar field", symbol="r", prime=R, tail=_HEADER_TAIL, expected=f"BN254's scalar field r = {R}"
+    )
     values = bf.section(2, "witness values")
-    if len(values) != count * n8:
-        raise FormatError(f"{bf.path}: witness section holds {len(values)} bytes; {count} values need {count * n8}")
-    witness = np.frombuffer(values, dtype=np.uint8).reshape(count, n8).copy()
+    if len(values) != count * FR_BYTES:
+        raise FormatError(f"{bf.path}: witness section holds {len(values)} bytes; {count} values need {count * FR_BYTES}")
+    witness = np.frombuffer(values, dtype=np.uint8).reshape(count, FR_BYTES).copy()
     bad = first_non_canonical(witness)
     if bad >= 0:
         raise FormatError(f"{bf.path}: witness value {bad} is not < r")
@@ -61,5 +53,5 @@ def write_wtns(path: str | os.PathLike[str], witness: np.ndarray) -> None:
     if bad >= 0:
         raise ValueError(f"witness value {bad} is not < r")
     with BinWriter(path, magic=WTNS_MAGIC, version=WTNS_VERSION, n_sections=2) as out:
-        out.section(1, struct.pack("<I", FR_BYTES) + R.to_bytes(FR_BYTES, "little") + struct.pack("<I", w.shape[0]))
+        out.section(1, encode_field(R) + _HEADER_TAIL.pack(w.shape[0]))
         out.section(2, w.tobytes())

@@ -40,13 +40,13 @@ import numpy as np
 
 from ..curve import G1Point, G2Point, PointError
 from ..field import FR_BYTES, Q, R
-from .binfile import BinFile, BinWriter, FormatError, parse_bytes, read_binfile
+from .binfile import G1_SIZE, G2_SIZE, BinFile, BinWriter, FormatError, encode_field, parse_bytes, read_binfile, read_field
+from .contribution_params import decode_params, encode_params
+from .ptau import MAX_POWER
 
 ZKEY_MAGIC = b"zkey"
 ZKEY_VERSION = 1
 GROTH16_PROTOCOL_ID = 1
-G1_SIZE = 64
-G2_SIZE = 128
 HEADER_SIZE = 4 + 32 + 4 + 32 + 12 + 3 * G1_SIZE + 3 * G2_SIZE
 #: One coefficient entry: matrix, constraint, signal (u32 each) and a 32-byte value.
 COEF_DTYPE = np.dtype([("matrix", "<u4"), ("constraint", "<u4"), ("signal", "<u4"), ("value", "u1", (32,))])
@@ -78,17 +78,10 @@ class Contribution:
     beacon_hash: bytes | None = None
 
     def encode(self) -> bytes:
-        params = bytearray()
-        if self.name:
-            data = self.name[:64].encode("utf-8")
-            params += bytes([1, len(data)]) + data
-        if self.type == 1:
-            if self.num_iterations_exp is None or self.beacon_hash is None:
-                raise ValueError("a beacon contribution needs num_iterations_exp and beacon_hash")
-            params += bytes([2, self.num_iterations_exp, 3, len(self.beacon_hash)]) + self.beacon_hash
+        params = encode_params(self.type, self.name, self.num_iterations_exp, self.beacon_hash)
         return (
             self.delta_after + self.g1_s + self.g1_sx + self.g2_spx + self.transcript
-            + struct.pack("<II", self.type, len(params)) + bytes(params)
+            + struct.pack("<II", self.type, len(params)) + params
         )
 
 
@@ -125,7 +118,7 @@ class ZkeyHeader:
 
     def encode(self) -> bytes:
         return (
-            struct.pack("<I", 32) + Q.to_bytes(32, "little") + struct.pack("<I", 32) + R.to_bytes(32, "little")
+            encode_field(Q) + encode_field(R)
             + struct.pack("<III", self.n_vars, self.n_public, self.domain_size)
             + self.alpha1 + self.beta1 + self.beta2 + self.gamma2 + self.delta1 + self.delta2
         )
@@ -196,21 +189,13 @@ def _validate_points(buf: memoryview, group: int, what: str, allow_infinity: boo
 def _parse_header(path: str, payload: memoryview) -> ZkeyHeader:
     if len(payload) != HEADER_SIZE:
         raise ZkeyError(f"{path}: header section is {len(payload)} bytes, a Groth16 header has {HEADER_SIZE}")
-    (n8q,) = _u32s(payload, 0, 1)
-    if n8q != 32:
-        raise ZkeyError(f"{path}: base field element size n8q = {n8q}; only 32 (BN254) is supported")
-    q = int.from_bytes(payload[4:36], "little")
-    if q != Q:
-        raise ZkeyError(f"{path}: base field prime q = {q} is not BN254's (only bn128 keys are supported)")
-    (n8r,) = _u32s(payload, 36, 1)
-    if n8r != 32:
-        raise ZkeyError(f"{path}: scalar field element size n8r = {n8r}; only 32 (BN254) is supported")
-    r = int.from_bytes(payload[40:72], "little")
-    if r != R:
-        raise ZkeyError(f"{path}: scalar field prime r = {r} is not BN254's")
-    n_vars, n_public, domain_size = _u32s(payload, 72, 3)
-    if domain_size < 2 or domain_size & (domain_size - 1) or domain_size > 1 << 28:
-        raise ZkeyError(f"{path}: domainSize {domain_size} is not a power of two in 2..2^28")
+    pos = read_field(payload, 0, path=path, field="base field", n8_name="n8q", symbol="q", prime=Q,
+                     expected="BN254's (only bn128 keys are supported)", error=ZkeyError)
+    pos = read_field(payload, pos, path=path, field="scalar field", n8_name="n8r", symbol="r", prime=R,
+                     expected="BN254's", error=ZkeyError)
+    n_vars, n_public, domain_size = _u32s(payload, pos, 3)
+    if domain_size < 2 or domain_size & (domain_size - 1) or domain_size > 1 << MAX_POWER:
+        raise ZkeyError(f"{path}: domainSize {domain_size} is not a power of two in 2..2^{MAX_POWER}")
     if n_vars < 1 or n_public >= n_vars:
         raise ZkeyError(f"{path}: nPublic = {n_public} must be < nVars = {n_vars} (wire 0 is the constant 1)")
     if n_public + 1 > domain_size:
@@ -251,36 +236,11 @@ def _parse_mpc(path: str, payload: memoryview, check_points: bool) -> MPCParams:
             raise ZkeyError(f"{path}: contribution {i + 1} has unknown type {ctype} (0 = contribution, 1 = beacon)")
         if pos + plen > len(payload):
             raise ZkeyError(f"{path}: parameters of contribution {i + 1} are truncated")
-        params = bytes(payload[pos:pos + plen])
+        params = decode_params(bytes(payload[pos:pos + plen]), f"{path}: contribution {i + 1}", ZkeyError)
         pos += plen
-        c = Contribution(g1s[0], g1s[1], g1s[2], g2, transcript, ctype)
-        p, last = 0, 0
-        try:
-            while p < len(params):
-                kind = params[p]
-                if kind <= last:
-                    raise ZkeyError(f"{path}: parameters of contribution {i + 1} are not sorted")
-                last = kind
-                if kind == 1:
-                    ln = params[p + 1]
-                    raw = params[p + 2:p + 2 + ln]
-                    if len(raw) != ln:
-                        raise IndexError
-                    c.name = raw.decode("utf-8", errors="replace")
-                    p += 2 + ln
-                elif kind == 2:
-                    c.num_iterations_exp = params[p + 1]
-                    p += 2
-                elif kind == 3:
-                    ln = params[p + 1]
-                    c.beacon_hash = params[p + 2:p + 2 + ln]
-                    if len(c.beacon_hash) != ln:
-                        raise IndexError
-                    p += 2 + ln
-                else:
-                    raise ZkeyError(f"{path}: contribution {i + 1} has unknown parameter type {kind}")
-        except IndexError:
-            raise ZkeyError(f"{path}: parameters of contribution {i + 1} are malformed") from None
+        # snarkjs decodes names leniently (TextDecoder): a bad byte becomes U+FFFD, not an error
+        name = params.name.decode("utf-8", errors="replace") if params.name is not None else None
+        c = Contribution(g1s[0], g1s[1], g1s[2], g2, transcript, ctype, name, params.num_iterations_exp, params.beacon_hash)
         if check_points:
             for k, (buf, grp, nm) in enumerate(((c.delta_after, 1, "deltaAfter"), (c.g1_s, 1, "g1_s"), (c.g1_sx, 1, "g1_sx"), (c.g2_spx, 2, "g2_spx"))):
                 _validate_points(memoryview(buf), grp, f"{path}: contribution {i + 1} {nm}", allow_infinity=False)
@@ -360,10 +320,8 @@ def read_zkey(path: str | os.PathLike[str], *, trusted: bool = False) -> Zkey:
     bf = read_binfile(path, magic=ZKEY_MAGIC, versions=[ZKEY_VERSION])
     try:
         return _decode(bf, trusted)
-    except Exception:
-        from .ptau import safe_close
-
-        safe_close(bf)
+    except BaseException:
+        bf.close()
         raise
 
 

@@ -8,7 +8,8 @@ from ceremony_helpers import section
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ceremony.ptau_file import encode_contributions, parse_contributions, truncate_name
+from ceremony.records import encode_contributions, parse_contributions
+from zkvct.formats.contribution_params import truncate_name
 from zkvct.formats.binfile import FormatError
 
 
