@@ -170,3 +170,34 @@ def test_revoked_statement(evm, reg, age_anon, anon):
     reg.handle.transact("revokeStatement", age_anon.name, 1)
     assert reg.check(w) == "statement_revoked"
     assert reg.statement(age_anon.name)["revoked"]
+
+
+# -- the registry's arithmetic against zkvct's (hypothesis) ----------------------------------------
+
+from hypothesis import HealthCheck, example, given, settings, strategies as hs  # noqa: E402
+
+from circuits.statements.credential import EPOCH, cutoff_days  # noqa: E402
+from zkvct.credentials.derive import challenge, scope  # noqa: E402
+
+_fixture_ok = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@_fixture_ok
+@given(day=hs.integers(0, 110_000), years=hs.integers(0, 120))
+@example(day=(_dt.date(2024, 2, 29) - _dt.date(1900, 1, 1)).days, years=1)   # 29 Feb -> 28 Feb
+@example(day=(_dt.date(2024, 2, 29) - _dt.date(1900, 1, 1)).days, years=4)   # 29 Feb -> 29 Feb
+@example(day=(_dt.date(2000, 3, 1) - _dt.date(1900, 1, 1)).days, years=100)  # 1900 is not a leap year
+def test_minus_years_matches_python(reg, day, years):
+    want = cutoff_days(EPOCH + _dt.timedelta(days=day), years) if (EPOCH + _dt.timedelta(days=day)).year - years >= 1900 else None
+    got = reg.handle.call("minusYears", day, years)
+    if want is not None:
+        assert got == want
+
+
+@_fixture_ok
+@given(label=hs.text(min_size=1, max_size=12), rid=hs.text(max_size=40), nonce=hs.text(max_size=40),
+       expires=hs.integers(0, 2**64 - 1))
+def test_scope_and_challenge_match_python(reg, label, rid, nonce, expires):
+    rp = sample_did("rp-" + label)
+    assert reg.handle.call("deriveScope", rp, label) == scope(rp, label)
+    assert reg.handle.call("deriveChallenge", rp, rid, nonce, expires) == challenge(rp, ProofRequest(rid, nonce, expires))

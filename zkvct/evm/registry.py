@@ -105,7 +105,9 @@ class Registry:
     def deploy_verifier(self, vk: VerificationKey, compiled: Mapping[str, Compiled] | None = None) -> str:
         """Deploy the generated verifier of ``vk``; return its address."""
         name = verifier_contract_name(vk)
-        comp = (compiled or compile_cached(verifier_sources([vk])))[name]
+        if compiled is None:  # any earlier compilation in this process that holds it will do
+            compiled = next((c for c in _COMPILED.values() if name in c), None) or compile_cached(verifier_sources([vk]))
+        comp = compiled[name]
         return self.evm.deploy(comp).address
 
     def register_statement(self, statement_id: str, version: int, verifier: str, vk: VerificationKey,
