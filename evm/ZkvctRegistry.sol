@@ -129,7 +129,7 @@ contract ZkvctRegistry {
     mapping(bytes32 => mapping(uint256 => uint256)) internal roots;
     mapping(bytes32 => uint256) public currentRoot;
     /// roots that are still acceptable (current, or replaced within the window and not retired)
-    mapping(bytes32 => uint256[]) internal liveRoots;
+    mapping(bytes32 => uint256[]) internal liveRootList;
     /// keccak256(statementKey, scope, nullifier) => the proof hash accepted with it
     mapping(bytes32 => bytes32) public nullifierProof;
     /// holder DID hash => statementKey => packed: version (32), verifiedAt (64), height (64), validUntil (64)
@@ -283,7 +283,7 @@ contract ZkvctRegistry {
         if (roots[issuerKey][root] != 0) revert Refused("root_known");
         uint256 prev = currentRoot[issuerKey];
         if (prev != 0) roots[issuerKey][prev] |= block.timestamp << 64;
-        uint256[] storage live = liveRoots[issuerKey];
+        uint256[] storage live = liveRootList[issuerKey];
         uint256 kept = 0;
         for (uint256 i = 0; i < live.length; i++) {
             uint256 r = live[i];
@@ -308,6 +308,12 @@ contract ZkvctRegistry {
         if (info == 0) revert Refused("root_unknown");
         roots[issuerKey][root] = info | (uint256(1) << 128);
         emit RootRetired(issuerKey, root);
+    }
+
+    /// The issuer's roots that may still be acceptable (current, or replaced and not yet pruned),
+    /// for the relayer to compare with ShareLedger.
+    function liveRoots(bytes32 issuerKey) external view returns (uint256[] memory) {
+        return liveRootList[issuerKey];
     }
 
     /// A root's status, as the CosmWasm contract's `issuer_root` query answers it.

@@ -64,6 +64,18 @@ def test_later_changes_are_copied_once(setup, age_bound):
     assert sync(src, reg, ["age-18-anon"]).actions == []
 
 
+def test_a_replaced_root_retired_later_is_retired_once(setup):
+    reg, src = setup
+    src.current[SAMPLE_ISSUER_DID] = 4444
+    assert [a["action"] for a in sync(src, reg, ["age-18-anon"]).actions] == ["anchor_root"]
+    assert 2222 in reg.live_roots(SAMPLE_ISSUER_DID) and not reg.issuer_root(SAMPLE_ISSUER_DID, 2222)["retired"]
+    src.retired.add((SAMPLE_ISSUER_DID, 2222))  # RetireRoot on ShareLedger
+    assert sync(src, reg, ["age-18-anon"]).actions == [
+        {"action": "retire_root", "issuer_did": SAMPLE_ISSUER_DID, "root": "2222"}]
+    assert reg.issuer_root(SAMPLE_ISSUER_DID, 2222)["retired"]
+    assert sync(src, reg, ["age-18-anon"]).actions == []
+
+
 def test_a_different_key_stops_the_sync(setup, age_anon):
     reg, src = setup
     saved = src.statements["age-18-anon"]

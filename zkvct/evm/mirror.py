@@ -8,8 +8,9 @@ two and sends only what differs, so a second run sends nothing:
   version (same number, roles, trusted issuers, record validity), revoke it if it is revoked;
 * every version already there: its key hash must match (a mismatch stops the sync: the two
   chains disagree and a human must look), a revocation on ShareLedger is copied;
-* every trusted issuer: the current root is anchored if the registry's differs; the root it
-  replaces is retired on the EVM side when ShareLedger reports it retired.
+* every trusted issuer: the current root is anchored if the registry's differs (retiring the
+  earlier ones when ShareLedger reports the root it replaces retired, a revocation); any root
+  still live on the EVM side that ShareLedger reports retired is retired.
 
 The source is anything with :class:`MirrorSource`'s three reads: :class:`ContractSource` reads the
 CosmWasm contract's protocol-v2 queries (``statement``, ``verification_key``, ``current_root``,
@@ -152,10 +153,15 @@ def sync(source: MirrorSource, registry: Registry, statement_ids: Iterable[str],
             report.add(action="anchor_root", issuer_did=did, root=str(cur), retire_previous=retire)
             if not dry_run:
                 registry.anchor_root(did, cur, retire_previous=retire, sender=sender)
-        elif cur and source.root_retired(did, cur) and not registry.issuer_root(did, cur)["retired"]:
-            report.add(action="retire_root", issuer_did=did, root=str(cur))
-            if not dry_run:
-                registry.retire_root(did, cur, sender=sender)
+        # any root still live here that ShareLedger has retired (RetireRoot, or a revocation)
+        for root in registry.live_roots(did):
+            if dry_run and have != cur and any(a.get("retire_previous") for a in report.actions
+                                               if a.get("issuer_did") == did):
+                continue  # the planned anchor retires it
+            if source.root_retired(did, root) and not registry.issuer_root(did, root)["retired"]:
+                report.add(action="retire_root", issuer_did=did, root=str(root))
+                if not dry_run:
+                    registry.retire_root(did, root, sender=sender)
     return report
 
 

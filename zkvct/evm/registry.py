@@ -128,6 +128,10 @@ class Registry:
     def retire_root(self, issuer_did: str, root: int, sender: str | None = None):
         return self.handle.transact("retireRoot", issuer_key(issuer_did), int(root), sender=sender)
 
+    def live_roots(self, issuer_did: str) -> list[int]:
+        """Roots the registry may still accept for the issuer (current or replaced, not pruned)."""
+        return [int(r) for r in self.handle.call("liveRoots", issuer_key(issuer_did))]
+
     def current_root(self, issuer_did: str) -> int:
         return int(self.handle.call("currentRoot", issuer_key(issuer_did)))
 
