@@ -1,7 +1,7 @@
 """A real EVM in this process: py-evm (Prague rules, its own BN254 precompiles) behind eth-tester.
 
-The tests and the benchmarks start one per session; ``zkvct mirror sync --evm local`` does too (a
-dry rehearsal against a fresh chain). Contracts are deployed from solc output and called with
+The tests and the benchmarks start one per session, and ``zkvct mirror devnode`` serves one over
+JSON-RPC. Contracts are deployed from solc output and called with
 ABI-encoded data (eth-abi); a refusal is reported as :class:`Reverted` carrying the contract's
 reason (the ``Refused(string)`` custom error, ``Error(string)``, or the raw revert data).
 """

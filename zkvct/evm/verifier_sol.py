@@ -68,8 +68,9 @@ def solidity_verifier(vk: VerificationKey, *, contract_name: str = CONTRACT_NAME
     emit(f"contract {contract_name} {{")
     emit(f"    uint256 public constant N_PUBLIC = {n};")
     emit("")
-    emit(f"    function verifyProof(uint256[2] calldata, uint256[2][2] calldata, uint256[2] calldata, "
-         f"uint256[{n}] calldata) external view returns (bool) {{")
+    inputs_param = f", uint256[{n}] calldata" if n else ""  # Solidity has no zero-length static array
+    emit(f"    function verifyProof(uint256[2] calldata, uint256[2][2] calldata, uint256[2] calldata{inputs_param}) "
+         "external view returns (bool) {")
     emit("        assembly {")
     emit(f"            mstore(0, iszero(_check(4, 260, {n})))")
     emit("            return(0, 32)")
