@@ -82,13 +82,13 @@ def _contributed(power: int) -> Path:
 
 
 def _record(benchmark, label: str, snarkjs_s: float | None) -> None:
-    from zkvct import _native
+    from zkvct import native
 
     ours = benchmark.stats.stats.mean
-    benchmark.extra_info["native_simd"] = _native.simd_enabled()  # AVX-512 IFMA lanes in use
+    benchmark.extra_info["native_simd"] = native.simd_enabled()  # AVX-512 IFMA lanes in use
     benchmark.extra_info["zkvct_s"] = round(ours, 2)
     benchmark.extra_info["zkvct_cpu_s"] = round(_CPU.get("zkvct", 0.0), 2)
-    line = f"\n{label} (native SIMD {'on' if _native.simd_enabled() else 'off'}): zkvct {ours:.2f} s wall / {_CPU.get('zkvct', 0.0):.2f} s CPU"
+    line = f"\n{label} (native SIMD {'on' if native.simd_enabled() else 'off'}): zkvct {ours:.2f} s wall / {_CPU.get('zkvct', 0.0):.2f} s CPU"
     if snarkjs_s is not None:
         benchmark.extra_info["snarkjs_s"] = round(snarkjs_s, 2)
         benchmark.extra_info["snarkjs_cpu_s"] = round(_CPU.get("snarkjs", 0.0), 2)

@@ -23,7 +23,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fixtures_groth16 import SIZES, circuit, key_and_witness, ptau_path  # noqa: E402
-from zkvct import _native  # noqa: E402
+from zkvct import native  # noqa: E402
 from zkvct.formats.wtns_file import read_wtns  # noqa: E402
 from zkvct.formats.zkey import read_zkey  # noqa: E402
 from zkvct.groth16.export import verification_key  # noqa: E402
@@ -90,6 +90,6 @@ def test_msm_2_16(benchmark, group):
     with read_zkey(zkey, trusted=True) as zk:
         bases = bytes(zk.a) if group == "g1" else bytes(zk.b2)
     scalars = np.ascontiguousarray(read_wtns(wtns))
-    fn = _native.g1_msm if group == "g1" else _native.g2_msm
-    benchmark.pedantic(fn, args=(bases, scalars), kwargs={"trusted": True}, rounds=5, iterations=1, warmup_rounds=1)
+    benchmark.pedantic(native.msm, args=(group.upper(), bases, scalars), kwargs={"trusted": True}, rounds=5, iterations=1,
+                       warmup_rounds=1)
     benchmark.extra_info["terms"] = scalars.shape[0]

@@ -22,7 +22,7 @@ import struct
 from pathlib import Path
 
 
-from zkvct import _native
+from zkvct import native
 from zkvct.field import Q, R
 from zkvct.formats.binfile import BinWriter
 
@@ -34,7 +34,7 @@ def _fr(values: list[int]) -> bytes:
 def write_bench_ptau(path: str | Path, power: int, levels: list[int]) -> None:
     """Write the partial INSECURE ptau described in the module docstring."""
     tau, alpha, beta = (secrets.randbelow(R - 2) + 2 for _ in range(3))
-    g1, g2 = _native.g1_generator(), _native.g2_generator()
+    g1, g2 = native.g1_generator(), native.g2_generator()
     top = max(levels) + 1
     n_tau = 2 ** (power + 1) - 1
     powers = [1] * (2 ** top)
@@ -42,27 +42,27 @@ def write_bench_ptau(path: str | Path, power: int, levels: list[int]) -> None:
         powers[i] = powers[i - 1] * tau % R
 
     def lag_scalars(k: int) -> bytes:
-        return _native.fr_fft(_fr(powers[: 2 ** k]), inverse=True)
+        return native.fr_fft(_fr(powers[: 2 ** k]), inverse=True)
 
     def section_levels(max_level: int, want: set[int], g: bytes, size: int, scale: int = 1) -> bytes:
-        base = _native.g1_batch_mul(g, scale.to_bytes(32, "little")) if size == 64 else g
+        base = native.g1_batch_mul(g, scale.to_bytes(32, "little")) if size == 64 else g
         out = bytearray()
         for k in range(max_level + 1):
             if k in want:
-                out += _native.g1_batch_mul(base * 2 ** k, lag_scalars(k)) if size == 64 else _native.g2_batch_mul(base * 2 ** k, lag_scalars(k))
+                out += native.g1_batch_mul(base * 2 ** k, lag_scalars(k)) if size == 64 else native.g2_batch_mul(base * 2 ** k, lag_scalars(k))
             else:
                 out += bytes(size * 2 ** k)
         return bytes(out)
 
     want = set(levels)
-    tau_g1 = _native.g1_scale_powers(g1 * (2 ** top - 1), (1).to_bytes(32, "little"), tau.to_bytes(32, "little"))
+    tau_g1 = native.g1_scale_powers(g1 * (2 ** top - 1), (1).to_bytes(32, "little"), tau.to_bytes(32, "little"))
     sections = {
         1: struct.pack("<I", 32) + Q.to_bytes(32, "little") + struct.pack("<II", power, power),
         2: tau_g1 + bytes(64 * (n_tau - (2 ** top - 1))),
         3: bytes(128 * 2 ** power),
-        4: _native.g1_batch_mul(g1, alpha.to_bytes(32, "little")) + bytes(64 * (2 ** power - 1)),
-        5: _native.g1_batch_mul(g1, beta.to_bytes(32, "little")) + bytes(64 * (2 ** power - 1)),
-        6: _native.g2_batch_mul(g2, beta.to_bytes(32, "little")),
+        4: native.g1_batch_mul(g1, alpha.to_bytes(32, "little")) + bytes(64 * (2 ** power - 1)),
+        5: native.g1_batch_mul(g1, beta.to_bytes(32, "little")) + bytes(64 * (2 ** power - 1)),
+        6: native.g2_batch_mul(g2, beta.to_bytes(32, "little")),
         7: struct.pack("<I", 0),
         12: section_levels(power + 1, want | {k + 1 for k in want}, g1, 64),
         13: section_levels(power, want, g2, 128),

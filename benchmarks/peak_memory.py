@@ -24,7 +24,7 @@ CACHE = HERE / ".cache"
 
 
 def build(k: int) -> tuple[Path, Path]:
-    from zkvct import _native
+    from zkvct import native
     from zkvct.formats.wtns_file import write_wtns
     from zkvct.formats.zkey import MPCParams, ZkeyHeader, write_zkey
     from zkvct.groth16.setup import build_coeffs_section, circuit_power
@@ -36,7 +36,7 @@ def build(k: int) -> tuple[Path, Path]:
     CACHE.mkdir(exist_ok=True)
     r1cs, witness = chain_circuit(2 ** k - 2)
     n = 1 << circuit_power(r1cs)
-    g1, g2 = _native.g1_generator(), _native.g2_generator()
+    g1, g2 = native.g1_generator(), native.g2_generator()
     nv, npub = r1cs.n_wires, r1cs.n_public
     header = ZkeyHeader(nv, npub, n, g1, g1, g2, g2, g1, g2)
     write_zkey(zkey, header, ic=g1 * (npub + 1), coeffs=build_coeffs_section(r1cs), a=g1 * nv, b1=g1 * nv,

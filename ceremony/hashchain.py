@@ -7,20 +7,20 @@ included, so the state after any chain of calls is byte-identical to the one sna
 """
 from __future__ import annotations
 
-from zkvct import _native
+from zkvct import native
 
 
 class ResponseHash:
     """Resumable BLAKE2b-512 whose :meth:`state` is the snarkjs partialHash."""
 
     def __init__(self, data: bytes | bytearray | memoryview = b"") -> None:
-        self._state = _native.blake2b_update(None, data)
+        self._state = native.blake2b_update(None, data)
 
     def update(self, data: bytes | bytearray | memoryview) -> None:
-        self._state = _native.blake2b_update(self._state, data)
+        self._state = native.blake2b_update(self._state, data)
 
     def state(self) -> bytes:
         return bytes(self._state)
 
     def digest(self) -> bytes:
-        return _native.blake2b_digest(self._state)
+        return native.blake2b_digest(self._state)

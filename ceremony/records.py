@@ -91,9 +91,9 @@ class Contribution:
 
         The native core rejects a malformed state with a ValueError naming the bad field.
         """
-        from zkvct import _native
+        from zkvct import native
 
-        return _native.blake2b_digest(_native.blake2b_update(self.partial_hash, self.key.to_uncompressed()))
+        return native.blake2b_digest(native.blake2b_update(self.partial_hash, self.key.to_uncompressed()))
 
     def to_bytes(self) -> bytes:
         out = bytearray()

@@ -1,6 +1,6 @@
 """Pure-Python BLAKE2b-512 with snarkjs's exportable 216-byte state: the *test oracle* for the native one.
 
-The ceremony hashes with the native ``zkvct._native.blake2b_update`` / ``blake2b_digest``. This
+The ceremony hashes with the native ``zkvct.native.blake2b_update`` / ``blake2b_digest``. This
 independent implementation (RFC 7693 compression written out in Python, too slow for the hot
 path: ~1.6 MB/s) stays here so the tests can compare native vs this reference vs ``hashlib`` and
 check the exported state layout byte for byte. hashlib cannot export or import the state.

@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "zkvct.errors": BOTTOM,
     "zkvct.r1cs": BOTTOM,
     "zkvct._native": BOTTOM,
+    "zkvct.native": BOTTOM,    # the one facade over zkvct._native (see test_only_the_facade_imports_the_extension)
     "zkvct.formats": BOTTOM,
     "zkvct.groth16": BOTTOM,
     "zkvct.sealed": BOTTOM,    # secrets at rest (scrypt + AES-GCM): used by every layer that keeps a key
@@ -170,6 +171,13 @@ def test_the_checker_catches_an_upward_import(tmp_path):
                           ("zkvct.dsl", "circuits.statements.roles")}
     assert "never imports circuits" in found[("zkvct.dsl", "circuits.statements.roles")]
     assert "a higher layer" in found[("zkvct.formats.leak", "zkvct.cli.main")]
+
+
+def test_only_the_facade_imports_the_extension():
+    """One door to the native core: every other module goes through ``zkvct.native``."""
+    direct = sorted(f"{p.relative_to(REPO)}:{line}" for p in _sources() if _module_name(p) != "zkvct.native"
+                    for target, line in project_imports(p) if target == "zkvct._native")
+    assert direct == [], f"import zkvct.native instead of zkvct._native: {direct}"
 
 
 @pytest.mark.parametrize("module, layer", [

@@ -20,3 +20,19 @@ class PointError(FormatError):
     A :class:`FormatError` because a bad point is a malformed part of the file or JSON it came from:
     readers that report format problems report these too.
     """
+
+
+# The native core's other refusals (native/src/error.rs; a bad point is the PointError above),
+# raised by ``zkvct._native`` itself. Each is a ValueError so callers that catch ValueError keep
+# working; ``index`` is the position of the offending item in its buffer, or None.
+
+class ScalarError(ValueError):
+    """A scalar (witness value, public input, coefficient, blinding factor) that is not < r."""
+
+
+class EncodingLengthError(ValueError):
+    """A buffer that is not a whole number of items, or not the size the other arguments imply."""
+
+
+class DomainSizeError(ValueError):
+    """An FFT domain size the scalar field does not support (not a power of two, or above 2^28)."""

@@ -171,7 +171,7 @@ def check_witness(r1cs: R1CS, witness: np.ndarray) -> None:
 
     The dot products run in the native core (one pass over the CSR arrays, no Python loop).
     """
-    from . import _native
+    from . import native
 
     w = np.ascontiguousarray(witness, dtype=np.uint8)
     if w.ndim != 2 or w.shape[1] != FR_BYTES:
@@ -183,7 +183,7 @@ def check_witness(r1cs: R1CS, witness: np.ndarray) -> None:
         raise WitnessError(f"witness value of {r1cs.wire_name(bad)} is not < r")
     if w[0].tobytes() != (1).to_bytes(FR_BYTES, "little"):
         raise WitnessError("witness wire 0 must be the constant 1")
-    first = _native.r1cs_first_unsatisfied(
+    first = native.r1cs_first_unsatisfied(
         r1cs.a.row_offsets, r1cs.a.wires, r1cs.a.coeffs,
         r1cs.b.row_offsets, r1cs.b.wires, r1cs.b.coeffs,
         r1cs.c.row_offsets, r1cs.c.wires, r1cs.c.coeffs,

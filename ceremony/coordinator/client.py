@@ -1,95 +1,154 @@
-"""Contributor client: register, wait for the turn, contribute locally to every track, upload.
+"""Contributor client (httpx): register, wait for the turn, contribute locally to every track, upload.
 
 The secret randomness of each contribution lives only inside :func:`ceremony.phase1.contribute` /
 :func:`ceremony.phase2.contribute` in this process; what travels is the new public state, its
-contribution hash and the signed attestation.
+contribution hash and the signed attestation. Every state-changing request is signed for this
+ceremony's id and the endpoint (see :mod:`.signing`); uploads stream from disk.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
+
+import httpx
 
 from zkvct.errors import ZkvctError
 
 from . import signing
 
+_CHUNK = 1 << 20
+
 
 class CoordinatorError(ZkvctError):
-    """The coordinator refused a request (``status`` is the HTTP status) or could not be reached."""
+    """The coordinator refused a request (``status`` is the HTTP status, ``code`` its error code)
+    or could not be reached (``status`` 0)."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, code: str = ""):
         super().__init__(message)
         self.status = status
+        self.code = code
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            yield chunk
 
 
 class Client:
-    def __init__(self, url: str, key, timeout: float = 600.0):
+    def __init__(self, url: str, key, timeout: float = 600.0, invite: str | None = None):
         self.url = url.rstrip("/")
         self.key = key
         self.did = signing.did_of(key)
-        self.timeout = timeout
+        self.invite = invite
+        self.http = httpx.Client(base_url=self.url, timeout=httpx.Timeout(timeout, connect=30.0))
+        self._ceremony_id: str | None = None
+
+    def close(self) -> None:
+        self.http.close()
+
+    @property
+    def ceremony_id(self) -> str:
+        if self._ceremony_id is None:
+            self._ceremony_id = self._json("GET", "/api/status", sign=False)["ceremony_id"]
+        return self._ceremony_id
+
+    def signed_headers(self, method: str, path: str, body_sha256: str) -> dict[str, str]:
+        ts, nonce = f"{time.time():.3f}", signing.new_nonce()
+        sig = signing.sign(self.key, signing.request_message(self.ceremony_id, method, path, ts, nonce, body_sha256))
+        return {"X-Zkvct-Did": self.did, "X-Zkvct-Timestamp": ts, "X-Zkvct-Nonce": nonce,
+                "X-Zkvct-Body-Sha256": body_sha256, "X-Zkvct-Signature": sig}
 
     def _request(self, method: str, path: str, body: bytes = b"", *, sign: bool = True, headers: dict | None = None,
                  body_file: Path | None = None) -> bytes:
         hdrs = dict(headers or {})
         if body_file is not None:
-            h = hashlib.sha256()
-            with open(body_file, "rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    h.update(chunk)
-            sha = h.hexdigest()
-            data = body_file.read_bytes()
+            sha = _file_sha256(body_file)
+            content = _chunks(body_file)
+            hdrs["Content-Length"] = str(body_file.stat().st_size)
         else:
-            sha, data = hashlib.sha256(body).hexdigest(), body
+            sha, content = hashlib.sha256(body).hexdigest(), body
         if sign:
-            ts, nonce = f"{time.time():.3f}", signing.new_nonce()
-            hdrs.update({"X-Zkvct-Did": self.did, "X-Zkvct-Timestamp": ts, "X-Zkvct-Nonce": nonce,
-                         "X-Zkvct-Signature": signing.sign(self.key, signing.request_message(method, path, ts, nonce, sha))})
-        req = urllib.request.Request(self.url + path, data=data if method == "POST" else None, method=method, headers=hdrs)
+            hdrs.update(self.signed_headers(method, path, sha))
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                return resp.read()
-        except urllib.error.HTTPError as exc:
+            resp = self.http.request(method, path, content=content if method == "POST" else None, headers=hdrs)
+        except httpx.HTTPError as exc:
+            raise CoordinatorError(0, f"coordinator {self.url} unreachable: {type(exc).__name__}: {exc}") from None
+        if resp.status_code >= 400:
             try:
-                msg = json.loads(exc.read()).get("error", str(exc))
+                err = resp.json()
+                raise CoordinatorError(resp.status_code, err.get("detail", str(err)), err.get("error", ""))
             except ValueError:
-                msg = str(exc)
-            raise CoordinatorError(exc.code, msg) from None
-        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
-            raise CoordinatorError(0, f"coordinator {self.url} unreachable: {exc}") from None
+                raise CoordinatorError(resp.status_code, f"HTTP {resp.status_code}") from None
+        return resp.content
 
     def _json(self, method: str, path: str, body: bytes = b"", **kw) -> dict:
+        import json
+
         return json.loads(self._request(method, path, body, **kw))
 
     def register(self) -> dict:
-        return self._json("POST", "/api/register")
+        import json
+
+        body = json.dumps({"invite": self.invite}).encode() if self.invite else b""
+        return self._json("POST", "/api/register", body)
 
     def join(self) -> dict:
         return self._json("POST", "/api/join")
 
     def status(self) -> dict:
-        return self._json("GET", f"/api/status?did={self.did}", sign=False)
+        return self._json_params("/api/status", {"did": self.did})
+
+    def _json_params(self, path: str, params: dict) -> dict:
+        try:
+            resp = self.http.get(path, params=params)
+        except httpx.HTTPError as exc:
+            raise CoordinatorError(0, f"coordinator {self.url} unreachable: {type(exc).__name__}: {exc}") from None
+        if resp.status_code >= 400:
+            try:
+                err = resp.json()
+            except ValueError:
+                err = {}
+            raise CoordinatorError(resp.status_code, err.get("detail", f"HTTP {resp.status_code}"), err.get("error", ""))
+        return resp.json()
 
     def transcript(self) -> dict:
         return self._json("GET", "/api/transcript", sign=False)
 
     def download(self, track: str, dest: Path) -> Path:
-        dest.write_bytes(self._request("GET", f"/api/state/{track}", sign=False))
+        try:
+            with self.http.stream("GET", f"/api/state/{track}") as resp:
+                if resp.status_code >= 400:
+                    resp.read()
+                    raise CoordinatorError(resp.status_code, resp.json().get("detail", ""), resp.json().get("error", ""))
+                with open(dest, "wb") as fh:
+                    for chunk in resp.iter_bytes(_CHUNK):
+                        fh.write(chunk)
+        except httpx.HTTPError as exc:
+            raise CoordinatorError(0, f"coordinator {self.url} unreachable: {type(exc).__name__}: {exc}") from None
         return dest
 
     def upload(self, track: str, path: Path, contribution_hash: str, seq: int, ceremony: str) -> dict:
-        att = signing.sign(self.key, signing.attestation_message(ceremony, track, seq, contribution_hash, self.did))
+        msg = signing.attestation_message(ceremony, self.ceremony_id, track, seq, contribution_hash, self.did)
+        att = signing.sign(self.key, msg)
         return self._json("POST", f"/api/contribute/{track}", body_file=path,
                           headers={"X-Zkvct-Contribution-Hash": contribution_hash, "X-Zkvct-Attestation": att,
                                    "Content-Type": "application/octet-stream"})
 
     def finalize(self, beacon_hash: bytes, num_iterations_exp: int) -> dict:
+        import json
+
         body = json.dumps({"beacon_hash": beacon_hash.hex(), "num_iterations_exp": num_iterations_exp}).encode()
         return self._json("POST", "/api/finalize", body)
 
@@ -100,9 +159,9 @@ class Client:
             if st.get("your_turn"):
                 return st
             if st.get("finalized"):
-                raise CoordinatorError(409, "the ceremony was finalized before your turn")
+                raise CoordinatorError(409, "the ceremony was finalized before your turn", "finalized")
             if st.get("position") is None:
-                raise CoordinatorError(409, "you are not in the queue (your turn may have timed out); join again")
+                raise CoordinatorError(409, "you are not in the queue (your turn may have timed out)", "not_in_queue")
             if max_wait is not None and time.time() - t0 > max_wait:
                 raise CoordinatorError(0, "gave up waiting for the turn")
             if on_wait:
@@ -118,7 +177,7 @@ class Client:
         try:
             self.join()
         except CoordinatorError as exc:
-            if exc.status == 409 and "already contributed" in str(exc):
+            if exc.status == 409 and exc.code == "already_contributed":
                 # e.g. the coordinator accepted our last upload but the connection died before the
                 # receipt arrived: report what the public transcript recorded for us
                 return [dict(c, recovered=True) for c in self.transcript()["contributions"] if c["did"] == self.did]

@@ -1,212 +1,190 @@
-"""The coordinator's HTTP API (stdlib ``http.server``; JSON in and out, files as raw bodies).
+"""The coordinator's HTTP API on zkvct.web (FastAPI on uvicorn); OpenAPI at ``/openapi.json``.
 
 =======  ==========================  ==========================================================
 method   path                        meaning
 =======  ==========================  ==========================================================
-GET      /api/status[?did=DID]       queue, current turn and its deadline, tracks
+GET      /api/status[?did=DID]       queue, current turn and its deadline, tracks (read-only)
 GET      /api/state/TRACK            the current state file of a track (anyone may download)
 GET      /api/transcript             the public transcript (contributions, DIDs, attestations)
 GET      /api/final/FILE             published final files (after finalization)
-POST     /api/register               signed: register the DID that signs the request
+POST     /api/register               signed: register the signing DID (allow-list or ``{"invite"}``)
 POST     /api/join                   signed: join the queue
 POST     /api/contribute/TRACK       signed: body = the new state; headers carry the
                                      contribution hash and the signed attestation
 POST     /api/finalize               signed by the admin DID: ``{"beacon_hash", "num_iterations_exp"}``
 =======  ==========================  ==========================================================
 
-Signed requests carry ``X-Zkvct-Did``, ``X-Zkvct-Timestamp``, ``X-Zkvct-Nonce`` and
-``X-Zkvct-Signature`` (see :mod:`ceremony.coordinator.signing`). Errors are ``{"ok": false,
-"error": reason}`` with 400/401/403/404/409/413/422.
+Signed requests carry ``X-Zkvct-Did``, ``-Timestamp``, ``-Nonce``, ``-Body-Sha256`` and
+``-Signature`` (see :mod:`ceremony.coordinator.signing`): the signature covers the ceremony id,
+method, path and the declared body hash, so it is checked *before* the body is read. An upload
+is streamed to disk only after its request was authenticated and found in turn, with a limit of
+the current state's size plus a margin enforced while streaming; its hash must then equal the
+declared one. Errors are ``{"error": code, "detail": message}`` with a 4xx status.
 """
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
 import secrets
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from typing import Any
 
-from .core import CeremonyRejected, Coordinator
+from fastapi import Query, Request
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
 
-_CHUNK = 1 << 20
-_SAFE = re.compile(r"^[A-Za-z0-9_.-]+$")
+from zkvct.web.app import create_app, install_guards
+from zkvct.web.limits import read_small_body, stream_to_file
+from zkvct.web.serve import ServerThread, ServeSettings, run
 
+from . import wire
+from .core import UPLOAD_MARGIN, CeremonyRejected, Coordinator
 
-def make_handler(coord: Coordinator):
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "zkvct-ceremony/1"
-        protocol_version = "HTTP/1.1"
+_SAFE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+SMALL_BODY = 1 << 16
 
-        def log_message(self, fmt: str, *args) -> None:  # requests only, never bodies or secrets
-            if os.environ.get("ZKVCT_CEREMONY_LOG"):
-                super().log_message(fmt, *args)
-
-        # -------------------------------------------------------- plumbing
-        def _json(self, status: int, obj: dict) -> None:
-            raw = json.dumps(obj, sort_keys=True).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
-
-        def _file(self, path: Path) -> None:
-            size = path.stat().st_size
-            self.send_response(200)
-            self.send_header("Content-Type", "application/octet-stream")
-            self.send_header("Content-Length", str(size))
-            self.end_headers()
-            with open(path, "rb") as fh:
-                while chunk := fh.read(_CHUNK):
-                    self.wfile.write(chunk)
-
-        def _body_to(self, dest: Path | None, limit: int) -> tuple[str, bytes]:
-            """Read the body (to ``dest`` if given), return its SHA-256 hex and (small) bytes."""
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > limit:
-                raise CeremonyRejected(413, f"body of {length} bytes exceeds the {limit}-byte limit for this request")
-            h = hashlib.sha256()
-            kept = bytearray()
-            left = length
-            fh = open(dest, "wb") if dest else None
-            try:
-                while left:
-                    chunk = self.rfile.read(min(_CHUNK, left))
-                    if not chunk:
-                        raise CeremonyRejected(400, "connection closed before the whole body arrived")
-                    h.update(chunk)
-                    left -= len(chunk)
-                    if fh:
-                        fh.write(chunk)
-                    else:
-                        kept += chunk
-                if fh:
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            finally:
-                if fh:
-                    fh.close()
-            return h.hexdigest(), bytes(kept)
-
-        def _auth(self, path: str, body_sha: str, *, registered: bool = True) -> str:
-            g = self.headers.get
-            did = g("X-Zkvct-Did", "")
-            coord.authenticate(did, self.command, path, g("X-Zkvct-Timestamp", ""), g("X-Zkvct-Nonce", ""), body_sha,
-                               g("X-Zkvct-Signature", ""), must_be_registered=registered)
-            return did
-
-        def _run(self, fn) -> None:
-            try:
-                fn()
-            except CeremonyRejected as exc:
-                self._json(exc.status, {"ok": False, "error": str(exc)})
-            except (ValueError, OSError) as exc:
-                self._json(400, {"ok": False, "error": str(exc)})
-
-        # -------------------------------------------------------- routes
-        def do_GET(self) -> None:  # noqa: N802
-            url = urlparse(self.path)
-            parts = url.path.strip("/").split("/")
-
-            def go() -> None:
-                if parts[:2] == ["api", "status"]:
-                    did = parse_qs(url.query).get("did", [None])[0]
-                    self._json(200, {"ok": True, **coord.status(did)})
-                elif parts[:2] == ["api", "state"] and len(parts) == 3:
-                    self._file(coord.state_path(parts[2]))
-                elif parts[:2] == ["api", "transcript"]:
-                    self._json(200, {"ok": True, **coord.transcript()})
-                elif parts[:2] == ["api", "final"] and len(parts) == 3 and _SAFE.match(parts[2]):
-                    f = coord.root / "final" / parts[2]
-                    if not coord.transcript()["finalized"] or not f.is_file() or f.name.endswith(".tmp"):
-                        raise CeremonyRejected(404, f"no published file {parts[2]!r}")
-                    self._file(f)
-                else:
-                    raise CeremonyRejected(404, f"no such endpoint: GET {url.path}")
-            self._run(go)
-
-        def do_POST(self) -> None:  # noqa: N802
-            url = urlparse(self.path)
-            parts = url.path.strip("/").split("/")
-
-            def go() -> None:
-                if parts[:2] == ["api", "register"]:
-                    sha, _ = self._body_to(None, 1 << 16)
-                    did = self._auth(url.path, sha, registered=False)
-                    self._json(200, {"ok": True, **coord.register(did)})
-                elif parts[:2] == ["api", "join"]:
-                    sha, _ = self._body_to(None, 1 << 16)
-                    did = self._auth(url.path, sha)
-                    self._json(200, {"ok": True, **coord.join(did)})
-                elif parts[:2] == ["api", "contribute"] and len(parts) == 3:
-                    cur = coord.state_path(parts[2])
-                    limit = cur.stat().st_size + (1 << 20)
-                    tmp = coord.root / "uploads" / f"{secrets.token_hex(8)}.upload"
-                    try:
-                        sha, _ = self._body_to(tmp, limit)
-                        did = self._auth(url.path, sha)
-                        receipt = coord.accept_upload(did, parts[2], tmp, self.headers.get("X-Zkvct-Contribution-Hash", ""),
-                                                      self.headers.get("X-Zkvct-Attestation", ""))
-                    finally:
-                        tmp.unlink(missing_ok=True)
-                    self._json(200, {"ok": True, **receipt})
-                elif parts[:2] == ["api", "finalize"]:
-                    sha, body = self._body_to(None, 1 << 16)
-                    did = self._auth(url.path, sha, registered=False)
-                    if did != coord.admin_did:
-                        raise CeremonyRejected(403, "only the ceremony's admin DID may finalize")
-                    req = json.loads(body or b"{}")
-                    tx = coord.finalize(bytes.fromhex(req["beacon_hash"]), int(req["num_iterations_exp"]))
-                    self._json(200, {"ok": True, **tx})
-                else:
-                    raise CeremonyRejected(404, f"no such endpoint: POST {url.path}")
-            self._run(go)
-
-    return Handler
+_SIGNED_DOC = {"parameters": [{"name": n, "in": "header", "required": True, "schema": {"type": "string"}} for n in wire.SIGNED]}
 
 
-def serve(root: str | Path, host: str = "127.0.0.1", port: int = 8765, *, turn_timeout: float | None = None, ready=None) -> None:
-    """Run the coordinator until interrupted; a background tick times out stalled turns."""
-    coord = Coordinator(root, turn_timeout=turn_timeout)
-    httpd = ThreadingHTTPServer((host, port), make_handler(coord))
+def _body_doc(model) -> dict[str, Any]:
+    return {**_SIGNED_DOC, "requestBody": {"required": False, "content": {"application/json": {"schema": model.model_json_schema()}}}}
+
+
+def build_app(coord: Coordinator, *, allowed_hosts: set[str] | None = None, max_active: int = 32, threads: int = 8,
+              tick: float = 1.0) -> Any:
+    """The coordinator's ASGI app, with limits, timeouts and a ticker that times out stalled turns."""
+    app = create_app("zkvct ceremony coordinator", __doc__.split("\n\n")[0], version="2")
+
+    @app.exception_handler(CeremonyRejected)
+    async def _rejected(_: Request, exc: CeremonyRejected) -> JSONResponse:
+        return JSONResponse({"error": exc.code, "detail": str(exc)}, status_code=exc.status)
+
     stop = threading.Event()
 
-    def tick() -> None:
-        while not stop.wait(1.0):
+    def ticker() -> None:
+        while not stop.wait(tick):
             try:
                 coord.advance()
-            except Exception:  # keep ticking; the next request reports real problems
+            except Exception:  # noqa: BLE001 - keep ticking; requests report real problems
                 pass
 
-    threading.Thread(target=tick, daemon=True).start()
-    if ready:
-        ready(httpd.server_address)
+    app.router.on_startup.append(lambda: threading.Thread(target=ticker, daemon=True, name="coordinator-tick").start())
+    app.router.on_shutdown.append(stop.set)
+
+    async def authenticated(request: Request, *, registered: bool = True) -> wire.Signed:
+        s = wire.signed_headers(request.headers)
+        await run_in_threadpool(coord.authenticate, s.did, request.method, request.url.path, s.timestamp, s.nonce,
+                                s.body_sha256, s.signature, must_be_registered=registered)
+        return s
+
+    async def small_body(request: Request, s: wire.Signed) -> bytes:
+        raw = await read_small_body(request, SMALL_BODY)
+        if hashlib.sha256(raw).hexdigest() != s.body_sha256:
+            raise CeremonyRejected(400, "the body does not match X-Zkvct-Body-Sha256", "body_hash_mismatch")
+        return raw
+
+    # ------------------------------------------------------------ reads (no write lock)
+
+    @app.get("/api/status", summary="Queue, current turn, tracks; with ?did= the caller's position")
+    def status(did: str | None = Query(None, max_length=128)) -> dict:
+        return {"ok": True, **coord.status(wire.query_did(did))}
+
+    @app.get("/api/transcript", summary="The public transcript")
+    def transcript() -> dict:
+        return {"ok": True, **coord.transcript()}
+
+    @app.get("/api/state/{track}", summary="The current state file of a track", response_class=FileResponse)
+    def state(track: str) -> FileResponse:
+        return FileResponse(coord.state_path(track), media_type="application/octet-stream")
+
+    @app.get("/api/final/{name}", summary="A published final file", response_class=FileResponse)
+    def final(name: str) -> FileResponse:
+        f = coord.root / "final" / name
+        if not _SAFE.match(name) or not coord.transcript()["finalized"] or not f.is_file() or name.endswith(".tmp"):
+            raise CeremonyRejected(404, "no such published file (files appear after finalization)")
+        return FileResponse(f, media_type="application/octet-stream")
+
+    # ------------------------------------------------------------ signed writes
+
+    @app.post("/api/register", summary="Register the signing DID", openapi_extra=_body_doc(wire.RegisterBody))
+    async def register(request: Request) -> dict:
+        s = await authenticated(request, registered=False)
+        body = wire.parse_body(wire.RegisterBody, await small_body(request, s))
+        return {"ok": True, **await run_in_threadpool(coord.register, s.did, body.invite)}
+
+    @app.post("/api/join", summary="Join the queue", openapi_extra=_body_doc(wire.EmptyBody))
+    async def join(request: Request) -> dict:
+        s = await authenticated(request)
+        wire.parse_body(wire.EmptyBody, await small_body(request, s))
+        return {"ok": True, **await run_in_threadpool(coord.join, s.did)}
+
+    @app.post("/api/contribute/{track}", summary="Upload the next state of a track (in turn only)",
+              openapi_extra={"parameters": _SIGNED_DOC["parameters"] + [
+                  {"name": n, "in": "header", "required": True, "schema": {"type": "string"}}
+                  for n in ("X-Zkvct-Contribution-Hash", "X-Zkvct-Attestation")],
+                  "requestBody": {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+    async def contribute(track: str, request: Request) -> dict:
+        s = await authenticated(request)  # before a single body byte is read or stored
+        contribution_hash = wire.header(request.headers, "X-Zkvct-Contribution-Hash")
+        attestation = wire.header(request.headers, "X-Zkvct-Attestation")
+        queue_id, tr, limit = await run_in_threadpool(coord.begin_upload, s.did, track)
+        try:
+            declared = request.headers.get("content-length")
+            if declared is not None and int(declared) > limit:
+                raise CeremonyRejected(413, f"upload of {declared} bytes exceeds the {limit}-byte limit for track {track} "
+                                            f"(its current state plus {UPLOAD_MARGIN})")
+            tmp = coord.root / "uploads" / f"{secrets.token_hex(8)}.upload"
+            try:
+                sha, _size = await stream_to_file(request, tmp, limit)
+                if sha != s.body_sha256:
+                    raise CeremonyRejected(400, "the uploaded body does not match X-Zkvct-Body-Sha256", "body_hash_mismatch")
+                receipt = await run_in_threadpool(coord.finish_upload, s.did, queue_id, tr, tmp, contribution_hash, attestation)
+            finally:
+                tmp.unlink(missing_ok=True)
+        finally:
+            coord.end_upload(track)
+        return {"ok": True, **receipt}
+
+    @app.post("/api/finalize", summary="Apply the beacon and publish (admin only)", openapi_extra=_body_doc(wire.FinalizeBody))
+    async def finalize(request: Request) -> dict:
+        s = await authenticated(request, registered=False)
+        if s.did != coord.admin_did:
+            raise CeremonyRejected(403, "only the ceremony's admin DID may finalize", "not_admin")
+        body = wire.parse_body(wire.FinalizeBody, await small_body(request, s))
+        coord.check_beacon_exp(body.num_iterations_exp)  # before any work, with the configured cap
+        tx = await run_in_threadpool(coord.finalize, bytes.fromhex(body.beacon_hash), body.num_iterations_exp)
+        return {"ok": True, **tx}
+
+    largest = max((p.stat().st_size for p in (coord.root / "states").rglob("*") if p.is_file()), default=0)
+    install_guards(app, max_body=largest + UPLOAD_MARGIN, allowed_hosts=allowed_hosts, max_active=max_active,
+                   queue_timeout=10.0, body_idle_timeout=60.0, body_total_timeout=3600.0, threads=threads)
+    return app
+
+
+def serve(root: str | Path, host: str = "127.0.0.1", port: int = 8765, *, turn_timeout: float | None = None, ready=None,
+          db_url: str | None = None, max_connections: int = 256) -> None:
+    """Run the coordinator until interrupted."""
+    coord = Coordinator(root, turn_timeout=turn_timeout, db_url=db_url)
     try:
-        httpd.serve_forever()
+        run(build_app(coord), ServeSettings(host=host, port=port, max_connections=max_connections), ready)
     finally:
-        stop.set()
-        httpd.server_close()
         coord.close()
 
 
 class RunningServer:
     """A coordinator served from a background thread (embedding and tests); ``stop()`` ends it."""
 
-    def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0, *, turn_timeout: float | None = None, clock=None):
-        import time
-
-        self.coord = Coordinator(root, turn_timeout=turn_timeout, clock=clock or time.time)
-        self.httpd = ThreadingHTTPServer((host, port), make_handler(self.coord))
-        self.url = f"http://{self.httpd.server_address[0]}:{self.httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self._thread.start()
+    def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0, *, turn_timeout: float | None = None,
+                 clock=None, db_url: str | None = None, **app_kw: Any):
+        self.coord = Coordinator(root, turn_timeout=turn_timeout, clock=clock or time.time, db_url=db_url)
+        self.server = ServerThread(build_app(self.coord, **app_kw), ServeSettings(host=host, port=port)).start()
+        self.url = self.server.url
 
     def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self._thread.join()
+        self.server.stop()
         self.coord.close()
+
+
+__all__ = ["build_app", "serve", "RunningServer"]

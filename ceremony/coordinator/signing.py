@@ -5,10 +5,12 @@ so the DID carries its own verification key and registration only has to prove p
 
 Signatures are ECDSA over SHA-256, 64 bytes r‖s in hex, with low S enforced on both sides (a
 high-S twin of a valid signature is rejected, so signatures cannot be mutated). Every state-changing
-request signs ``zkvct-ceremony-v1 | METHOD | PATH | timestamp | nonce | sha256(body)``; the
+request signs ``zkvct-ceremony-v2 | ceremony id | METHOD | PATH | timestamp | nonce | sha256(body)``:
+the random ceremony id (made at init) binds it to one ceremony, so a request cannot be replayed
+to another ceremony of the same admin, and method and path bind it to one endpoint. The
 coordinator accepts a timestamp within a window and each nonce once (replay protection).
-An attestation signs the canonical JSON of (ceremony, track, sequence number, contribution hash,
-DID): it is the contributor's public statement in the transcript.
+An attestation signs the canonical JSON of (ceremony name, ceremony id, track, sequence number,
+contribution hash, DID): it is the contributor's public statement in the transcript.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from zkvct.did.identifier import did_for_key, parse_did
 from zkvct.errors import ZkvctError
 
 _N = SECP256k1.order
-DOMAIN = b"zkvct-ceremony-v1"
+DOMAIN = b"zkvct-ceremony-v2"
 
 
 class SignatureError(ZkvctError, ValueError):
@@ -95,17 +97,37 @@ def verify(pubkey: bytes, message: bytes, signature_hex: str) -> bool:
         return False
 
 
-def request_message(method: str, path: str, timestamp: str, nonce: str, body_sha256: str) -> bytes:
-    """What a request signs; the body enters by its SHA-256 (uploads are streamed, not buffered)."""
-    return b"|".join([DOMAIN, method.upper().encode(), path.encode(), timestamp.encode(), nonce.encode(),
-                      body_sha256.encode()])
+def request_message(ceremony_id: str, method: str, path: str, timestamp: str, nonce: str, body_sha256: str) -> bytes:
+    """What a request signs; the body enters by its SHA-256, declared in a header, so the
+    coordinator checks the signature before it reads (let alone stores) the body."""
+    return b"|".join([DOMAIN, ceremony_id.encode(), method.upper().encode(), path.encode(), timestamp.encode(),
+                      nonce.encode(), body_sha256.encode()])
 
 
-def attestation_message(ceremony: str, track: str, seq: int, contribution_hash: str, did: str) -> bytes:
-    body = {"ceremony": ceremony, "track": track, "seq": seq, "contribution_hash": contribution_hash, "did": did,
+def attestation_message(ceremony: str, ceremony_id: str, track: str, seq: int, contribution_hash: str, did: str) -> bytes:
+    body = {"ceremony": ceremony, "ceremony_id": ceremony_id, "track": track, "seq": seq,
+            "contribution_hash": contribution_hash, "did": did,
             "statement": "I contributed to this ceremony and destroyed my secret randomness."}
     return DOMAIN + b"|attestation|" + json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
 
 
 def new_nonce() -> str:
     return secrets.token_hex(16)
+
+
+def canonical_did(did: str) -> bytes:
+    """The key of a participant DID, refusing any spelling but the canonical one.
+
+    One key has exactly one accepted DID string (lower-case hex, no token type), so per-DID
+    limits cannot be dodged by re-spelling a DID.
+    """
+    if not isinstance(did, str) or len(did) > 128:
+        raise SignatureError("a participant DID is did:shr:<66 lower-case hex digits> (at most 128 characters)")
+    key = pubkey_of_did(did)
+    if did_for_key(key) != did:
+        raise SignatureError("a participant DID must be written in its canonical form did:shr:<66 lower-case hex digits>")
+    try:
+        VerifyingKey.from_string(key, curve=SECP256k1)
+    except (ValueError, AssertionError) as exc:
+        raise SignatureError("the DID's key is not a point of secp256k1") from exc
+    return key

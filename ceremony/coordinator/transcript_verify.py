@@ -6,11 +6,18 @@
    transcript's accepted contributions followed by the beacon (nothing added, dropped or
    reordered);
 3. every transcript entry's attestation is a valid signature by the DID that claims it;
-4. the beacon recorded in the files is the announced beacon value and iteration exponent.
+4. the beacon recorded in the files is the announced beacon value and iteration exponent;
+5. every track has at least ``min_contributors`` distinct contributor DIDs besides the admin:
+   the larger of the verifier's own minimum (default 2, never below 1) and the ceremony's
+   published one, so a coordinator cannot publish a ceremony nobody but itself took part in;
+6. the phase-1 file behind every phase-2 track is itself a verified, prepared powers-of-tau
+   transcript with at least one contribution (a phase-1 file with a known tau would make the
+   phase-2 key forgeable whatever its own contributors did).
 """
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from zkvct.errors import ZkvctError
@@ -22,20 +29,37 @@ class TranscriptMismatch(ZkvctError):
     """The published transcript and files disagree, or a signature is invalid."""
 
 
-def verify_published(final_dir: str | Path) -> dict:
+DEFAULT_MIN_CONTRIBUTORS = 2
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+
+
+def verify_published(final_dir: str | Path, min_contributors: int = DEFAULT_MIN_CONTRIBUTORS) -> dict:
+    try:
+        return _verify_published(Path(final_dir), min_contributors)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        if isinstance(exc, ZkvctError):
+            raise
+        raise TranscriptMismatch(f"transcript.json is malformed ({type(exc).__name__}: {exc})") from exc
+
+
+def _verify_published(d: Path, min_contributors: int) -> dict:
     from .. import phase1_verify, phase2
     from ..records import open_transcript
 
-    d = Path(final_dir)
+    if isinstance(min_contributors, bool) or not isinstance(min_contributors, int) or min_contributors < 1:
+        raise ValueError("min_contributors must be an integer >= 1")
     tx = json.loads((d / "transcript.json").read_text())
     if not tx.get("finalized"):
         raise TranscriptMismatch("transcript.json is not marked finalized")
+    published_min = tx.get("policy", {}).get("min_contributors", DEFAULT_MIN_CONTRIBUTORS)
+    need = max(min_contributors, published_min if isinstance(published_min, int) else DEFAULT_MIN_CONTRIBUTORS)
+    admin = tx["admin_did"]
     beacon = tx["beacon"]
     by_track: dict[str, list[dict]] = {}
     for c in tx["contributions"]:
         by_track.setdefault(c["track"], []).append(c)
     for c in tx["contributions"]:
-        msg = signing.attestation_message(tx["ceremony"], c["track"], c["seq"], c["contribution_hash"], c["did"])
+        msg = signing.attestation_message(tx["ceremony"], tx["ceremony_id"], c["track"], c["seq"], c["contribution_hash"], c["did"])
         try:
             pub = signing.pubkey_of_did(c["did"])
         except ValueError as exc:
@@ -45,9 +69,16 @@ def verify_published(final_dir: str | Path) -> dict:
     report = {"ceremony": tx["ceremony"], "tracks": {}}
     for t in tx["tracks"]:
         name, info = t["name"], beacon["tracks"][t["name"]]
+        for key in ("file", "r1cs", "ptau"):
+            if key in info and not _SAFE_NAME.match(info[key]):
+                raise TranscriptMismatch(f"track {name}: published file name {key} must be a plain file name in the directory")
         entries = sorted(by_track.get(name, []), key=lambda c: c["seq"])
         if [c["seq"] for c in entries] != list(range(1, len(entries) + 1)):
             raise TranscriptMismatch(f"track {name}: sequence numbers are not 1..{len(entries)}")
+        distinct = {c["did"] for c in entries} - {admin}
+        if len(distinct) < need:
+            raise TranscriptMismatch(f"track {name}: {len(distinct)} distinct contributors besides the admin; "
+                                     f"at least {need} are required")
         if t["kind"] == "ptau":
             rep = phase1_verify.verify(d / info["file"])
             hashes = [c["response_hash"] for c in rep.contributions]
@@ -55,6 +86,12 @@ def verify_published(final_dir: str | Path) -> dict:
                 last = pt.contributions[-1]
                 b_hash, b_exp = (last.beacon_hash or b"").hex(), last.num_iterations_exp
         else:
+            try:
+                p1 = phase1_verify.verify(d / info["ptau"])
+            except (ZkvctError, ValueError) as exc:
+                raise TranscriptMismatch(f"track {name}: its phase-1 file is not a verified transcript: {exc}") from exc
+            if not p1.prepared or not any(c["type"] == "contribution" for c in p1.contributions):
+                raise TranscriptMismatch(f"track {name}: its phase-1 file is unprepared or has no contribution")
             rep2 = phase2.verify(d / info["file"], d / info["r1cs"], d / info["ptau"])
             hashes = [c["contribution_hash"] for c in rep2["contributions"]]
             from zkvct.formats.zkey import read_zkey

@@ -88,17 +88,18 @@ impl State {
         State { h, t: 0, buf: [0; BLOCK], pos: 0 }
     }
 
-    pub fn from_bytes(raw: &[u8]) -> Result<Self, String> {
+    pub fn from_bytes(raw: &[u8]) -> Result<Self, crate::error::Error> {
+        use crate::error::Error;
         if raw.len() != STATE_BYTES {
-            return Err(format!("BLAKE2b partial state must be {STATE_BYTES} bytes, got {}", raw.len()));
+            return Err(Error::Length(format!("BLAKE2b partial state must be {STATE_BYTES} bytes, got {}", raw.len())));
         }
         let pos = u32::from_le_bytes(raw[200..204].try_into().unwrap()) as usize;
         if pos > BLOCK {
-            return Err(format!("BLAKE2b partial state: buffer position {pos} exceeds the block size {BLOCK}"));
+            return Err(Error::Invalid(format!("BLAKE2b partial state: buffer position {pos} exceeds the block size {BLOCK}")));
         }
         let t = u64::from_le_bytes(raw[192..200].try_into().unwrap());
         if t % BLOCK as u64 != 0 {
-            return Err(format!("BLAKE2b partial state: compressed byte count {t} is not a multiple of {BLOCK}"));
+            return Err(Error::Invalid(format!("BLAKE2b partial state: compressed byte count {t} is not a multiple of {BLOCK}")));
         }
         let mut h = [0u64; 8];
         for (k, w) in h.iter_mut().enumerate() {

@@ -19,6 +19,8 @@ use ark_bn254::{Fq, Fq2, Fr, G1Affine, G2Affine};
 use ark_ff::{BigInt, BigInteger, PrimeField, Zero};
 use rayon::prelude::*;
 
+use crate::error::{Error, PointFault};
+
 pub const FR_BYTES: usize = 32;
 pub const FQ_BYTES: usize = 32;
 pub const G1_BYTES: usize = 64;
@@ -75,14 +77,14 @@ pub fn put_limbs_be(l: &[u64; 4], out: &mut [u8]) {
 }
 
 /// Check a buffer holds whole items; `what` names the item ("point", "scalar").
-pub fn check_len(buf: &[u8], item: usize, what: &str) -> Result<usize, String> {
+pub fn check_len(buf: &[u8], item: usize, what: &str) -> Result<usize, Error> {
     if buf.len() % item != 0 {
-        return Err(format!(
+        return Err(Error::Length(format!(
             "buffer of {} bytes is not a whole number of {}s ({} bytes each): truncated or misaligned",
             buf.len(),
             what,
             item
-        ));
+        )));
     }
     Ok(buf.len() / item)
 }
@@ -91,17 +93,17 @@ pub fn check_len(buf: &[u8], item: usize, what: &str) -> Result<usize, String> {
 
 /// A scalar in normal form as a BigInt, checked `< r`.
 #[inline]
-pub fn scalar_bigint(bytes: &[u8]) -> Result<BigInt<4>, &'static str> {
+pub fn scalar_bigint(bytes: &[u8]) -> Result<BigInt<4>, Error> {
     let b = BigInt::new(limbs_le(bytes));
     if b >= Fr::MODULUS {
-        return Err("scalar is not canonical (>= r)");
+        return Err(Error::scalar());
     }
     Ok(b)
 }
 
 /// A scalar in normal form as a field element, checked `< r`.
 #[inline]
-pub fn scalar_fr(bytes: &[u8]) -> Result<Fr, &'static str> {
+pub fn scalar_fr(bytes: &[u8]) -> Result<Fr, Error> {
     Ok(Fr::from_bigint(scalar_bigint(bytes)?).unwrap())
 }
 
@@ -110,7 +112,7 @@ pub fn put_fr(f: &Fr, out: &mut [u8]) {
 }
 
 /// Index of the first scalar >= r, or None.
-pub fn fr_first_non_canonical(buf: &[u8]) -> Result<Option<usize>, String> {
+pub fn fr_first_non_canonical(buf: &[u8]) -> Result<Option<usize>, Error> {
     check_len(buf, FR_BYTES, "scalar")?;
     Ok(buf
         .par_chunks_exact(FR_BYTES)
@@ -118,20 +120,20 @@ pub fn fr_first_non_canonical(buf: &[u8]) -> Result<Option<usize>, String> {
 }
 
 /// Decode scalars (normal form, canonical) into BigInts for MSM.
-pub fn scalars_bigint(buf: &[u8]) -> Result<Vec<BigInt<4>>, String> {
+pub fn scalars_bigint(buf: &[u8]) -> Result<Vec<BigInt<4>>, Error> {
     check_len(buf, FR_BYTES, "scalar")?;
     let out: Vec<Option<BigInt<4>>> = buf
         .par_chunks_exact(FR_BYTES)
         .map(|c| scalar_bigint(c).ok())
         .collect();
     if let Some(i) = out.iter().position(|o| o.is_none()) {
-        return Err(format!("scalar {i}: not canonical (>= r)"));
+        return Err(Error::scalar_at(i));
     }
     Ok(out.into_iter().map(|o| o.unwrap()).collect())
 }
 
 /// Decode scalars (normal form, canonical) into field elements.
-pub fn scalars_fr(buf: &[u8]) -> Result<Vec<Fr>, String> {
+pub fn scalars_fr(buf: &[u8]) -> Result<Vec<Fr>, Error> {
     Ok(scalars_bigint(buf)?
         .into_par_iter()
         .map(|b| Fr::from_bigint(b).unwrap())
@@ -171,24 +173,24 @@ fn put_fq_mont(f: &Fq, out: &mut [u8]) {
 
 // ---------------------------------------------------------------- G1
 
-fn finish_g1(x: Fq, y: Fq, inf: Infinity) -> Result<G1Affine, &'static str> {
+fn finish_g1(x: Fq, y: Fq, inf: Infinity) -> Result<G1Affine, PointFault> {
     if x.is_zero() && y.is_zero() {
         return match inf {
             Infinity::Allow => Ok(G1Affine::identity()),
-            Infinity::Reject => Err("the point at infinity is not allowed here"),
+            Infinity::Reject => Err(PointFault::InfinityNotAllowed),
         };
     }
     let p = G1Affine::new_unchecked(x, y);
     if !p.is_on_curve() {
-        return Err("not on the curve");
+        return Err(PointFault::NotOnCurve);
     }
     // G1 has cofactor 1: on the curve means in the prime-order group.
     Ok(p)
 }
 
-pub fn g1_from_lem(b: &[u8], inf: Infinity) -> Result<G1Affine, &'static str> {
-    let x = fq_mont(&b[0..32]).ok_or("x coordinate is not < q")?;
-    let y = fq_mont(&b[32..64]).ok_or("y coordinate is not < q")?;
+pub fn g1_from_lem(b: &[u8], inf: Infinity) -> Result<G1Affine, PointFault> {
+    let x = fq_mont(&b[0..32]).ok_or(PointFault::CoordinateNotReduced("x"))?;
+    let y = fq_mont(&b[32..64]).ok_or(PointFault::CoordinateNotReduced("y"))?;
     finish_g1(x, y, inf)
 }
 
@@ -201,18 +203,18 @@ pub fn g1_to_lem(p: &G1Affine, out: &mut [u8]) {
     }
 }
 
-pub fn g1_from_uncompressed(b: &[u8]) -> Result<G1Affine, &'static str> {
+pub fn g1_from_uncompressed(b: &[u8]) -> Result<G1Affine, PointFault> {
     if b[0] & 0x40 != 0 {
         if b[0] != 0x40 || b[1..G1_BYTES].iter().any(|&v| v != 0) {
-            return Err("infinity flag set but other bytes are not zero");
+            return Err(PointFault::InfinityFlagWithData);
         }
         return Ok(G1Affine::identity());
     }
     if b[0] & 0x80 != 0 {
-        return Err("compression flag set in an uncompressed point");
+        return Err(PointFault::CompressionFlag);
     }
-    let x = fq_normal(limbs_be(&b[0..32])).ok_or("x coordinate is not < q")?;
-    let y = fq_normal(limbs_be(&b[32..64])).ok_or("y coordinate is not < q")?;
+    let x = fq_normal(limbs_be(&b[0..32])).ok_or(PointFault::CoordinateNotReduced("x"))?;
+    let y = fq_normal(limbs_be(&b[32..64])).ok_or(PointFault::CoordinateNotReduced("y"))?;
     finish_g1(x, y, Infinity::Allow)
 }
 
@@ -227,28 +229,28 @@ pub fn g1_to_uncompressed(p: &G1Affine, out: &mut [u8]) {
 
 // ---------------------------------------------------------------- G2
 
-fn finish_g2(x: Fq2, y: Fq2, inf: Infinity, trust: Trust) -> Result<G2Affine, &'static str> {
+fn finish_g2(x: Fq2, y: Fq2, inf: Infinity, trust: Trust) -> Result<G2Affine, PointFault> {
     if x.is_zero() && y.is_zero() {
         return match inf {
             Infinity::Allow => Ok(G2Affine::identity()),
-            Infinity::Reject => Err("the point at infinity is not allowed here"),
+            Infinity::Reject => Err(PointFault::InfinityNotAllowed),
         };
     }
     let p = G2Affine::new_unchecked(x, y);
     if !p.is_on_curve() {
-        return Err("not on the curve");
+        return Err(PointFault::NotOnCurve);
     }
     if trust == Trust::Checked && !crate::subgroup::g2_in_subgroup(&p) {
-        return Err("not in the prime-order subgroup");
+        return Err(PointFault::NotInSubgroup);
     }
     Ok(p)
 }
 
-pub fn g2_from_lem(b: &[u8], inf: Infinity, trust: Trust) -> Result<G2Affine, &'static str> {
-    let x0 = fq_mont(&b[0..32]).ok_or("x.c0 coordinate is not < q")?;
-    let x1 = fq_mont(&b[32..64]).ok_or("x.c1 coordinate is not < q")?;
-    let y0 = fq_mont(&b[64..96]).ok_or("y.c0 coordinate is not < q")?;
-    let y1 = fq_mont(&b[96..128]).ok_or("y.c1 coordinate is not < q")?;
+pub fn g2_from_lem(b: &[u8], inf: Infinity, trust: Trust) -> Result<G2Affine, PointFault> {
+    let x0 = fq_mont(&b[0..32]).ok_or(PointFault::CoordinateNotReduced("x.c0"))?;
+    let x1 = fq_mont(&b[32..64]).ok_or(PointFault::CoordinateNotReduced("x.c1"))?;
+    let y0 = fq_mont(&b[64..96]).ok_or(PointFault::CoordinateNotReduced("y.c0"))?;
+    let y1 = fq_mont(&b[96..128]).ok_or(PointFault::CoordinateNotReduced("y.c1"))?;
     finish_g2(Fq2::new(x0, x1), Fq2::new(y0, y1), inf, trust)
 }
 
@@ -263,21 +265,21 @@ pub fn g2_to_lem(p: &G2Affine, out: &mut [u8]) {
     }
 }
 
-pub fn g2_from_uncompressed(b: &[u8]) -> Result<G2Affine, &'static str> {
+pub fn g2_from_uncompressed(b: &[u8]) -> Result<G2Affine, PointFault> {
     if b[0] & 0x40 != 0 {
         if b[0] != 0x40 || b[1..G2_BYTES].iter().any(|&v| v != 0) {
-            return Err("infinity flag set but other bytes are not zero");
+            return Err(PointFault::InfinityFlagWithData);
         }
         return Ok(G2Affine::identity());
     }
     if b[0] & 0x80 != 0 {
-        return Err("compression flag set in an uncompressed point");
+        return Err(PointFault::CompressionFlag);
     }
     // big-endian Fq2 = c1 ‖ c0
-    let x1 = fq_normal(limbs_be(&b[0..32])).ok_or("x.c1 coordinate is not < q")?;
-    let x0 = fq_normal(limbs_be(&b[32..64])).ok_or("x.c0 coordinate is not < q")?;
-    let y1 = fq_normal(limbs_be(&b[64..96])).ok_or("y.c1 coordinate is not < q")?;
-    let y0 = fq_normal(limbs_be(&b[96..128])).ok_or("y.c0 coordinate is not < q")?;
+    let x1 = fq_normal(limbs_be(&b[0..32])).ok_or(PointFault::CoordinateNotReduced("x.c1"))?;
+    let x0 = fq_normal(limbs_be(&b[32..64])).ok_or(PointFault::CoordinateNotReduced("x.c0"))?;
+    let y1 = fq_normal(limbs_be(&b[64..96])).ok_or(PointFault::CoordinateNotReduced("y.c1"))?;
+    let y0 = fq_normal(limbs_be(&b[96..128])).ok_or(PointFault::CoordinateNotReduced("y.c0"))?;
     finish_g2(Fq2::new(x0, x1), Fq2::new(y0, y1), Infinity::Allow, Trust::Checked)
 }
 
@@ -302,9 +304,9 @@ pub fn g1_coords(p: &G1Affine) -> [[u64; 4]; 2] {
     [p.x.into_bigint().0, p.y.into_bigint().0]
 }
 
-pub fn g1_from_coords(c: [[u64; 4]; 2]) -> Result<G1Affine, &'static str> {
-    let x = fq_normal(c[0]).ok_or("x coordinate is not < q")?;
-    let y = fq_normal(c[1]).ok_or("y coordinate is not < q")?;
+pub fn g1_from_coords(c: [[u64; 4]; 2]) -> Result<G1Affine, PointFault> {
+    let x = fq_normal(c[0]).ok_or(PointFault::CoordinateNotReduced("x"))?;
+    let y = fq_normal(c[1]).ok_or(PointFault::CoordinateNotReduced("y"))?;
     finish_g1(x, y, Infinity::Allow)
 }
 
@@ -321,18 +323,18 @@ pub fn g2_coords(p: &G2Affine) -> [[u64; 4]; 4] {
     ]
 }
 
-pub fn g2_from_coords(c: [[u64; 4]; 4]) -> Result<G2Affine, &'static str> {
-    let x0 = fq_normal(c[0]).ok_or("x.c0 coordinate is not < q")?;
-    let x1 = fq_normal(c[1]).ok_or("x.c1 coordinate is not < q")?;
-    let y0 = fq_normal(c[2]).ok_or("y.c0 coordinate is not < q")?;
-    let y1 = fq_normal(c[3]).ok_or("y.c1 coordinate is not < q")?;
+pub fn g2_from_coords(c: [[u64; 4]; 4]) -> Result<G2Affine, PointFault> {
+    let x0 = fq_normal(c[0]).ok_or(PointFault::CoordinateNotReduced("x.c0"))?;
+    let x1 = fq_normal(c[1]).ok_or(PointFault::CoordinateNotReduced("x.c1"))?;
+    let y0 = fq_normal(c[2]).ok_or(PointFault::CoordinateNotReduced("y.c0"))?;
+    let y1 = fq_normal(c[3]).ok_or(PointFault::CoordinateNotReduced("y.c1"))?;
     finish_g2(Fq2::new(x0, x1), Fq2::new(y0, y1), Infinity::Allow, Trust::Checked)
 }
 
 // ---------------------------------------------------------------- batches
 
 /// Decode a whole LEM section in parallel; the error names the first bad point.
-pub fn g1_batch_from_lem(buf: &[u8], inf: Infinity) -> Result<Vec<G1Affine>, String> {
+pub fn g1_batch_from_lem(buf: &[u8], inf: Infinity) -> Result<Vec<G1Affine>, Error> {
     check_len(buf, G1_BYTES, "G1 point")?;
     collect_first_err(
         buf.par_chunks_exact(G1_BYTES)
@@ -341,9 +343,9 @@ pub fn g1_batch_from_lem(buf: &[u8], inf: Infinity) -> Result<Vec<G1Affine>, Str
     )
 }
 
-pub fn g2_batch_from_lem(buf: &[u8], inf: Infinity, trust: Trust) -> Result<Vec<G2Affine>, String> {
+pub fn g2_batch_from_lem(buf: &[u8], inf: Infinity, trust: Trust) -> Result<Vec<G2Affine>, Error> {
     check_len(buf, G2_BYTES, "G2 point")?;
-    let decoded: Vec<Result<G2Affine, &'static str>> = buf
+    let decoded: Vec<Result<G2Affine, PointFault>> = buf
         .par_chunks_exact(G2_BYTES)
         .map(|c| g2_from_lem(c, inf, Trust::Trusted))
         .collect();
@@ -358,7 +360,7 @@ pub fn g2_batch_from_lem(buf: &[u8], inf: Infinity, trust: Trust) -> Result<Vec<
         decoded
             .into_iter()
             .zip(inside)
-            .map(|(r, ok)| r.and_then(|p| if ok { Ok(p) } else { Err("not in the prime-order subgroup") }))
+            .map(|(r, ok)| r.and_then(|p| if ok { Ok(p) } else { Err(PointFault::NotInSubgroup) }))
             .collect(),
     )
 }
@@ -380,17 +382,17 @@ pub fn g2_batch_to_lem(pts: &[G2Affine]) -> Vec<u8> {
 }
 
 /// Validate every point of a LEM buffer; the error names the first bad one.
-pub fn g1_validate(buf: &[u8], inf: Infinity) -> Result<(), String> {
+pub fn g1_validate(buf: &[u8], inf: Infinity) -> Result<(), Error> {
     check_len(buf, G1_BYTES, "G1 point")?;
     first_err(buf.par_chunks_exact(G1_BYTES).map(|c| g1_from_lem(c, inf).map(|_| ())))
 }
 
-pub fn g2_validate(buf: &[u8], inf: Infinity) -> Result<(), String> {
+pub fn g2_validate(buf: &[u8], inf: Infinity) -> Result<(), Error> {
     g2_batch_from_lem(buf, inf, Trust::Checked).map(|_| ())
 }
 
 /// Convert LEM -> uncompressed for n points (checked decode).
-pub fn g1_lem_to_uncompressed(buf: &[u8]) -> Result<Vec<u8>, String> {
+pub fn g1_lem_to_uncompressed(buf: &[u8]) -> Result<Vec<u8>, Error> {
     let pts = g1_batch_from_lem(buf, Infinity::Allow)?;
     let mut out = vec![0u8; buf.len()];
     out.par_chunks_exact_mut(G1_BYTES)
@@ -399,7 +401,7 @@ pub fn g1_lem_to_uncompressed(buf: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-pub fn g2_lem_to_uncompressed(buf: &[u8], trust: Trust) -> Result<Vec<u8>, String> {
+pub fn g2_lem_to_uncompressed(buf: &[u8], trust: Trust) -> Result<Vec<u8>, Error> {
     let pts = g2_batch_from_lem(buf, Infinity::Allow, trust)?;
     let mut out = vec![0u8; buf.len()];
     out.par_chunks_exact_mut(G2_BYTES)
@@ -408,7 +410,7 @@ pub fn g2_lem_to_uncompressed(buf: &[u8], trust: Trust) -> Result<Vec<u8>, Strin
     Ok(out)
 }
 
-pub fn g1_uncompressed_to_lem(buf: &[u8]) -> Result<Vec<u8>, String> {
+pub fn g1_uncompressed_to_lem(buf: &[u8]) -> Result<Vec<u8>, Error> {
     check_len(buf, G1_BYTES, "G1 point")?;
     let pts = collect_first_err(
         buf.par_chunks_exact(G1_BYTES)
@@ -418,7 +420,7 @@ pub fn g1_uncompressed_to_lem(buf: &[u8]) -> Result<Vec<u8>, String> {
     Ok(g1_batch_to_lem(&pts))
 }
 
-pub fn g2_uncompressed_to_lem(buf: &[u8]) -> Result<Vec<u8>, String> {
+pub fn g2_uncompressed_to_lem(buf: &[u8]) -> Result<Vec<u8>, Error> {
     check_len(buf, G2_BYTES, "G2 point")?;
     let pts = collect_first_err(
         buf.par_chunks_exact(G2_BYTES)
@@ -428,31 +430,31 @@ pub fn g2_uncompressed_to_lem(buf: &[u8]) -> Result<Vec<u8>, String> {
     Ok(g2_batch_to_lem(&pts))
 }
 
-fn collect_first_err<T>(v: Vec<Result<T, &'static str>>) -> Result<Vec<T>, String> {
+fn collect_first_err<T>(v: Vec<Result<T, PointFault>>) -> Result<Vec<T>, Error> {
     if let Some(i) = v.iter().position(|r| r.is_err()) {
         let e = v.into_iter().nth(i).unwrap().err().unwrap();
-        return Err(format!("point {i}: {e}"));
+        return Err(Error::point_at(i, e));
     }
     Ok(v.into_iter().map(|r| r.ok().unwrap()).collect())
 }
 
-fn first_err<I>(it: I) -> Result<(), String>
+fn first_err<I>(it: I) -> Result<(), Error>
 where
-    I: IndexedParallelIterator<Item = Result<(), &'static str>>,
+    I: IndexedParallelIterator<Item = Result<(), PointFault>>,
 {
-    let v: Vec<Result<(), &'static str>> = it.collect();
+    let v: Vec<Result<(), PointFault>> = it.collect();
     match v.iter().position(|r| r.is_err()) {
-        Some(i) => Err(format!("point {i}: {}", v[i].unwrap_err())),
+        Some(i) => Err(Error::point_at(i, v[i].unwrap_err())),
         None => Ok(()),
     }
 }
 
 /// Scalar from bytes given as `first`/`step`/`r`/`s` arguments.
-pub fn single_scalar(b: &[u8], what: &str) -> Result<Fr, String> {
+pub fn single_scalar(b: &[u8], what: &str) -> Result<Fr, Error> {
     if b.len() != FR_BYTES {
-        return Err(format!("{what}: expected 32 bytes, got {}", b.len()));
+        return Err(Error::expected_bytes(what, FR_BYTES, b.len()));
     }
-    scalar_fr(b).map_err(|e| format!("{what}: {e}"))
+    scalar_fr(b).map_err(|e| e.context(&format!("{what}: ")))
 }
 
 #[allow(dead_code)]

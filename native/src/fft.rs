@@ -15,14 +15,16 @@ use ark_bn254::Fr;
 use ark_ff::{FftField, Field};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 
-pub fn domain(n: usize) -> Result<Radix2EvaluationDomain<Fr>, String> {
+use crate::error::Error;
+
+pub fn domain(n: usize) -> Result<Radix2EvaluationDomain<Fr>, Error> {
     if n == 0 || !n.is_power_of_two() {
-        return Err(format!("FFT size must be a power of two >= 1, got {n}"));
+        return Err(Error::Domain(format!("FFT size must be a power of two >= 1, got {n}")));
     }
     if n.trailing_zeros() > Fr::TWO_ADICITY {
-        return Err(format!("FFT size 2^{} exceeds the field's 2^28 limit", n.trailing_zeros()));
+        return Err(Error::Domain(format!("FFT size 2^{} exceeds the field's 2^28 limit", n.trailing_zeros())));
     }
-    Radix2EvaluationDomain::<Fr>::new(n).ok_or_else(|| format!("no radix-2 domain of size {n}"))
+    Radix2EvaluationDomain::<Fr>::new(n).ok_or_else(|| Error::Domain(format!("no radix-2 domain of size {n}")))
 }
 
 /// The coset shift g of snarkjs's prover for a domain of size n (see module docs).
@@ -35,7 +37,7 @@ pub fn coset_shift(n: usize) -> Fr {
 }
 
 /// In-place FFT / inverse FFT on H.
-pub fn fft_in_place(v: &mut Vec<Fr>, inverse: bool) -> Result<(), String> {
+pub fn fft_in_place(v: &mut Vec<Fr>, inverse: bool) -> Result<(), Error> {
     let d = domain(v.len())?;
     if inverse {
         d.ifft_in_place(v);
@@ -46,11 +48,11 @@ pub fn fft_in_place(v: &mut Vec<Fr>, inverse: bool) -> Result<(), String> {
 }
 
 /// In-place FFT on the coset g·H (forward: coefficients -> values at g·ω^i; inverse: back).
-pub fn coset_fft_in_place(v: &mut Vec<Fr>, inverse: bool) -> Result<(), String> {
+pub fn coset_fft_in_place(v: &mut Vec<Fr>, inverse: bool) -> Result<(), Error> {
     let n = v.len();
     let d = domain(n)?
         .get_coset(coset_shift(n))
-        .ok_or("coset shift is not invertible")?;
+        .ok_or_else(|| Error::Domain("coset shift is not invertible".into()))?;
     if inverse {
         d.ifft_in_place(v);
     } else {
@@ -125,7 +127,7 @@ fn bit_reverse<T>(v: &mut [T]) {
     }
 }
 
-fn group_fft<P: BatchGroup>(v: &mut [Projective<P>], inverse: bool) -> Result<(), String> {
+fn group_fft<P: BatchGroup>(v: &mut [Projective<P>], inverse: bool) -> Result<(), Error> {
     let n = v.len();
     let d = domain(n)?;
     let root = if inverse { d.group_gen_inv } else { d.group_gen };
@@ -166,12 +168,12 @@ fn group_fft<P: BatchGroup>(v: &mut [Projective<P>], inverse: bool) -> Result<()
 }
 
 /// In-place FFT / inverse FFT of G1 elements.
-pub fn g1_fft_in_place(v: &mut [G1Projective], inverse: bool) -> Result<(), String> {
+pub fn g1_fft_in_place(v: &mut [G1Projective], inverse: bool) -> Result<(), Error> {
     group_fft(v, inverse)
 }
 
 /// In-place FFT / inverse FFT of G2 elements.
-pub fn g2_fft_in_place(v: &mut [G2Projective], inverse: bool) -> Result<(), String> {
+pub fn g2_fft_in_place(v: &mut [G2Projective], inverse: bool) -> Result<(), Error> {
     group_fft(v, inverse)
 }
 

@@ -1,12 +1,13 @@
 //! zkvct-native: the BN254 kernels of zkvct (MSM, FFT, batch scalar multiplication, pairings,
 //! snarkjs point encodings, the Groth16 prover/verifier), exposed to Python as `zkvct._native`.
 //!
-//! Modules have one job each; `python` holds the bindings only. The contract (function names,
+//! Modules have one job each; `python/` holds the bindings only (one file per kernel family). The contract (function names,
 //! byte layouts) is documented in docs/DESIGN.md, "`zkvct._native` API".
 
 pub mod batch;
 pub mod blake2b;
 pub mod encoding;
+pub mod error;
 pub mod fft;
 pub mod glv;
 pub mod groth16;

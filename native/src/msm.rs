@@ -18,8 +18,6 @@ use ark_ec::{AdditiveGroup, VariableBaseMSM};
 use ark_ff::{BigInt, Field, One, Zero};
 use rayon::prelude::*;
 
-use crate::encoding::{g1_batch_from_lem, g2_batch_from_lem, scalars_bigint, Infinity, Trust};
-
 /// Below this many points arkworks' projective-bucket MSM is used.
 pub const BATCH_AFFINE_MIN: usize = 256;
 
@@ -391,32 +389,6 @@ impl<P: SWCurveConfig> BucketAdder<P> {
         }
         self.batch.clear();
     }
-}
-
-fn check_counts(n_points: usize, n_scalars: usize) -> Result<(), String> {
-    if n_points != n_scalars {
-        return Err(format!(
-            "MSM needs as many scalars as points: got {n_points} points and {n_scalars} scalars"
-        ));
-    }
-    Ok(())
-}
-
-/// Σ s_i·P_i from LEM points and normal-form scalars (G1 has no subgroup check to skip).
-pub fn g1_msm(bases: &[u8], scalars: &[u8], _trusted: bool) -> Result<G1Projective, String> {
-    let s = scalars_bigint(scalars)?;
-    let p = g1_batch_from_lem(bases, Infinity::Allow)?;
-    check_counts(p.len(), s.len())?;
-    Ok(g1_msm_points(&p, &s))
-}
-
-/// Σ s_i·P_i in G2; `trusted` skips the subgroup check of the bases.
-pub fn g2_msm(bases: &[u8], scalars: &[u8], trusted: bool) -> Result<G2Projective, String> {
-    let s = scalars_bigint(scalars)?;
-    let trust = if trusted { Trust::Trusted } else { Trust::Checked };
-    let p = g2_batch_from_lem(bases, Infinity::Allow, trust)?;
-    check_counts(p.len(), s.len())?;
-    Ok(g2_msm_points(&p, &s))
 }
 
 #[cfg(test)]

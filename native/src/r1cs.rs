@@ -9,6 +9,7 @@ use ark_ff::{PrimeField, Zero};
 use rayon::prelude::*;
 
 use crate::encoding::{scalar_bigint, FR_BYTES};
+use crate::error::Error;
 
 pub struct Csr<'a> {
     pub name: &'static str,
@@ -18,40 +19,40 @@ pub struct Csr<'a> {
 }
 
 impl Csr<'_> {
-    fn check(&self, n_rows: usize, n_wires: usize) -> Result<(), String> {
+    fn check(&self, n_rows: usize, n_wires: usize) -> Result<(), Error> {
         let nm = self.name;
         if self.offsets.len() != n_rows + 1 {
-            return Err(format!(
+            return Err(Error::Invalid(format!(
                 "matrix {nm}: {} row offsets, expected {} (rows + 1)",
                 self.offsets.len(),
                 n_rows + 1
-            ));
+            )));
         }
         let nnz = self.wires.len();
         if self.coeffs.len() != nnz * FR_BYTES {
-            return Err(format!(
+            return Err(Error::Length(format!(
                 "matrix {nm}: {} coefficient bytes for {nnz} terms (want 32 per term)",
                 self.coeffs.len()
-            ));
+            )));
         }
         if self.offsets[0] != 0 || self.offsets[n_rows] as usize != nnz {
-            return Err(format!("matrix {nm}: row offsets must run from 0 to the term count {nnz}"));
+            return Err(Error::Invalid(format!("matrix {nm}: row offsets must run from 0 to the term count {nnz}")));
         }
         if let Some(i) = self.offsets.windows(2).position(|w| w[0] > w[1]) {
-            return Err(format!("matrix {nm}: row offsets decrease at row {i}"));
+            return Err(Error::Invalid(format!("matrix {nm}: row offsets decrease at row {i}")));
         }
         if let Some(t) = self.wires.par_iter().position_first(|&w| w as usize >= n_wires) {
-            return Err(format!(
+            return Err(Error::Invalid(format!(
                 "matrix {nm}: term {t} names wire {}, but the witness has {n_wires} values",
                 self.wires[t]
-            ));
+            )));
         }
         if let Some(t) = self
             .coeffs
             .par_chunks_exact(FR_BYTES)
             .position_first(|c| scalar_bigint(c).is_err())
         {
-            return Err(format!("matrix {nm}: coefficient of term {t} is not < r"));
+            return Err(Error::Scalar { index: Some(t), message: format!("matrix {nm}: coefficient of term {t} is not < r") });
         }
         Ok(())
     }
@@ -68,7 +69,7 @@ impl Csr<'_> {
 }
 
 /// Index of the first unsatisfied row, or None when the witness satisfies every constraint.
-pub fn first_unsatisfied(a: &Csr, b: &Csr, c: &Csr, witness: &[Fr]) -> Result<Option<usize>, String> {
+pub fn first_unsatisfied(a: &Csr, b: &Csr, c: &Csr, witness: &[Fr]) -> Result<Option<usize>, Error> {
     let n_rows = a.offsets.len().saturating_sub(1);
     for m in [a, b, c] {
         m.check(n_rows, witness.len())?;

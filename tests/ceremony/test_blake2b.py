@@ -1,6 +1,6 @@
 """The ceremony's hash chain primitive: native resumable BLAKE2b vs the pure-Python oracle vs hashlib.
 
-The ceremony hashes with ``zkvct._native.blake2b_update`` / ``blake2b_digest``; the 216-byte state
+The ceremony hashes with ``zkvct.native.blake2b_update`` / ``blake2b_digest``; the 216-byte state
 it exports is the snarkjs ``partialHash``. Three independent implementations must agree: the
 native one, tests/blake2b_reference.py (pure Python) on the exported state byte for byte, and
 hashlib on every digest.
@@ -15,14 +15,14 @@ from blake2b_reference import STATE_BYTES, Blake2b
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zkvct import _native
+from zkvct import native
 
 
 def _native_hash(parts: list[bytes]) -> bytes:
     state = None
     for p in parts:
-        state = _native.blake2b_update(state, p)
-    return state if state is not None else _native.blake2b_update(None, b"")
+        state = native.blake2b_update(state, p)
+    return state if state is not None else native.blake2b_update(None, b"")
 
 
 @given(st.binary(max_size=1200), st.lists(st.integers(min_value=0, max_value=1200), max_size=6))
@@ -37,7 +37,7 @@ def test_native_reference_and_hashlib_agree_for_any_split(data: bytes, cuts: lis
     state = _native_hash(parts)
     expected = hashlib.blake2b(data, digest_size=64).digest()
     assert state == ref.state()
-    assert _native.blake2b_digest(state) == ref.digest() == expected
+    assert native.blake2b_digest(state) == ref.digest() == expected
 
 
 @given(st.binary(max_size=900), st.binary(max_size=900))
@@ -46,9 +46,9 @@ def test_resume_across_implementations(head: bytes, tail: bytes) -> None:
     """A state exported by either implementation resumes identically in the other (partialHash)."""
     expected = hashlib.blake2b(head + tail, digest_size=64).digest()
     ref_state = Blake2b(head).state()
-    nat_state = _native.blake2b_update(None, head)
+    nat_state = native.blake2b_update(None, head)
     assert len(nat_state) == STATE_BYTES and nat_state == ref_state
-    assert _native.blake2b_digest(_native.blake2b_update(ref_state, tail)) == expected
+    assert native.blake2b_digest(native.blake2b_update(ref_state, tail)) == expected
     resumed = Blake2b.from_state(nat_state)
     resumed.update(tail)
     assert resumed.digest() == expected
@@ -58,14 +58,14 @@ def test_section_sized_input_matches_hashlib() -> None:
     """Whole-section updates (the hot path) over many blocks, starting from a 64-byte challenge."""
     challenge = hashlib.blake2b(b"challenge", digest_size=64).digest()
     section = bytes(range(256)) * 4099  # not a multiple of the block size
-    state = _native.blake2b_update(_native.blake2b_update(None, challenge), section)
-    assert _native.blake2b_digest(state) == hashlib.blake2b(challenge + section, digest_size=64).digest()
+    state = native.blake2b_update(native.blake2b_update(None, challenge), section)
+    assert native.blake2b_digest(state) == hashlib.blake2b(challenge + section, digest_size=64).digest()
 
 
 @pytest.mark.parametrize("n", [0, 1, 127, 128, 129, 256, 257])
 def test_state_layout_keeps_last_block_pending(n: int) -> None:
     """Like every BLAKE2, a full last block stays buffered (it may be the final one)."""
-    state = _native.blake2b_update(None, b"\x01" * n)
+    state = native.blake2b_update(None, b"\x01" * n)
     assert state == Blake2b(b"\x01" * n).state()
     compressed = struct.unpack_from("<Q", state, 192)[0]
     pos = struct.unpack_from("<I", state, 200)[0]
@@ -76,12 +76,12 @@ def test_state_layout_keeps_last_block_pending(n: int) -> None:
 
 
 @pytest.mark.parametrize("resume", [
-    lambda s: _native.blake2b_update(s, b"x"),
-    lambda s: _native.blake2b_digest(s),
+    lambda s: native.blake2b_update(s, b"x"),
+    lambda s: native.blake2b_digest(s),
     lambda s: Blake2b.from_state(s),
 ])
 def test_malformed_states_are_rejected(resume) -> None:
-    good = bytearray(_native.blake2b_update(None, b"abc"))
+    good = bytearray(native.blake2b_update(None, b"abc"))
     with pytest.raises(ValueError, match="216 bytes"):
         resume(bytes(good[:-1]))
     bad = bytearray(good)

@@ -61,18 +61,24 @@ def test_ceremony_cli_network_and_file_modes(tmp_path, circuit) -> None:
     run("powersoftau", "new", "3", str(tmp_path / "start.ptau"))
     code, out = run("ceremony", "init", str(tmp_path / "c"), "--name", "cli", "--admin-did", admin["did"],
                     "--ptau", f"p1={tmp_path / 'start.ptau'}",
-                    "--circuit", f"m={circuit['k0']},{circuit['r1cs']},{circuit['ptau']}", "--json")
-    assert code == 0 and out["tracks"] == ["p1", "m"]
+                    "--circuit", f"m={circuit['k0']},{circuit['r1cs']},{circuit['ptau']}", "--invites", "2", "--json")
+    assert code == 0 and out["tracks"] == ["p1", "m"] and len(out["invites"]) == 2
     srv = RunningServer(tmp_path / "c")
     try:
-        run("ceremony", "keygen", str(tmp_path / "alice.key"))
-        code, out = run("ceremony", "contribute", "--coordinator", srv.url, "--key", str(tmp_path / "alice.key"), "--poll", "0.05", "--json")
-        assert code == 0 and sorted(r["track"] for r in out["receipts"]) == ["m", "p1"]
-        assert out["did"] == signing.did_of(signing.load_key(tmp_path / "alice.key"))
+        for who, invite in zip(("alice", "bob"), out["invites"]):
+            run("ceremony", "keygen", str(tmp_path / f"{who}.key"))
+            code, res = run("ceremony", "contribute", "--coordinator", srv.url, "--key", str(tmp_path / f"{who}.key"),
+                            "--invite", invite, "--poll", "0.05", "--json")
+            assert code == 0 and sorted(r["track"] for r in res["receipts"]) == ["m", "p1"]
+            assert res["did"] == signing.did_of(signing.load_key(tmp_path / f"{who}.key"))
+        code, st = run("ceremony", "status", "--coordinator", srv.url, "--json")
+        assert code == 0 and {t["name"]: t["seq"] for t in st["tracks"]} == {"m": 2, "p1": 2}
         code, out = run("ceremony", "finalize", "--coordinator", srv.url, "--key", str(tmp_path / "admin.key"), "--beacon", BEACON, "--json")
         assert code == 0 and out["finalized"]
         code, out = run("ceremony", "verify", str(tmp_path / "c" / "final"), "--json")
-        assert code == 0 and out["tracks"]["p1"]["contributions"] == 1
+        assert code == 0 and out["tracks"]["p1"]["contributions"] == 2
+        code, out = run("ceremony", "verify", str(tmp_path / "c" / "final"), "--min-contributors", "3", "--json")
+        assert code == 1 and "at least 3" in out["reason"]
     finally:
         srv.stop()
     # file mode picks phase 1 or phase 2 from the file itself

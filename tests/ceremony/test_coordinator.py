@@ -10,6 +10,7 @@ from ceremony import phase1
 from ceremony.coordinator import signing
 from ceremony.coordinator.client import Client, CoordinatorError
 from ceremony.coordinator.core import Coordinator, TrackSpec
+from ceremony.coordinator.policy import CeremonyPolicy
 from ceremony.coordinator.server import RunningServer
 from ceremony.coordinator.transcript_verify import TranscriptMismatch, verify_published
 from ceremony.records import open_transcript
@@ -32,7 +33,7 @@ def ceremony_dir(tmp_path, circuit):
     Coordinator.init(tmp_path / "c", "unit", [
         TrackSpec("phase1", "ptau", str(tmp_path / "start.ptau")),
         TrackSpec("mult", "zkey", str(circuit["k0"]), str(circuit["r1cs"]), str(circuit["ptau"])),
-    ], signing.did_of(admin), turn_timeout=60).close()
+    ], signing.did_of(admin), CeremonyPolicy(turn_timeout=60, open_registration=True)).close()
     return tmp_path
 
 
@@ -93,7 +94,7 @@ def test_unsigned_upload_rejected(server, ceremony_dir) -> None:
     c, _ = _turn(server, ceremony_dir)
     path, h = _made_contribution(c, ceremony_dir)
     before = _state_bytes(server, "phase1")
-    with pytest.raises(CoordinatorError, match="unsigned request") as exc:
+    with pytest.raises(CoordinatorError, match="unsigned or incomplete request") as exc:
         c._request("POST", "/api/contribute/phase1", sign=False, body_file=path, headers={"X-Zkvct-Contribution-Hash": h})
     assert exc.value.status == 401 and _state_bytes(server, "phase1") == before
 
@@ -118,23 +119,20 @@ def test_bad_attestation_rejected(server, ceremony_dir) -> None:
 
 
 def test_replayed_request_rejected(server, ceremony_dir) -> None:
+    import hashlib
+
+    import httpx
+
     c = client(server, ceremony_dir, "a")
     c.register()
-    import time
-
-    from ceremony.coordinator.client import urllib  # the same module the client uses
-
-    ts, nonce = f"{time.time():.3f}", "n" * 32
-    sig = signing.sign(c.key, signing.request_message("POST", "/api/join", ts, nonce, __import__("hashlib").sha256(b"").hexdigest()))
-    hdrs = {"X-Zkvct-Did": c.did, "X-Zkvct-Timestamp": ts, "X-Zkvct-Nonce": nonce, "X-Zkvct-Signature": sig}
-    urllib.request.urlopen(urllib.request.Request(server.url + "/api/join", data=b"", method="POST", headers=hdrs)).read()
-    with pytest.raises(urllib.error.HTTPError) as exc:
-        urllib.request.urlopen(urllib.request.Request(server.url + "/api/join", data=b"", method="POST", headers=hdrs))
-    assert exc.value.code == 401 and "replayed" in json.loads(exc.value.read())["error"]
+    hdrs = c.signed_headers("POST", "/api/join", hashlib.sha256(b"").hexdigest())
+    assert httpx.post(server.url + "/api/join", headers=hdrs).status_code == 200
+    again = httpx.post(server.url + "/api/join", headers=hdrs)
+    assert again.status_code == 401 and again.json()["error"] == "replayed"
 
 
 def test_unregistered_participant_rejected(server, ceremony_dir) -> None:
-    with pytest.raises(CoordinatorError, match="is not registered") as exc:
+    with pytest.raises(CoordinatorError, match="not registered") as exc:
         client(server, ceremony_dir, "x").join()
     assert exc.value.status == 403
 
@@ -213,6 +211,8 @@ def test_stalled_contributor_times_out(server, ceremony_dir) -> None:
     with pytest.raises(CoordinatorError, match="out of turn"):
         slow.upload("phase1", path, h, 1, st["ceremony"])
     assert slow.status()["position"] is None
+    with pytest.raises(CoordinatorError, match="timed out; rejoining is not allowed"):
+        slow.join()
 
 
 def test_one_turn_per_participant(server, ceremony_dir) -> None:
@@ -233,6 +233,7 @@ def test_only_admin_finalizes(server, ceremony_dir) -> None:
 
 def test_tampered_published_transcript_rejected(server, ceremony_dir) -> None:
     client(server, ceremony_dir, "a").contribute(poll=0.05)
+    client(server, ceremony_dir, "b").contribute(poll=0.05)
     Client(server.url, signing.load_key(ceremony_dir / "admin.key")).finalize(b"\x02" * 32, 10)
     fin = ceremony_dir / "c" / "final"
     bad = ceremony_dir / "bad"
@@ -244,7 +245,12 @@ def test_tampered_published_transcript_rejected(server, ceremony_dir) -> None:
     with pytest.raises(TranscriptMismatch, match="attestation is not a valid signature"):
         verify_published(bad)
     tx["contributions"][0]["did"] = json.loads((fin / "transcript.json").read_text())["contributions"][0]["did"]
-    tx["contributions"] = tx["contributions"][1:]  # drop one contribution from the record
+    tx["contributions"] = tx["contributions"][:-1]  # drop the last contribution from the record
+    (bad / "transcript.json").write_text(json.dumps(tx))
+    with pytest.raises(TranscriptMismatch, match="at least 2 are required"):
+        verify_published(bad, min_contributors=1)  # the ceremony's published minimum still applies
+    tx = json.loads((fin / "transcript.json").read_text())
+    tx["beacon"]["tracks"]["phase1"]["beacon_hash"] = "00" * 64  # announce another final contribution
     (bad / "transcript.json").write_text(json.dumps(tx))
     with pytest.raises(TranscriptMismatch, match="do not match the transcript"):
         verify_published(bad)

@@ -1,6 +1,6 @@
 """SIGKILL the coordinator at random moments of a live ceremony: nothing accepted is ever lost.
 
-The coordinator runs as a real subprocess (``zkvct ceremony serve``). Participants contribute
+The coordinator runs as a real subprocess (``zkvct ceremony serve``: uvicorn, SQLAlchemy on SQLite). Participants contribute
 over HTTP while a timer kills the server with SIGKILL after a random delay; the test then checks
 the directory with the server dead (database integrity, every receipt a client got is recorded,
 every current state file verifies), restarts the server and lets the interrupted participant go
@@ -26,6 +26,7 @@ from ceremony import phase1, phase1_verify, phase2
 from ceremony.coordinator import signing
 from ceremony.coordinator.client import Client, CoordinatorError
 from ceremony.coordinator.core import Coordinator, TrackSpec
+from ceremony.coordinator.policy import CeremonyPolicy
 from ceremony.coordinator.transcript_verify import verify_published
 
 pytestmark = pytest.mark.slow
@@ -97,7 +98,7 @@ def test_sigkill_at_random_points_loses_nothing(tmp_path, circuit) -> None:
     Coordinator.init(root, "crash", [
         TrackSpec("phase1", "ptau", str(tmp_path / "start.ptau")),
         TrackSpec("mult", "zkey", str(circuit["k0"]), str(circuit["r1cs"]), str(circuit["ptau"])),
-    ], signing.did_of(admin), turn_timeout=600).close()
+    ], signing.did_of(admin), CeremonyPolicy(turn_timeout=600, open_registration=True)).close()
     srv = Server(root, _free_port())
     receipts: list[dict] = []
     kills, max_kills = 0, 8

@@ -87,10 +87,10 @@ def test_tampered_point_in_each_section_is_named(work, zkvct_chain, sid, index, 
 
 def test_section_rescaled_as_a_whole_is_caught_by_its_first_point(work, zkvct_chain) -> None:
     """β·τ^i·G1 all multiplied by 7: still successive powers of τ, but not β's (hash aside)."""
-    from zkvct import _native
+    from zkvct import native
 
     data = section(zkvct_chain["z2"], 5)
-    rescaled = _native.g1_batch_mul(data, (7).to_bytes(32, "little") * (len(data) // 64))
+    rescaled = native.g1_batch_mul(data, (7).to_bytes(32, "little") * (len(data) // 64))
     rewrite(zkvct_chain["z2"], work / "r5.ptau", {5: rescaled})
     with pytest.raises(TranscriptInvalid, match=r"section 5: beta\*G1 differs from the last contribution's value"):
         phase1_verify.verify(work / "r5.ptau")

@@ -7,7 +7,7 @@ from g16_badpoints import g2_not_in_subgroup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zkvct import _native
+from zkvct import native as _native
 from zkvct.curve import B2, G1_GENERATOR, G2_GENERATOR, G1Point, G2Point, PointError
 from zkvct.errors import FormatError, PointError as ErrorsPointError, ZkvctError
 from zkvct.field import Q, R

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
-from zkvct import _native
+from zkvct import native
 from zkvct.curve import G1Point
 from zkvct.field import Q, R, fr_array, fr_ints
 from zkvct.groth16.setup import circuit_power, coeffs_times_r2, g1_negate_lem
@@ -14,7 +14,7 @@ from zkvct.groth16.synthetic import chain_circuit
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.integers(min_value=1, max_value=R - 1), min_size=1, max_size=6), st.booleans())
 def test_g1_negate_lem(scalars, with_infinity):
-    pts = _native.g1_batch_mul(_native.g1_generator() * len(scalars), fr_array(scalars))
+    pts = native.g1_batch_mul(native.g1_generator() * len(scalars), fr_array(scalars))
     if with_infinity:
         pts += bytes(64)
     neg = g1_negate_lem(pts).tobytes()
@@ -52,13 +52,13 @@ def test_numpy_uncompressed_matches_native(scalars, infinity_at):
     from zkvct.formats.lem_numpy import g1_lem_to_uncompressed_unchecked, g2_lem_to_uncompressed_unchecked
 
     sc = fr_array(scalars)
-    g1 = bytearray(_native.g1_batch_mul(_native.g1_generator() * len(scalars), sc))
-    g2 = bytearray(_native.g2_batch_mul(_native.g2_generator() * len(scalars), sc))
+    g1 = bytearray(native.g1_batch_mul(native.g1_generator() * len(scalars), sc))
+    g2 = bytearray(native.g2_batch_mul(native.g2_generator() * len(scalars), sc))
     i = infinity_at % len(scalars)
     g1[64 * i:64 * (i + 1)] = bytes(64)
     g2[128 * i:128 * (i + 1)] = bytes(128)
-    assert g1_lem_to_uncompressed_unchecked(bytes(g1)) == _native.g1_to_uncompressed(bytes(g1))
-    assert g2_lem_to_uncompressed_unchecked(bytes(g2)) == _native.g2_to_uncompressed(bytes(g2))
+    assert g1_lem_to_uncompressed_unchecked(bytes(g1)) == native.g1_to_uncompressed(bytes(g1))
+    assert g2_lem_to_uncompressed_unchecked(bytes(g2)) == native.g2_to_uncompressed(bytes(g2))
 
 
 @given(st.lists(st.integers(min_value=0, max_value=Q - 1), min_size=1, max_size=30))

@@ -35,7 +35,7 @@ def test_g1_lem_ints_round_trip_and_layout(k):
     x, y = nat.g1_to_affine_ints(lem)
     assert (x, y) == affine(g1_mul(k))
     assert nat.g1_from_affine_ints(x, y) == lem
-    assert nat.g1_lem_to_ints is not None and nat.g1_lem_to_ints(lem) == (x, y)
+    assert not hasattr(nat, "g1_lem_to_ints")  # one name per function: no aliases
 
 
 @settings(max_examples=6, deadline=None)
@@ -209,7 +209,8 @@ def test_g2_to_uncompressed_trusted_skips_only_the_subgroup_check():
     off[100] ^= 1
     with pytest.raises(ValueError, match="not on the curve|not < q"):
         nat.g2_to_uncompressed(bytes(off), trusted=True)
-    assert nat.g1_to_uncompressed(nat.g1_generator(), trusted=True) == nat.g1_to_uncompressed(nat.g1_generator())
+    with pytest.raises(TypeError):  # G1 has no subgroup check to skip: no ignored flag
+        nat.g1_to_uncompressed(nat.g1_generator(), trusted=True)
 
 
 @pytest.mark.parametrize("start", [3, 10, 50, 200, 1000])

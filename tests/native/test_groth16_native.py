@@ -53,10 +53,16 @@ def art(npm_peers, tmp_path_factory):
     return {"dir": d, "zkey": sf.zkey(d / "k1.zkey"), "wtns": sf.wtns(d / "w.wtns"), "peers": npm_peers}
 
 
+KEY_FIELDS = ("n_vars", "n_public", "domain_size", "coeffs", "a", "b1", "b2", "c", "h",
+              "alpha1", "beta1", "beta2", "delta1", "delta2")
+
+
+def key_of(z, trusted=False):
+    return nat.ProvingKey(**{f: z[f] for f in KEY_FIELDS}, trusted=trusted)
+
+
 def prove(z, w, **kw):
-    return nat.groth16_prove(
-        z["n_vars"], z["n_public"], z["domain_size"], z["coeffs"], z["a"], z["b1"], z["b2"], z["c"], z["h"],
-        z["alpha1"], z["beta1"], z["beta2"], z["delta1"], z["delta2"], w, **kw)
+    return nat.groth16_prove(key_of(z), w, **kw)
 
 
 def publics_of(z, w) -> bytes:
@@ -176,3 +182,14 @@ def test_prover_rejects_malformed_inputs(art):
         prove(dict(z, a=bytes(bad_a)), w)
     with pytest.raises(ValueError, match="r: scalar is not canonical"):
         prove(z, w, r=R.to_bytes(32, "little"))
+
+
+def test_proving_key_is_built_once_and_reused(art):
+    z, w = art["zkey"], art["wtns"]
+    key = key_of(z, trusted=True)
+    assert (key.n_vars, key.n_public, key.domain_size) == (z["n_vars"], z["n_public"], z["domain_size"])
+    p1 = nat.groth16_prove(key, w, r=fr(9), s=fr(10))
+    assert p1 == nat.groth16_prove(key, w, r=fr(9), s=fr(10)) == prove(z, w, r=fr(9), s=fr(10))
+    assert verify(z, nat.groth16_prove(key, w), publics_of(z, w))
+    with pytest.raises(TypeError):  # named arguments only: no matching buffers by position
+        nat.ProvingKey(z["n_vars"], z["n_public"], z["domain_size"])

@@ -12,7 +12,7 @@ import click
 
 from .common import Rejected, command_errors, emit, json_option
 from .contribution_options import beacon_options, contribution_options, in_out_arguments
-from .progress import step_progress as _progress  # also imported from here by ceremony_service_cmd
+from .progress import step_progress as _progress
 
 
 # ---------------------------------------------------------------- phase 1

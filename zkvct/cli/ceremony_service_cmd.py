@@ -2,11 +2,12 @@
 (keygen, contribute, status), or check a finished one (verify)."""
 from __future__ import annotations
 
-import json
+from pathlib import Path
 
 import click
 
 from .common import Rejected, command_errors, emit, json_option
+from .progress import step_progress
 
 
 @click.group("ceremony")
@@ -20,8 +21,6 @@ def ceremony_group() -> None:
 @command_errors
 def keygen(keyfile: str, as_json: bool) -> None:
     """Create a secp256k1 participant key (file mode 0600) and print its did:shr."""
-    from pathlib import Path
-
     from ceremony.coordinator import signing
 
     if Path(keyfile).exists():
@@ -30,18 +29,37 @@ def keygen(keyfile: str, as_json: bool) -> None:
     emit({"ok": True, "did": did, "keyfile": keyfile}, as_json, did)
 
 
+def _read_allow(allow: tuple[str, ...], allow_file: str | None) -> tuple[str, ...]:
+    dids = list(allow)
+    if allow_file:
+        dids += [ln.strip() for ln in Path(allow_file).read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+    return tuple(dict.fromkeys(dids))
+
+
 @ceremony_group.command("init")
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--name", "cname", required=True, help="Ceremony name (part of every attestation).")
 @click.option("--admin-did", required=True, help="did:shr allowed to finalize.")
 @click.option("--ptau", "ptau_tracks", multiple=True, metavar="NAME=FILE", help="A phase-1 track starting from FILE.")
-@click.option("--circuit", "zkey_tracks", multiple=True, metavar="NAME=ZKEY,R1CS,PTAU", help="A phase-2 track: initial zkey, circuit, prepared ptau.")
-@click.option("--turn-timeout", default=3600.0, show_default=True, help="Seconds a participant may hold the turn.")
+@click.option("--circuit", "zkey_tracks", multiple=True, metavar="NAME=ZKEY,R1CS,PTAU",
+              help="A phase-2 track: initial zkey, circuit, prepared ptau (its phase-1 transcript is verified).")
+@click.option("--turn-timeout", default=3600.0, show_default=True, type=click.FloatRange(1, 7 * 86400), help="Seconds a participant may hold the turn.")
+@click.option("--min-contributors", default=2, show_default=True, type=click.IntRange(1, 1000), help="Distinct contributors every track needs before finalize.")
+@click.option("--max-turns", default=1, show_default=True, type=click.IntRange(1, 100), help="Turns one DID may take.")
+@click.option("--max-beacon-exp", default=24, show_default=True, type=click.IntRange(10, 63), help="Largest beacon iteration exponent finalize accepts (snarkjs: 10..63).")
+@click.option("--allow", multiple=True, metavar="DID", help="Admit this did:shr (repeatable).")
+@click.option("--allow-file", type=click.Path(exists=True, dir_okay=False), help="File of admitted DIDs, one per line.")
+@click.option("--invites", default=0, type=click.IntRange(0, 10000), help="Make N single-use invite codes (printed once).")
+@click.option("--open-registration", is_flag=True, help="Admit any DID (not recommended: anyone can queue).")
+@click.option("--db", "db_url", default=None, help="Database URL (default: sqlite in DIRECTORY; postgresql+psycopg://... for replicas).")
 @json_option
 @command_errors
-def init(directory: str, cname: str, admin_did: str, ptau_tracks: tuple[str, ...], zkey_tracks: tuple[str, ...], turn_timeout: float, as_json: bool) -> None:
+def init(directory: str, cname: str, admin_did: str, ptau_tracks: tuple[str, ...], zkey_tracks: tuple[str, ...], turn_timeout: float,
+         min_contributors: int, max_turns: int, max_beacon_exp: int, allow: tuple[str, ...], allow_file: str | None, invites: int,
+         open_registration: bool, db_url: str | None, as_json: bool) -> None:
     """Create a ceremony in DIRECTORY with one or more tracks."""
     from ceremony.coordinator.core import Coordinator, TrackSpec
+    from ceremony.coordinator.policy import CeremonyPolicy, PolicyError
 
     specs = []
     for spec in ptau_tracks:
@@ -53,24 +71,40 @@ def init(directory: str, cname: str, admin_did: str, ptau_tracks: tuple[str, ...
         if len(parts) != 3:
             raise click.BadParameter(f"{spec!r}: expected NAME=ZKEY,R1CS,PTAU", param_hint="--circuit")
         specs.append(TrackSpec(name, "zkey", parts[0], parts[1], parts[2]))
-    Coordinator.init(directory, cname, specs, admin_did, turn_timeout).close()
-    emit({"ok": True, "directory": directory, "tracks": [s.name for s in specs]}, as_json, f"ceremony {cname!r} created in {directory}")
+    try:
+        policy = CeremonyPolicy(min_contributors=min_contributors, turn_timeout=turn_timeout, max_turns_per_did=max_turns,
+                                max_beacon_exp=max_beacon_exp, allow=_read_allow(allow, allow_file), invites=invites > 0,
+                                open_registration=open_registration)
+    except PolicyError as exc:
+        raise click.UsageError(str(exc)) from None
+    coord = Coordinator.init(directory, cname, specs, admin_did, policy, invites=invites, db_url=db_url)
+    coord.close()
+    lines = [f"ceremony {cname!r} created in {directory} (id {coord.ceremony_id})"]
+    if coord.new_invites:
+        lines += ["invite codes (shown once; give one to each participant):"] + coord.new_invites
+    emit({"ok": True, "directory": directory, "ceremony_id": coord.ceremony_id, "tracks": [s.name for s in specs],
+          "invites": coord.new_invites}, as_json, "\n".join(lines))
 
 
 @ceremony_group.command("serve")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8765, show_default=True, type=int)
-@click.option("--turn-timeout", type=float, default=None, help="Override the timeout stored at init (seconds).")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--turn-timeout", type=click.FloatRange(1, 7 * 86400), default=None, help="Override the timeout stored at init (seconds).")
+@click.option("--db", "db_url", default=None, help="Database URL given at init, if not the default sqlite file.")
+@click.option("--max-connections", default=256, show_default=True, type=click.IntRange(8, 100000))
+@json_option
 @command_errors
-def serve_cmd(directory: str, host: str, port: int, turn_timeout: float | None) -> None:
-    """Run the coordinator HTTP service for the ceremony in DIRECTORY."""
+def serve_cmd(directory: str, host: str, port: int, turn_timeout: float | None, db_url: str | None, max_connections: int,
+              as_json: bool) -> None:
+    """Run the coordinator HTTP service for the ceremony in DIRECTORY (OpenAPI at /openapi.json)."""
     from ceremony.coordinator.server import serve
 
     def ready(addr) -> None:
-        click.echo(f"coordinator listening on http://{addr[0]}:{addr[1]}", err=True)
+        url = f"http://{addr[0]}:{addr[1]}"
+        emit({"ok": True, "url": url}, as_json, f"coordinator listening on {url}")
 
-    serve(directory, host, port, turn_timeout=turn_timeout, ready=ready)
+    serve(directory, host, port, turn_timeout=turn_timeout, ready=ready, db_url=db_url, max_connections=max_connections)
 
 
 @ceremony_group.command("contribute")
@@ -78,26 +112,33 @@ def serve_cmd(directory: str, host: str, port: int, turn_timeout: float | None) 
 @click.argument("out", metavar="[OUT]", required=False, type=click.Path(dir_okay=False))
 @click.option("--coordinator", "url", help="Coordinator URL (network mode).")
 @click.option("--key", "keyfile", type=click.Path(exists=True, dir_okay=False), help="Participant key file (network mode).")
+@click.option("--invite", default=None, help="Invite code, for ceremonies that admit by invitation.")
 @click.option("--name", default="", help="Name stored with the contribution.")
 @click.option("--entropy", "-e", default="", help="Extra text mixed into the OS randomness.")
-@click.option("--poll", default=2.0, show_default=True, help="Seconds between turn checks.")
+@click.option("--poll", default=2.0, show_default=True, type=click.FloatRange(0.01, 600), help="Seconds between turn checks.")
 @json_option
 @command_errors
-def contribute(inp: str | None, out: str | None, url: str | None, keyfile: str | None, name: str, entropy: str, poll: float, as_json: bool) -> None:
+def contribute(inp: str | None, out: str | None, url: str | None, keyfile: str | None, invite: str | None, name: str, entropy: str,
+               poll: float, as_json: bool) -> None:
     """Contribute: to a coordinator (--coordinator URL --key KEYFILE) or file to file (IN OUT, .ptau or .zkey)."""
-    from .ceremony_cmd import _progress
-
-    prog, cb = _progress("ceremony contribute", not as_json)
+    prog, cb = step_progress("ceremony contribute", not as_json)
     if url or keyfile:
         if not (url and keyfile) or inp or out:
             raise click.UsageError("network mode needs --coordinator URL and --key KEYFILE (and no IN/OUT)")
         from ceremony.coordinator import signing
         from ceremony.coordinator.client import Client
 
-        client = Client(url, signing.load_key(keyfile))
+        client = Client(url, signing.load_key(keyfile), invite=invite)
+
+        last = {"position": None}
 
         def waiting(st: dict) -> None:
-            prog.step = f"waiting for the turn (position {st.get('position')})"
+            line = f"waiting for the turn: position {st.get('position')} of {st.get('waiting')} in the queue"
+            if st.get("position") != last["position"]:  # a new line (also in logs) each time the queue moves
+                last["position"] = st.get("position")
+                prog(line)
+            else:
+                prog.step = line
 
         with prog:
             prog("joining the queue")
@@ -123,14 +164,26 @@ def contribute(inp: str | None, out: str | None, url: str | None, keyfile: str |
 
 @ceremony_group.command("status")
 @click.option("--coordinator", "url", required=True)
+@click.option("--key", "keyfile", type=click.Path(exists=True, dir_okay=False), help="Show this participant's position too.")
 @json_option
 @command_errors
-def status(url: str, as_json: bool) -> None:
+def status(url: str, keyfile: str | None, as_json: bool) -> None:
     """Show the queue, the current turn and the tracks of a coordinator."""
-    import urllib.request
+    import json
 
-    with urllib.request.urlopen(url.rstrip("/") + "/api/status", timeout=30) as resp:
-        st = json.loads(resp.read())
+    import httpx
+
+    from ceremony.coordinator import signing
+    from ceremony.coordinator.client import Client
+
+    if keyfile:
+        st = Client(url, signing.load_key(keyfile)).status()
+    else:
+        try:
+            resp = httpx.get(url.rstrip("/") + "/api/status", timeout=30)
+        except httpx.HTTPError as exc:
+            raise click.ClickException(f"coordinator {url} unreachable: {exc}") from None
+        st = resp.json()
     emit(st, as_json, json.dumps(st, indent=2))
 
 
@@ -138,7 +191,8 @@ def status(url: str, as_json: bool) -> None:
 @click.option("--coordinator", "url", required=True)
 @click.option("--key", "keyfile", required=True, type=click.Path(exists=True, dir_okay=False), help="The admin key.")
 @click.option("--beacon", "beacon_hex", required=True, help="Public beacon value (hex).")
-@click.option("--exp", "num_iterations_exp", default=10, show_default=True, type=click.IntRange(10, 63))
+@click.option("--exp", "num_iterations_exp", default=10, show_default=True, type=click.IntRange(10, 63),
+              help="Beacon iteration exponent (snarkjs allows 10..63; the coordinator may cap it lower).")
 @json_option
 @command_errors
 def finalize(url: str, keyfile: str, beacon_hex: str, num_iterations_exp: int, as_json: bool) -> None:
@@ -153,15 +207,17 @@ def finalize(url: str, keyfile: str, beacon_hex: str, num_iterations_exp: int, a
 
 @ceremony_group.command("verify")
 @click.argument("final_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--min-contributors", default=2, show_default=True, type=click.IntRange(1, 1000),
+              help="Distinct contributors every track must have (the ceremony's own minimum applies if higher).")
 @json_option
 @command_errors
-def verify(final_dir: str, as_json: bool) -> None:
+def verify(final_dir: str, min_contributors: int, as_json: bool) -> None:
     """Check a finished ceremony's published directory (transcript.json and final files)."""
     from ceremony import phase1_verify, phase2
     from ceremony.coordinator.transcript_verify import TranscriptMismatch, verify_published
 
     try:
-        rep = verify_published(final_dir)
+        rep = verify_published(final_dir, min_contributors)
     except (TranscriptMismatch, phase1_verify.TranscriptInvalid, phase2.ZkeyInvalid) as exc:
         raise Rejected({"directory": final_dir, "reason": str(exc)}, str(exc)) from exc
     lines = [f"ceremony {rep['ceremony']!r}: transcript and final files OK"]

@@ -200,11 +200,11 @@ def witness_cmd(statement: str, input_path: str, params: tuple[str, ...], out_pa
 def _first_unsatisfied(cc, wires: list[int], packed) -> int:
     """First failing constraint: the native kernel when built, else the Python evaluator."""
     try:
-        from .. import _native
+        from .. import native
     except ImportError:
         return cc.first_unsatisfied(wires)
     r = cc.r1cs
-    return int(_native.r1cs_first_unsatisfied(r.a.row_offsets, r.a.wires, r.a.coeffs, r.b.row_offsets, r.b.wires,
+    return int(native.r1cs_first_unsatisfied(r.a.row_offsets, r.a.wires, r.a.coeffs, r.b.row_offsets, r.b.wires,
                                               r.b.coeffs, r.c.row_offsets, r.c.wires, r.c.coeffs, packed))
 
 

@@ -209,7 +209,7 @@ def _minus_years(day: int, years: int) -> int | None:
 
 
 def _validate_points(proof: Proof) -> None:
-    from zkvct import _native
+    from zkvct import native as _native  # the native facade
 
     a, b, c = proof.points()
     for fn, point, what in ((_native.g1_validate, a, "pi_a"), (_native.g2_validate, b, "pi_b"),

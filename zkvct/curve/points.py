@@ -210,7 +210,7 @@ class _AffinePoint:
         """k·self by the native core, for any k >= 0 (k >= r too; for G2 also points outside the subgroup)."""
         if self.infinity:
             return self
-        from zkvct import _native
+        from zkvct import native as _native  # the native facade
 
         return self.from_lem(getattr(_native, self._GROUP.native_mul)(self.to_lem(), _scalar_le(k)))
 
@@ -326,7 +326,7 @@ class G2Point(_AffinePoint):
         if self.infinity:
             return True
         if native:
-            from zkvct import _native
+            from zkvct import native as _native  # the native facade
 
             try:
                 _native.g2_validate(self.to_lem(), True)

@@ -177,7 +177,7 @@ def _u32s(buf: memoryview, offset: int, n: int) -> tuple[int, ...]:
 
 def _validate_points(buf: memoryview, group: int, what: str, allow_infinity: bool) -> None:
     """Check every LEM point in ``buf`` in the native core; re-raise naming the section."""
-    from .. import _native
+    from .. import native as _native  # the native facade
 
     fn = _native.g1_validate if group == 1 else _native.g2_validate
     try:

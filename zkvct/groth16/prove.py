@@ -1,8 +1,10 @@
 """Groth16 proving from a ``.zkey`` and a witness (a ``.wtns`` file or an in-memory array).
 
-The whole computation (A/B/C evaluations, the coset FFTs, five MSMs, blinding) happens in one
-native call, ``_native.groth16_prove``, on zero-copy views of the memory-mapped key and of the
-witness: Python only checks the inputs and packs the result.
+The whole computation (A/B/C evaluations, the coset FFTs, five MSMs, blinding) happens in the
+native core: :func:`proving_key` decodes the memory-mapped key's sections once into a
+``ProvingKey`` (reusable for any number of proofs), and one ``groth16_prove(key, witness)`` call
+computes the proof from a zero-copy view of the witness. Python only checks the inputs and packs
+the result.
 
 Checks before proving (each with a message naming the problem): the witness has shape
 ``(nVars, 32)``, every value is canonical (< r) and wire 0 is 1. A witness that does not satisfy
@@ -50,28 +52,47 @@ def check_witness_shape(zk: Zkey, witness: np.ndarray) -> np.ndarray:
     return w
 
 
+def proving_key(zk: Zkey):
+    """The native ``ProvingKey`` of an open key: its sections decoded and checked once.
+
+    The bulk point sections are passed as trusted (no G2 subgroup check of B2): ``read_zkey``
+    validated them unless its caller vouched for the key; coordinates, the curve equation and the
+    header points are checked here regardless. Raises :class:`ProveError` naming the key.
+    """
+    from .. import native
+
+    h = zk.header
+    try:
+        return native.ProvingKey(
+            n_vars=h.n_vars, n_public=h.n_public, domain_size=h.domain_size, coeffs=zk.coeffs,
+            a=zk.a, b1=zk.b1, b2=zk.b2, c=zk.c, h=zk.h,
+            alpha1=h.alpha1, beta1=h.beta1, beta2=h.beta2, delta1=h.delta1, delta2=h.delta2, trusted=True,
+        )
+    except ValueError as exc:
+        raise ProveError(f"{zk.path}: {exc}") from None
+
+
 def prove_with_key(zk: Zkey, witness: np.ndarray, *, self_check: bool = True, r: int | None = None, s: int | None = None) -> ProveResult:
     """Prove with an open key. ``r``/``s`` fix the blinding (tests only); default is fresh randomness."""
-    from .. import _native
+    from .. import native
 
     w = check_witness_shape(zk, witness)
     h = zk.header
+    key = proving_key(zk)
     blind = {}
     if r is not None:
         blind["r"] = (r % _R()).to_bytes(32, "little")
     if s is not None:
         blind["s"] = (s % _R()).to_bytes(32, "little")
     try:
-        pa, pb, pc = _native.groth16_prove(
-            h.n_vars, h.n_public, h.domain_size, zk.coeffs, zk.a, zk.b1, zk.b2, zk.c, zk.h,
-            h.alpha1, h.beta1, h.beta2, h.delta1, h.delta2, w, **blind,
-        )
+        pa, pb, pc = native.groth16_prove(key, w, **blind)
     except ValueError as exc:
         raise ProveError(f"{zk.path}: {exc}") from None
+    del key  # the decoded sections are not needed for the self-check
     proof = Proof.from_points(G1Point.from_lem(pa, "pi_a"), G2Point.from_lem(pb, "pi_b"), G1Point.from_lem(pc, "pi_c"))
     publics = PublicSignals(values=fr_ints(w[1:h.n_public + 1]))
     if self_check:
-        ok = _native.groth16_verify(h.alpha1, h.beta2, h.gamma2, h.delta2, zk.ic, pa, pb, pc, w[1:h.n_public + 1])
+        ok = native.groth16_verify(h.alpha1, h.beta2, h.gamma2, h.delta2, zk.ic, pa, pb, pc, w[1:h.n_public + 1])
         if not ok:
             raise ProveError(
                 "the proof does not verify against the key's own verification key: the witness does not "

@@ -187,7 +187,7 @@ class Composed:
 
 def compose(r1cs: R1CS, src: Sources, n: int, *, trusted: bool = False, progress: Progress | None = None) -> Composed:
     """Sections 3-9 from the Lagrange material (see module docstring)."""
-    from .. import _native
+    from .. import native
 
     say = progress or (lambda _s: None)
     npub, nvars, m = r1cs.n_public, r1cs.n_wires, r1cs.n_constraints
@@ -196,12 +196,12 @@ def compose(r1cs: R1CS, src: Sources, n: int, *, trusted: bool = False, progress
     a_ext = _csr_append_identity(r1cs.a.row_offsets, r1cs.a.wires, r1cs.a.coeffs, npub + 1)
     # the extra rows sit at m..m+npub: insert them after the m constraint rows (already the case)
     say("A points")
-    a = _native.g1_sparse_lincomb(src.lag_g1, *a_ext, nvars)
+    a = native.g1_sparse_lincomb(src.lag_g1, *a_ext, nvars)
     b_csr = (r1cs.b.row_offsets, r1cs.b.wires, r1cs.b.coeffs)
     say("B1 points")
-    b1 = _native.g1_sparse_lincomb(src.lag_g1, *b_csr, nvars)
+    b1 = native.g1_sparse_lincomb(src.lag_g1, *b_csr, nvars)
     say("B2 points")
-    b2 = _native.g2_sparse_lincomb(src.lag_g2, *b_csr, nvars, trusted=trusted)
+    b2 = native.g2_sparse_lincomb(src.lag_g2, *b_csr, nvars, trusted=trusted)
     say("IC and C points")
     stacked_points = b"".join(bytes(x) for x in (src.lag_beta_g1, src.lag_alpha_g1, src.lag_g1))
     stacked = _csr_stack([
@@ -209,7 +209,7 @@ def compose(r1cs: R1CS, src: Sources, n: int, *, trusted: bool = False, progress
         (_csr_pad(r1cs.b.row_offsets, n), r1cs.b.wires, r1cs.b.coeffs),
         (_csr_pad(r1cs.c.row_offsets, n), r1cs.c.wires, r1cs.c.coeffs),
     ])
-    l_all = _native.g1_sparse_lincomb(stacked_points, *stacked, nvars)
+    l_all = native.g1_sparse_lincomb(stacked_points, *stacked, nvars)
     ic, c = l_all[:64 * (npub + 1)], l_all[64 * (npub + 1):]
     say("coefficients")
     coeffs = build_coeffs_section(r1cs)
@@ -219,36 +219,30 @@ def compose(r1cs: R1CS, src: Sources, n: int, *, trusted: bool = False, progress
 def _g2_uncompressed_trusted(points: bytes) -> bytes:
     """LEM -> uncompressed for G2 points this process just computed (already in the subgroup).
 
-    The native conversion's subgroup check on decode was ~80% of a setup's time; a native build
-    that takes ``trusted=True`` skips it, otherwise the vectorised numpy REDC of
-    :mod:`zkvct.formats.lem_numpy` does the (check-free) conversion.
+    The native conversion's subgroup check on decode was ~80% of a setup's time; the trusted
+    conversion skips it (coordinates and the curve equation are still checked).
     """
-    from .. import _native
+    from .. import native
 
-    try:
-        return _native.g2_to_uncompressed(points, trusted=True)
-    except TypeError:
-        from ..formats.lem_numpy import g2_lem_to_uncompressed_unchecked
-
-        return g2_lem_to_uncompressed_unchecked(points)
+    return native.lem_to_uncompressed("G2", points)
 
 
 def circuit_hash(src: Sources, comp: Composed, n: int, gamma2: bytes, delta1: bytes, delta2: bytes) -> bytes:
     """snarkjs's csHash (BLAKE2b-512) of a fresh key; see the module docstring for the layout."""
-    from .. import _native
+    from .. import native
 
     hs = hashlib.blake2b(digest_size=64)
-    hs.update(_native.g1_to_uncompressed(src.alpha1))
-    hs.update(_native.g1_to_uncompressed(src.beta1))
-    hs.update(_native.g2_to_uncompressed(src.beta2))
-    hs.update(_native.g2_to_uncompressed(gamma2))
-    hs.update(_native.g1_to_uncompressed(delta1))
-    hs.update(_native.g2_to_uncompressed(delta2))
+    hs.update(native.g1_to_uncompressed(src.alpha1))
+    hs.update(native.g1_to_uncompressed(src.beta1))
+    hs.update(native.g2_to_uncompressed(src.beta2))
+    hs.update(native.g2_to_uncompressed(gamma2))
+    hs.update(native.g1_to_uncompressed(delta1))
+    hs.update(native.g2_to_uncompressed(delta2))
 
     def section(count: int, points: bytes, g2: bool = False) -> None:
         hs.update(struct.pack(">I", count))
         if count:
-            hs.update(_g2_uncompressed_trusted(points) if g2 else _native.g1_to_uncompressed(points))
+            hs.update(_g2_uncompressed_trusted(points) if g2 else native.g1_to_uncompressed(points))
 
     section(len(comp.ic) // 64, comp.ic)
     # H: (tau^(i+n) - tau^i) G1 for i < n - 1, as sums with negated points (coefficient 1 = adds)
@@ -259,7 +253,7 @@ def circuit_hash(src: Sources, comp: Composed, n: int, gamma2: bytes, delta1: by
     offs = np.arange(2 * k + 1, dtype=np.uint64)
     wires = np.concatenate([np.arange(k, dtype=np.uint32), np.arange(k, dtype=np.uint32)])
     ones = np.tile(np.frombuffer(_ONE, dtype=np.uint8), (2 * k, 1))
-    diffs = _native.g1_sparse_lincomb(upper + lower_neg, offs, wires, ones, k) if k else b""
+    diffs = native.g1_sparse_lincomb(upper + lower_neg, offs, wires, ones, k) if k else b""
     section(k, diffs)
     section(len(comp.c) // 64, comp.c)
     section(len(comp.a) // 64, comp.a)
@@ -294,7 +288,7 @@ def setup(r1cs: R1CS, ptau_path: str | os.PathLike[str], zkey_path: str | os.Pat
     ``trusted_ptau`` skips the G2 subgroup checks on the ptau slices used (for a ptau that was
     verified with ``powersoftau verify``); G1 points are always checked (cheap).
     """
-    from .. import _native
+    from .. import native
 
     say = progress or (lambda _s: None)
     k = circuit_power(r1cs)
@@ -304,12 +298,12 @@ def setup(r1cs: R1CS, ptau_path: str | os.PathLike[str], zkey_path: str | os.Pat
         src = sources_from_ptau(ptau, k)
         say("checking ptau points")
         for buf, nm in ((src.alpha1, "alpha1"), (src.beta1, "beta1")):
-            _native.g1_validate(buf, False)
-        _native.g2_validate(src.beta2, False)
+            native.g1_validate(buf, False)
+        native.g2_validate(src.beta2, False)
         if not trusted_ptau:
-            _native.g2_validate(src.lag_g2, True)
+            native.g2_validate(src.lag_g2, True)
         comp = compose(r1cs, src, 1 << k, trusted=True, progress=progress)
-        g1, g2 = _native.g1_generator(), _native.g2_generator()
+        g1, g2 = native.g1_generator(), native.g2_generator()
         say("circuit hash")
         cs_hash = circuit_hash(src, comp, 1 << k, g2, g1, g2)
         header = ZkeyHeader(r1cs.n_wires, r1cs.n_public, 1 << k, src.alpha1, src.beta1, src.beta2, g2, g1, g2)
@@ -348,7 +342,7 @@ def dev_setup(r1cs: R1CS, zkey_path: str | os.PathLike[str], *, progress: Progre
     benchmarks, never for production (use a ptau from a ceremony and phase-2 contributions).
     Returns the key's circuit hash.
     """
-    from .. import _native
+    from .. import native
 
     say = progress or (lambda _s: None)
     k = circuit_power(r1cs)
@@ -358,13 +352,13 @@ def dev_setup(r1cs: R1CS, zkey_path: str | os.PathLike[str], *, progress: Progre
     powers = [1] * (2 * n)
     for i in range(1, 2 * n):  # 2n scalar products, dev only (no points involved)
         powers[i] = powers[i - 1] * tau % R
-    lag_n = _native.fr_fft(_fr_bytes(powers[:n]), inverse=True)
-    lag_2n = _native.fr_fft(_fr_bytes(powers), inverse=True)
+    lag_n = native.fr_fft(_fr_bytes(powers[:n]), inverse=True)
+    lag_2n = native.fr_fft(_fr_bytes(powers), inverse=True)
     odd = np.frombuffer(lag_2n, dtype=np.uint8).reshape(2 * n, 32)[1::2].tobytes()
-    g1, g2 = _native.g1_generator(), _native.g2_generator()
+    g1, g2 = native.g1_generator(), native.g2_generator()
 
     def scaled_g1(s: int) -> bytes:
-        return _native.g1_batch_mul(g1, s.to_bytes(32, "little"))
+        return native.g1_batch_mul(g1, s.to_bytes(32, "little"))
 
     def tile(p: bytes, count: int) -> bytes:
         return p * count
@@ -372,25 +366,25 @@ def dev_setup(r1cs: R1CS, zkey_path: str | os.PathLike[str], *, progress: Progre
     inv_gamma, inv_delta = pow(gamma, -1, R), pow(delta, -1, R)
     say("INSECURE dev setup: points")
     src = Sources(
-        lag_g1=_native.g1_batch_mul(tile(g1, n), lag_n),
-        lag_g2=_native.g2_batch_mul(tile(g2, n), lag_n),
-        lag_alpha_g1=_native.g1_batch_mul(tile(scaled_g1(alpha), n), lag_n),
-        lag_beta_g1=_native.g1_batch_mul(tile(scaled_g1(beta), n), lag_n),
-        h_points=_native.g1_batch_mul(tile(scaled_g1(inv_delta), n), odd),
-        tau_g1_2n=_native.g1_scale_powers(tile(g1, 2 * n - 1), _ONE, tau.to_bytes(32, "little")),
+        lag_g1=native.g1_batch_mul(tile(g1, n), lag_n),
+        lag_g2=native.g2_batch_mul(tile(g2, n), lag_n),
+        lag_alpha_g1=native.g1_batch_mul(tile(scaled_g1(alpha), n), lag_n),
+        lag_beta_g1=native.g1_batch_mul(tile(scaled_g1(beta), n), lag_n),
+        h_points=native.g1_batch_mul(tile(scaled_g1(inv_delta), n), odd),
+        tau_g1_2n=native.g1_scale_powers(tile(g1, 2 * n - 1), _ONE, tau.to_bytes(32, "little")),
         alpha1=scaled_g1(alpha),
         beta1=scaled_g1(beta),
-        beta2=_native.g2_batch_mul(g2, beta.to_bytes(32, "little")),
+        beta2=native.g2_batch_mul(g2, beta.to_bytes(32, "little")),
     )
     comp = compose(r1cs, src, n, trusted=True, progress=progress)
     say("INSECURE dev setup: gamma/delta")
     npub = r1cs.n_public
-    comp.ic = _native.g1_batch_mul(comp.ic, inv_gamma.to_bytes(32, "little") * (npub + 1))
+    comp.ic = native.g1_batch_mul(comp.ic, inv_gamma.to_bytes(32, "little") * (npub + 1))
     n_c = len(comp.c) // 64
-    comp.c = _native.g1_batch_mul(comp.c, inv_delta.to_bytes(32, "little") * n_c) if n_c else b""
-    gamma2 = _native.g2_batch_mul(g2, gamma.to_bytes(32, "little"))
+    comp.c = native.g1_batch_mul(comp.c, inv_delta.to_bytes(32, "little") * n_c) if n_c else b""
+    gamma2 = native.g2_batch_mul(g2, gamma.to_bytes(32, "little"))
     delta1 = scaled_g1(delta)
-    delta2 = _native.g2_batch_mul(g2, delta.to_bytes(32, "little"))
+    delta2 = native.g2_batch_mul(g2, delta.to_bytes(32, "little"))
     del tau, alpha, beta, gamma, delta, inv_gamma, inv_delta, powers, lag_n, lag_2n, odd
     cs_hash = circuit_hash(src, comp, n, gamma2, delta1, delta2)
     header = ZkeyHeader(r1cs.n_wires, npub, n, src.alpha1, src.beta1, src.beta2, gamma2, delta1, delta2)

@@ -16,15 +16,10 @@ from .json_models import Proof, PublicSignals, VerificationKey
 from .verify_reference import VerifyResult
 
 
-def _native():
-    from .. import _native
-
-    return _native
-
-
 def verify(vk: VerificationKey, publics: PublicSignals | Sequence[int], proof: Proof) -> VerifyResult:
     """Verify a proof natively; returns :class:`VerifyResult` (falsy with a reason on rejection)."""
-    n = _native()
+    from .. import native
+
     values = list(publics.values if isinstance(publics, PublicSignals) else publics)
     if len(values) != vk.nPublic:
         return VerifyResult(False, f"got {len(values)} public signals, the verification key expects nPublic = {vk.nPublic}")
@@ -36,14 +31,14 @@ def verify(vk: VerificationKey, publics: PublicSignals | Sequence[int], proof: P
     alpha, beta, gamma, delta = vk.alpha1(), vk.beta2(), vk.gamma2(), vk.delta2()
     ic = g1_lem_array(vk.ic())
     checks = [
-        (n.g1_validate, a.to_lem(), "pi_a", False),
-        (n.g2_validate, b.to_lem(), "pi_b", False),
-        (n.g1_validate, c.to_lem(), "pi_c", False),
-        (n.g1_validate, alpha.to_lem(), "vk_alpha_1", False),
-        (n.g2_validate, beta.to_lem(), "vk_beta_2", False),
-        (n.g2_validate, gamma.to_lem(), "vk_gamma_2", False),
-        (n.g2_validate, delta.to_lem(), "vk_delta_2", False),
-        (n.g1_validate, ic, "IC", True),
+        (native.g1_validate, a.to_lem(), "pi_a", False),
+        (native.g2_validate, b.to_lem(), "pi_b", False),
+        (native.g1_validate, c.to_lem(), "pi_c", False),
+        (native.g1_validate, alpha.to_lem(), "vk_alpha_1", False),
+        (native.g2_validate, beta.to_lem(), "vk_beta_2", False),
+        (native.g2_validate, gamma.to_lem(), "vk_gamma_2", False),
+        (native.g2_validate, delta.to_lem(), "vk_delta_2", False),
+        (native.g1_validate, ic, "IC", True),
     ]
     for fn, buf, what, allow_inf in checks:
         try:
@@ -51,7 +46,7 @@ def verify(vk: VerificationKey, publics: PublicSignals | Sequence[int], proof: P
         except ValueError as exc:
             return VerifyResult(False, f"{what}: {exc}")
     try:
-        ok = n.groth16_verify(
+        ok = native.groth16_verify(
             alpha.to_lem(), beta.to_lem(), gamma.to_lem(), delta.to_lem(), ic,
             a.to_lem(), b.to_lem(), c.to_lem(), pub,
         )

@@ -85,18 +85,20 @@ def create_app(title: str, description: str, version: str = "1", **kw: Any) -> F
 
 def install_guards(app: FastAPI, *, max_body: int, allowed_hosts: set[str] | None, allowed_origins: set[str] = frozenset(),
                    max_active: int = 16, queue_timeout: float = 10.0, body_idle_timeout: float = 30.0,
-                   body_total_timeout: float = 600.0, threads: int = 8) -> FastAPI:
+                   body_total_timeout: float = 600.0, threads: int = 8, exempt_paths: frozenset[str] = frozenset()) -> FastAPI:
     """Wrap ``app`` (outermost first): Host/Origin guard, concurrency limit, body limit.
 
     Order matters: a request from a disallowed host is refused before it takes a slot, and a
     slot is taken before any body byte is read. ``threads`` bounds the worker threads that run
-    blocking handlers.
+    blocking handlers. ``exempt_paths`` (cheap GETs such as a health check) skip the
+    concurrency limit, so they answer even while every slot is taken.
     """
     from .auth import HostOriginGuard
     from .limits import BodyLimit, ConcurrencyLimit, cap_threads
 
     app.add_middleware(BodyLimit, max_bytes=max_body, idle_timeout=body_idle_timeout, total_timeout=body_total_timeout)
-    app.add_middleware(ConcurrencyLimit, max_active=max_active, queue_timeout=queue_timeout)
+    app.add_middleware(ConcurrencyLimit, max_active=max_active, queue_timeout=queue_timeout,
+                       exempt=(lambda scope: scope["path"] in exempt_paths) if exempt_paths else None)
     app.add_middleware(HostOriginGuard, allowed_hosts=allowed_hosts, allowed_origins=allowed_origins)
     app.router.on_startup.append(lambda: cap_threads(threads))
     return app

@@ -4,7 +4,7 @@
   created with mode 0600; a later start reuses it and refuses a file others can read. Requests
   present ``Authorization: Bearer <token>``; the comparison is constant-time.
 * :class:`HostOriginGuard` refuses a ``Host`` header outside the allow-list (DNS rebinding: a
-  web page on evil.example resolving to 127.0.0.1) and an ``Origin`` outside its allow-list
+  web page on evil.example resolving to 127.0.0.1; an entry without a port allows any port) and an ``Origin`` outside its allow-list
   (a browser page posting to the local service). Both checks run before any route.
 """
 from __future__ import annotations
@@ -59,10 +59,14 @@ def check_bearer(authorization: str | None, token: str) -> None:
         raise ServiceError(401, "unauthorized", "wrong bearer token")
 
 
-def local_hosts(port: int) -> set[str]:
-    """The Host values a service bound to loopback answers to."""
-    names = ("127.0.0.1", "localhost", "[::1]")
-    return {n for n in names} | {f"{n}:{port}" for n in names}
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
+
+
+def host_name(host: str) -> str:
+    """``Host`` without its port (``[::1]:80`` -> ``[::1]``)."""
+    if host.startswith("["):
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 class HostOriginGuard:
@@ -82,7 +86,7 @@ class HostOriginGuard:
         origins = [v for k, v in headers if k == b"origin"]
         if self.allowed_hosts is not None:
             host = hosts[0].decode("latin-1").lower() if len(hosts) == 1 else None
-            if host is None or host not in self.allowed_hosts:
+            if host is None or (host not in self.allowed_hosts and host_name(host) not in self.allowed_hosts):
                 await _send_json(send, 421, "host_not_allowed",
                                  "the Host header must be one of: " + ", ".join(sorted(self.allowed_hosts)))
                 return
