@@ -110,6 +110,21 @@ def test_cheap_refusals_before_the_pairing(evm, reg, anon, age_anon):
         assert reg.check(pres) == reason, reason
 
 
+def test_verifier_refusals_reach_the_registry(evm, reg, age_anon):
+    """B outside the subgroup (the pairing precompile refuses it) and a pairing that fails: the
+    registry reports the verifier's proof_malformed / proof_invalid, after every other check."""
+    from corpus import tampered
+
+    p, w = present(evm, age_anon)
+    ensure_root(reg, w)
+    bad_b, _ = tampered("b_outside_subgroup", w["proof"], w["public_inputs"], {})
+    assert reg.check(dict(w, proof=bad_b)) == "proof_malformed"
+    ge_q, _ = tampered("a_coordinate_ge_q", w["proof"], w["public_inputs"], {})
+    assert reg.check(dict(w, proof=ge_q)) == "proof_malformed"
+    neg_c, _ = tampered("c_negated", w["proof"], w["public_inputs"], {})
+    assert reg.check(dict(w, proof=neg_c)) == "proof_invalid"
+
+
 def test_accept_zkvct_proof_then_replays_refused(evm, reg, anon, age_anon):
     p, w = anon
     assert reg.check(w) is None
