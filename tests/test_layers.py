@@ -50,7 +50,6 @@ LAYERS: dict[str, int] = {
     "zkvct.evm": PROTOCOL,           # the same protocol on EVM chains (registry, verifier export, relayer)
     # top: every process a user starts (CLI, HTTP services)
     "zkvct.cli": TOP,
-    "zkvct.http_api": TOP,
     "zkvct.services": TOP,
     "zkvct.web": TOP,
     "zkvct.wallet": TOP,
