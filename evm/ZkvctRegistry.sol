@@ -364,26 +364,30 @@ contract ZkvctRegistry {
 
     /// `day` minus `nYears` calendar years (29 February -> 28 February), days since 1900-01-01.
     function minusYears(uint256 day, uint256 nYears) public pure returns (uint256) {
-        // Howard Hinnant's civil_from_days / days_from_civil, shifted so everything is unsigned
-        uint256 z = day + DAY0_1900;
-        uint256 era = z / 146097;
-        uint256 doe = z - era * 146097;
-        uint256 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        uint256 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        uint256 mp = (5 * doy + 2) / 153;
-        uint256 d = doy - (153 * mp + 2) / 5 + 1;
-        uint256 y = yoe + era * 400; // March-based year
-        if (y < nYears) return type(uint256).max;
-        y -= nYears;
-        // 29 February (mp = 11, d = 29) in a year that is not leap -> 28 February
-        uint256 civilYear = mp >= 10 ? y + 1 : y;
-        if (mp == 11 && d == 29 && !(civilYear % 4 == 0 && (civilYear % 100 != 0 || civilYear % 400 == 0))) d = 28;
-        era = y / 400;
-        yoe = y - era * 400;
-        doy = (153 * mp + 2) / 5 + d - 1;
-        doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        uint256 back = era * 146097 + doe;
-        return back < DAY0_1900 ? type(uint256).max : back - DAY0_1900;
+        // Howard Hinnant's civil_from_days / days_from_civil, shifted so everything is unsigned.
+        // unchecked: every intermediate stays far below 2^256 for day < r, and an absurd day only
+        // yields an absurd date, which no cutoff input matches.
+        unchecked {
+            uint256 z = day + DAY0_1900;
+            uint256 era = z / 146097;
+            uint256 doe = z - era * 146097;
+            uint256 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+            uint256 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+            uint256 mp = (5 * doy + 2) / 153;
+            uint256 d = doy - (153 * mp + 2) / 5 + 1;
+            uint256 y = yoe + era * 400; // March-based year
+            if (y < nYears) return type(uint256).max;
+            y -= nYears;
+            // 29 February (mp = 11, d = 29) in a year that is not leap -> 28 February
+            uint256 civilYear = mp >= 10 ? y + 1 : y;
+            if (mp == 11 && d == 29 && !(civilYear % 4 == 0 && (civilYear % 100 != 0 || civilYear % 400 == 0))) d = 28;
+            era = y / 400;
+            yoe = y - era * 400;
+            doy = (153 * mp + 2) / 5 + d - 1;
+            doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+            uint256 back = era * 146097 + doe;
+            return back < DAY0_1900 ? type(uint256).max : back - DAY0_1900;
+        }
     }
 
     function today() public view returns (uint256) {
@@ -437,9 +441,7 @@ contract ZkvctRegistry {
         if ((st >> 200) & 1 == 1) return (STATEMENT_REVOKED, a);
         uint256[] calldata inputs = p.publicInputs;
         if (inputs.length != _nib(st, 0)) return (WRONG_INPUT_COUNT, a);
-        for (uint256 i = 0; i < inputs.length; i++) {
-            if (inputs[i] >= R) return (INPUT_NOT_CANONICAL, a);
-        }
+        if (!_allBelowR(inputs)) return (INPUT_NOT_CANONICAL, a);
         uint8 code = _checkPoints(p.proof);
         if (code != OK) return (code, a);
         a.proofHash = sha256(abi.encodePacked(p.proof));
@@ -483,17 +485,28 @@ contract ZkvctRegistry {
 
     /// Coordinates < q and A, C affine points on the curve, not infinity (B: the pairing
     /// precompile checks it, answered as proof_malformed by the verifier).
-    function _checkPoints(uint256[8] calldata w) internal pure returns (uint8) {
-        uint256 q = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
-        for (uint256 i = 0; i < 8; i++) {
-            if (w[i] >= q) return PROOF_MALFORMED;
+    function _allBelowR(uint256[] calldata inputs) internal pure returns (bool ok) {
+        assembly {
+            ok := 1
+            let end := add(inputs.offset, mul(inputs.length, 32))
+            for { let o := inputs.offset } lt(o, end) { o := add(o, 32) } {
+                if iszero(lt(calldataload(o), R)) { ok := 0 }
+            }
         }
-        for (uint256 i = 0; i < 8; i += 6) {
-            uint256 x = w[i];
-            uint256 y = w[i + 1];
-            if (mulmod(y, y, q) != addmod(mulmod(x, mulmod(x, x, q), q), 3, q)) return PROOF_MALFORMED;
+    }
+
+    function _checkPoints(uint256[8] calldata w) internal pure returns (uint8 code) {
+        assembly {
+            let q := 21888242871839275222246405745257275088696311157297823662689037894645226208583
+            for { let o := w } lt(o, add(w, 256)) { o := add(o, 32) } {
+                if iszero(lt(calldataload(o), q)) { code := 4 } // PROOF_MALFORMED
+            }
+            for { let o := w } lt(o, add(w, 256)) { o := add(o, 192) } {
+                let x := calldataload(o)
+                let y := calldataload(add(o, 32))
+                if iszero(eq(mulmod(y, y, q), addmod(mulmod(x, mulmod(x, x, q), q), 3, q))) { code := 4 }
+            }
         }
-        return OK;
     }
 
     /// cutoff_days = today_days - N calendar years (without a today_days input: of a date within
