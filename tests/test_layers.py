@@ -47,12 +47,14 @@ LAYERS: dict[str, int] = {
     "zkvct.did": MIDDLE,
     # the credentials protocol: issuer, holder and verifier logic over circuits, chain and DIDs
     "zkvct.credentials": PROTOCOL,
+    "zkvct.evm": PROTOCOL,           # the same protocol on EVM chains (registry, verifier export, relayer)
     # top: every process a user starts (CLI, HTTP services)
     "zkvct.cli": TOP,
     "zkvct.services": TOP,
     "zkvct.web": TOP,
     "zkvct.wallet": TOP,
     "zkvct.demo": TOP,
+    "zkvct.evm.devnode": TOP,        # `zkvct mirror devnode`: a JSON-RPC service
     "zkvct.__main__": TOP,
     "ceremony.coordinator": TOP,
 }
@@ -205,7 +207,7 @@ def test_zkey_group_does_not_depend_on_registration_order():
     forward = _zkey_commands([groth16_cmd, zkey_cmd, ceremony_cmd])
     backward = _zkey_commands([ceremony_cmd, zkey_cmd, groth16_cmd])
     assert forward == backward == {"zkey": ["beacon", "contribute", "export", "verify"],
-                                   "zkey export": ["verificationkey"]}
+                                   "zkey export": ["soliditycalldata", "solidityverifier", "verificationkey"]}
 
 
 def test_only_zkey_cmd_builds_the_zkey_group():

@@ -21,6 +21,7 @@ from . import (  # noqa: E402
     did_cmd,
     groth16_cmd,
     issuer_cmd,
+    mirror_cmd,
     onchain_cmd,
     r1cs_cmd,
     rp_cmd,
@@ -29,6 +30,6 @@ from . import (  # noqa: E402
     zkey_cmd,
 )
 
-for _module in (r1cs_cmd, groth16_cmd, zkey_cmd, demo_cmd, circuit_cmd, ceremony_cmd, chain_cmd, onchain_cmd, did_cmd, serve_cmd, rp_cmd,
-                issuer_cmd, wallet_cmd):
+for _module in (r1cs_cmd, groth16_cmd, zkey_cmd, demo_cmd, circuit_cmd, ceremony_cmd, chain_cmd, onchain_cmd, did_cmd,
+                serve_cmd, rp_cmd, issuer_cmd, wallet_cmd, mirror_cmd):
     _module.register(main)

@@ -39,6 +39,34 @@ def export_vk(zkey_path: str, vk_path: str, as_json: bool) -> None:
     emit({"ok": True, "verification_key": vk_path, "n_public": vk.nPublic}, as_json, f"wrote {vk_path} (nPublic = {vk.nPublic})")
 
 
+@export_group.command("solidityverifier")
+@click.argument("key_path", metavar="KEY", type=click.Path(dir_okay=False))
+@click.argument("out_path", metavar="OUT.sol", type=click.Path(dir_okay=False, writable=True), default="verifier.sol")
+@json_option
+@command_errors
+def export_solidity_verifier(key_path: str, out_path: str, as_json: bool) -> None:
+    """Write a Solidity Groth16 verifier for KEY (a .zkey or verification_key.json) to OUT.sol."""
+    from ..evm.export import write_solidity_verifier
+
+    n = write_solidity_verifier(key_path, out_path)
+    emit({"ok": True, "verifier": out_path, "n_public": n}, as_json, f"wrote {out_path} (nPublic = {n})")
+
+
+@export_group.command("soliditycalldata")
+@click.argument("public_path", metavar="PUBLIC", type=click.Path(dir_okay=False), default="public.json")
+@click.argument("proof_path", metavar="PROOF", type=click.Path(dir_okay=False), default="proof.json")
+@json_option
+@command_errors
+def export_solidity_calldata(public_path: str, proof_path: str, as_json: bool) -> None:
+    """Print the verifyProof arguments for PROOF and PUBLIC, as snarkjs prints them."""
+    from ..evm.calldata import snarkjs_text
+    from ..evm.export import solidity_calldata
+
+    p = solidity_calldata(public_path, proof_path)
+    emit({"ok": True, "a": [str(v) for v in p.a], "b": [[str(v) for v in row] for row in p.b],
+          "c": [str(v) for v in p.c], "inputs": [str(v) for v in p.inputs]}, as_json, snarkjs_text(p))
+
+
 # ---------------------------------------------------------------- phase 2 on one key
 
 
