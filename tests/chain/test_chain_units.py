@@ -5,7 +5,7 @@ import pytest
 from pydantic import ValidationError
 
 from zkvct.chain import messages as m
-from zkvct.chain.client import contract_reason
+from zkvct.chain.client import ContractError, contract_reason
 from zkvct.chain.deployment import wallet_from
 from zkvct.chain.keys import localnet_mnemonic, localnet_wallet
 from zkvct.chain.localnet import LocalnetError, set_toml_values
@@ -31,9 +31,15 @@ def test_wire_shapes_follow_cw_serde():
         "vk_delta_2": [], "IC": []}, roles=roles, trusted_issuers=[]).to_wire()["register_statement"]
     assert wire["roles"] == ["issuer_root", {"cutoff_days": {"years": 18}}, {"param": {"value": "7"}}]
     assert wire["verification_key"]["nPublic"] == 3 and "IC" in wire["verification_key"]
-    req = m.VerifyRequest(statement_id="s", proof={"pi_a": ["1"], "pi_b": [["2"]], "pi_c": ["3"]}, public_inputs=["4"])
-    assert m.Verify(request=req).to_wire()["verify"]["public_inputs"] == ["4"]
+    req = m.VerifyRequest(statement_id="s", proof={"pi_a": ["1"], "pi_b": [["2"]], "pi_c": ["3"]}, public_inputs=["4"],
+                          issuer_did="i", relying_party_did="r",
+                          request=m.ProofRequest(id="q", nonce="n", expires_at=5))
+    wire = m.Verify(request=req).to_wire()["verify"]
+    assert wire["public_inputs"] == ["4"] and wire["request"] == {"id": "q", "nonce": "n", "expires_at": 5}
+    assert wire["holder_did"] is None and wire["holder_authorization"] is None
     assert m.VerifyQuery(request=req, sender="me").to_wire()["verify"]["sender"] == "me"
+    assert m.AnchorRoot(issuer_did="i", root="1", retire_previous=True).to_wire() == {
+        "anchor_root": {"issuer_did": "i", "root": "1", "retire_previous": True}}
 
 
 def test_message_models_reject_bad_shapes():
@@ -48,13 +54,16 @@ def test_message_models_reject_bad_shapes():
 
 
 def test_contract_reason_extraction():
-    raw = ("failed to execute message; message index: 0: nullifier 5 was already used in its scope "
-           "(statement \"one\", height 42): execute wasm contract failed")
-    assert contract_reason(raw) == 'nullifier 5 was already used in its scope (statement "one", height 42)'
-    sim = ("rpc error: failed to execute message; message index: 0: proof does not verify: the pairing check failed: "
+    raw = ("failed to execute message; message index: 0: nullifier_used: nullifier 5 was already used for "
+           "statement \"one\" in this scope (height 42): execute wasm contract failed")
+    reason = contract_reason(raw)
+    assert reason == 'nullifier_used: nullifier 5 was already used for statement "one" in this scope (height 42)'
+    assert ContractError(reason).code == "nullifier_used"
+    sim = ("rpc error: failed to execute message; message index: 0: proof_invalid: the pairing check failed: "
            "execute wasm contract failed [CosmWasm/wasmd@v0.40.0/x/wasm/keeper/keeper.go:395] With gas wanted: "
            "'18446744073709551615' and gas used: '150000' : unknown request")
-    assert contract_reason(sim) == "proof does not verify: the pairing check failed"
+    assert contract_reason(sim) == "proof_invalid: the pairing check failed"
+    assert ContractError(contract_reason(sim)).code == "proof_invalid"
     assert contract_reason("account sequence mismatch [x/auth/ante.go:1]") == "account sequence mismatch"
 
 

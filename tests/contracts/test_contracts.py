@@ -42,6 +42,31 @@ def run_cargo(*args: str, timeout: int = 1800) -> str:
     return out
 
 
+def test_v2_fixtures_carry_the_derived_scope_challenge_and_did_hash():
+    """make_inputs.js (JavaScript) derived the v2 fixtures' scope and challenge; the chain tests'
+    Python derivation (tests/chain/age_v2.py) and the contract's (Rust, its own test) agree."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "chain"))
+    from age_v2 import challenge_of, scope_of
+
+    from zkvct.chain.messages import ProofRequest
+
+    meta = json.loads((FIXTURES / "v2_meta.json").read_text())
+    for circuit in ("age_bound", "age_unlinkable"):
+        st = meta["statements"][circuit]
+        assert str(scope_of(meta["relying_party_did"], st["statement_id"])) == st["scope"]
+        for n in (1, 2):
+            public = json.loads((FIXTURES / circuit / f"public_{n}.json").read_text())
+            req = ProofRequest(**meta["requests"][f"{circuit}_{n}"])
+            assert public[3] == st["scope"]
+            assert public[5] == str(challenge_of(meta["relying_party_did"], req))
+            if circuit == "age_bound":
+                assert public[6] == str(holder_did_hash(meta["holder_did"])) == meta["holder_did_hash"]
+            else:
+                assert len(public) == 6
+
+
 def test_holder_did_hash_matches_fixture():
     meta = json.loads((FIXTURES / "age6" / "meta.json").read_text())
     public = json.loads((FIXTURES / "age6" / "public_1.json").read_text())
@@ -67,7 +92,8 @@ def test_fixture_dates_are_the_documented_encoding():
 
 
 @pytest.mark.interop
-@pytest.mark.parametrize("circuit,n", [("one_input", 7), ("one_input", 8), ("age6", 1), ("age6", 2)])
+@pytest.mark.parametrize("circuit,n", [("one_input", 7), ("one_input", 8), ("age6", 1), ("age6", 2),
+                                       ("age_bound", 1), ("age_bound", 2), ("age_unlinkable", 1), ("age_unlinkable", 2)])
 @pytest.mark.parametrize("prover", ["", "zkvct_"])
 def test_fixtures_verify_with_snarkjs(npm_peers, circuit, n, prover):
     """Both the snarkjs-made and the zkvct-made fixture proofs pass snarkjs's verifier."""
@@ -104,7 +130,8 @@ def test_built_wasm_in_cosmwasm_vm():
     out = run_cargo("test", "-p", "zkvct-vm-tests", "--", "--nocapture")
     assert "test result: ok" in out
     gas = json.loads(gas_file.read_text())
-    for k in ("verify_tx_1_input", "verify_tx_6_inputs", "verify_query_6_inputs", "register_statement_6_inputs"):
+    for k in ("verify_tx_6_inputs", "verify_tx_7_inputs", "verify_query_6_inputs", "register_statement_6_inputs",
+              "verify_tx_7_inputs_rp_with_authorization", "anchor_root_retire_previous"):
         assert gas[k]["sdk_gas"] > 0, k
     # more inputs cost more (one G1 scalar multiplication each, plus the role checks)
-    assert gas["verify_tx_6_inputs"]["vm_gas"] > gas["verify_tx_1_input"]["vm_gas"]
+    assert gas["verify_tx_7_inputs"]["vm_gas"] > gas["verify_tx_6_inputs"]["vm_gas"]

@@ -64,6 +64,13 @@ class ContractError(ChainError):
         self.tx_hash = tx_hash
         self.height = height
 
+    @property
+    def code(self) -> str:
+        """The reason code of docs/protocol.md the contract's message starts with."""
+        from .messages import reason_code
+
+        return reason_code(self.reason)
+
 
 _WASM_FAIL = re.compile(r"(?P<reason>.*?): (?:execute|instantiate|query|migrate|create) wasm contract failed", re.S)
 

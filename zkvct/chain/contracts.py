@@ -93,8 +93,19 @@ class VerifierContract:
     def revoke_statement(self, sender: Wallet, statement_id: str, version: int | None = None) -> TxResult:
         return self.client.execute(self.address, m.RevokeStatement(statement_id=statement_id, version=version), sender)
 
-    def anchor_root(self, sender: Wallet, issuer_did: str, root: str) -> TxResult:
-        return self.client.execute(self.address, m.AnchorRoot(issuer_did=issuer_did, root=root), sender)
+    def anchor_root(self, sender: Wallet, issuer_did: str, root: str, retire_previous: bool = False,
+                    gas_limit: int | None = None) -> TxResult:
+        """Anchor ``root`` as the issuer's current root; ``retire_previous=True`` (a revocation)
+        makes every earlier root of the issuer unacceptable at once."""
+        msg = m.AnchorRoot(issuer_did=issuer_did, root=root, retire_previous=retire_previous)
+        return self.client.execute(self.address, msg, sender, gas_limit=gas_limit)
+
+    def retire_root(self, sender: Wallet, issuer_did: str, root: str) -> TxResult:
+        return self.client.execute(self.address, m.RetireRoot(issuer_did=issuer_did, root=root), sender)
+
+    def revoke_credential(self, sender: Wallet, issuer_did: str, holder_did: str) -> TxResult:
+        msg = m.RevokeCredential(issuer_did=issuer_did, holder_did=holder_did)
+        return self.client.execute(self.address, msg, sender)
 
     def verify(self, sender: Wallet, request: m.VerifyRequest, gas_limit: int | None = None) -> TxResult:
         """Submit a proof. With ``gas_limit`` the tx lands in a block even when rejected."""
@@ -103,7 +114,7 @@ class VerifierContract:
     def dry_run(self, request: m.VerifyRequest, sender: str | None = None) -> m.VerifyResponse:
         return m.VerifyResponse(**self.client.query(self.address, m.VerifyQuery(request=request, sender=sender)))
 
-    def nullifier(self, statement_id: str, nullifier: str, scope: str | None = None) -> m.NullifierResponse:
+    def nullifier(self, statement_id: str, nullifier: str, scope: str) -> m.NullifierResponse:
         q = m.NullifierQuery(statement_id=statement_id, scope=scope, nullifier=nullifier)
         return m.NullifierResponse(**self.client.query(self.address, q))
 
@@ -113,6 +124,34 @@ class VerifierContract:
 
     def statement(self, statement_id: str, version: int | None = None) -> dict[str, Any]:
         return self.client.query(self.address, m.StatementQuery(statement_id=statement_id, version=version))
+
+    def verification_key(self, statement_id: str, version: int | None = None) -> m.VerificationKeyResponse:
+        q = m.VerificationKeyQuery(statement_id=statement_id, version=version)
+        return m.VerificationKeyResponse(**self.client.query(self.address, q))
+
+    def issuer_root(self, issuer_did: str, root: str) -> m.RootResponse:
+        return m.RootResponse(**self.client.query(self.address, m.IssuerRootQuery(issuer_did=issuer_did, root=root)))
+
+    def proof_used(self, proof_hash_hex: str) -> m.ProofResponse:
+        return m.ProofResponse(**self.client.query(self.address, m.ProofQuery(proof_hash=proof_hash_hex)))
+
+    def authorization_nonce(self, holder_did: str) -> int:
+        q = m.AuthorizationNonceQuery(holder_did=holder_did)
+        return m.AuthorizationNonceResponse(**self.client.query(self.address, q)).nonce
+
+    def authorization_sign_bytes(self, request: m.VerifyRequest) -> m.SignBytesResponse:
+        """The bytes the holder signs to let the relying party submit ``request`` (current nonce)."""
+        q = m.AuthorizationSignBytesQuery(request=request)
+        return m.SignBytesResponse(**self.client.query(self.address, q))
+
+    def authorize(self, holder_key: PrivateKey, request: m.VerifyRequest) -> m.HolderAuthorization:
+        """The holder's authorization for ``request``, signed with ``holder_key`` (a key that
+        controls ``request.holder_did``): the contract's ``authorization_sign_bytes`` digest,
+        low-S r||s. Whoever holds the result can hand it to the relying party."""
+        sb = self.authorization_sign_bytes(request)
+        sig = holder_key.sign_digest(base64.b64decode(sb.digest), deterministic=True, canonicalise=True)
+        return m.HolderAuthorization(public_key=holder_key.public_key.public_key_bytes.hex(),
+                                     signature=base64.b64encode(sig).decode(), nonce=sb.nonce)
 
     def did_hash(self, did: str) -> str:
         return self.client.query(self.address, m.DidHashQuery(did=did))["hash"]

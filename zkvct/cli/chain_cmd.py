@@ -1,4 +1,5 @@
-"""``zkvct chain up|down|status|deploy``, ``zkvct statement register|show``, ``zkvct issuer anchor-root``.
+"""``zkvct chain up|down|status|deploy``, ``zkvct statement register|show|key``,
+``zkvct issuer anchor-root|retire-root|revoke-credential``.
 
 Connection: by default the node started by ``zkvct chain up`` (its record in ``--home``, default
 ``$ZKVCT_LOCALNET_HOME`` or ``~/.local/state/zkvct/localnet``); or an explicit ``--grpc`` +
@@ -192,8 +193,8 @@ def parse_role(text: str) -> Any:
 @click.option("--vk", "vk_path", required=True, type=click.Path(dir_okay=False, exists=True),
               help="snarkjs verification_key.json.")
 @click.option("--role", "roles", multiple=True, required=True,
-              help="Role of each public input, in order: issuer_root, cutoff_days:<years>, today_days, scope, "
-                   "nullifier, challenge, holder_did_hash, param:<value>.")
+              help="Role of each public input, in order: issuer_root | revocation_root, cutoff_days:<years>, "
+                   "today_days, scope, nullifier, challenge, holder_did_hash, param:<value>.")
 @click.option("--trusted-issuer", "trusted", multiple=True, help="did:shr whose anchored roots are accepted.")
 @click.option("--record-validity-secs", type=click.IntRange(0, 2**64 - 1), default=None)
 @click.option("--description", default=None)
@@ -236,6 +237,28 @@ def statement_show(home, grpc_url, rpc_url, chain_id, verifier, statement_id, ve
     emit({"ok": True, **res}, as_json, json.dumps(res, indent=2))
 
 
+@statement_group.command("key")
+@connection_options
+@click.option("--verifier", default=None)
+@click.option("--statement-id", required=True)
+@click.option("--version", type=click.IntRange(1, 2**32 - 1), default=None)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the verification_key.json there (snarkjs format).")
+@json_option
+@command_errors
+@contract_rejections
+def statement_key(home, grpc_url, rpc_url, chain_id, verifier, statement_id, version, out_path, as_json):
+    """The statement version's verification key as registered (snarkjs verification_key.json)."""
+    ver = _verifier(home, grpc_url, rpc_url, chain_id, verifier)
+    res = ver.verification_key(statement_id, version)
+    if out_path:
+        with open(out_path, "w", encoding="utf-8") as fh:
+            json.dump(res.verification_key, fh, indent=1)
+    emit({"ok": True, **res.model_dump(), "written_to": out_path}, as_json,
+         f"verification key of {statement_id} version {res.version}" + (f" written to {out_path}" if out_path else "")
+         + ("" if out_path else "\n" + json.dumps(res.verification_key, indent=1)))
+
+
 # -- zkvct issuer -----------------------------------------------------------------------------
 
 
@@ -244,25 +267,77 @@ def issuer_group() -> None:
     """Issuer actions on the verifier (credential-tree roots)."""
 
 
+def _verifier(home, grpc_url, rpc_url, chain_id, verifier):
+    """The typed verifier client for the recorded (or given) deployment."""
+    from ..chain.contracts import VerifierContract
+    from ..chain.deployment import resolve_addresses
+
+    client, home_path = _client(home, grpc_url, rpc_url, chain_id)
+    _, address = resolve_addresses(home_path, None, verifier)
+    return VerifierContract(client, address)
+
+
 @issuer_group.command("anchor-root")
 @connection_options
 @signer_options
 @click.option("--verifier", default=None)
 @click.option("--issuer-did", required=True, help="did:shr of the issuer (the sender must control it).")
 @click.option("--root", required=True, help="Credential-tree root as a decimal field element.")
+@click.option("--retire-previous", is_flag=True,
+              help="A revocation: every earlier root of the issuer is refused from now on (no window).")
 @json_option
 @command_errors
 @contract_rejections
-def issuer_anchor_root(home, grpc_url, rpc_url, chain_id, key_name, mnemonic_env, private_key_env, verifier, issuer_did, root, as_json):
+def issuer_anchor_root(home, grpc_url, rpc_url, chain_id, key_name, mnemonic_env, private_key_env, verifier, issuer_did, root,
+                       retire_previous, as_json):
     """Anchor the issuer's current credential-tree root."""
-    from ..chain.deployment import resolve_addresses, wallet_from
-    from ..chain.messages import AnchorRoot
+    from ..chain.deployment import wallet_from
 
-    client, home_path = _client(home, grpc_url, rpc_url, chain_id)
-    _, verifier = resolve_addresses(home_path, None, verifier)
-    res = client.execute(verifier, AnchorRoot(issuer_did=issuer_did, root=root), wallet_from(key_name, mnemonic_env, private_key_env))
-    result = {"ok": True, "issuer_did": issuer_did, "root": root, **_tx_summary(res)}
+    ver = _verifier(home, grpc_url, rpc_url, chain_id, verifier)
+    res = ver.anchor_root(wallet_from(key_name, mnemonic_env, private_key_env), issuer_did, root,
+                          retire_previous=retire_previous)
+    result = {"ok": True, "issuer_did": issuer_did, "root": root, "retire_previous": retire_previous, **_tx_summary(res)}
     emit(result, as_json, f"root anchored for {issuer_did} (gas {res.gas_used})")
+
+
+@issuer_group.command("retire-root")
+@connection_options
+@signer_options
+@click.option("--verifier", default=None)
+@click.option("--issuer-did", required=True, help="did:shr of the issuer (the sender must control it).")
+@click.option("--root", required=True, help="The anchored root to retire (decimal).")
+@json_option
+@command_errors
+@contract_rejections
+def issuer_retire_root(home, grpc_url, rpc_url, chain_id, key_name, mnemonic_env, private_key_env, verifier, issuer_did, root,
+                       as_json):
+    """Retire one anchored root at once (proofs against it are refused from now on)."""
+    from ..chain.deployment import wallet_from
+
+    ver = _verifier(home, grpc_url, rpc_url, chain_id, verifier)
+    res = ver.retire_root(wallet_from(key_name, mnemonic_env, private_key_env), issuer_did, root)
+    result = {"ok": True, "issuer_did": issuer_did, "root": root, **_tx_summary(res)}
+    emit(result, as_json, f"root retired for {issuer_did} (gas {res.gas_used})")
+
+
+@issuer_group.command("revoke-credential")
+@connection_options
+@signer_options
+@click.option("--verifier", default=None)
+@click.option("--issuer-did", required=True, help="did:shr of the issuer (the sender must control it).")
+@click.option("--holder-did", required=True, help="did:shr whose zkVCT records under this issuer become invalid.")
+@json_option
+@command_errors
+@contract_rejections
+def issuer_revoke_credential(home, grpc_url, rpc_url, chain_id, key_name, mnemonic_env, private_key_env, verifier, issuer_did,
+                             holder_did, as_json):
+    """Report the holder's zkVCT records made under this issuer until now as not valid."""
+    from ..chain.deployment import wallet_from
+
+    ver = _verifier(home, grpc_url, rpc_url, chain_id, verifier)
+    res = ver.revoke_credential(wallet_from(key_name, mnemonic_env, private_key_env), issuer_did, holder_did)
+    result = {"ok": True, "issuer_did": issuer_did, "holder_did": holder_did, **_tx_summary(res)}
+    emit(result, as_json, f"credential of {holder_did} revoked by {issuer_did} (gas {res.gas_used})")
 
 
 def register(main: click.Group) -> None:

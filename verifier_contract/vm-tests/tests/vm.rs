@@ -19,7 +19,10 @@ use k256::ecdsa::signature::hazmat::PrehashSigner;
 use k256::ecdsa::SigningKey;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use zkvct_verifier::msg::{ExecuteMsg, InputRole, InstantiateMsg, NullifierResponse, QueryMsg, VerifyRequest, VerifyResponse};
+use zkvct_verifier::msg::{
+    ExecuteMsg, HolderAuthorization, InputRole, InstantiateMsg, NullifierResponse, ProofRequest, QueryMsg, SignBytesResponse,
+    VerifyRequest, VerifyResponse,
+};
 
 type Inst = Instance<MockApi, MockStorage, MockQuerier>;
 
@@ -65,12 +68,21 @@ fn fixture(rel: &str) -> String {
 struct KeyHex {
     sk: String,
 }
+#[derive(Deserialize, Clone)]
+struct RequestMeta {
+    id: String,
+    nonce: String,
+    expires_at: u64,
+}
+/// fixtures/v2_meta.json (see fixtures/make_inputs.js).
 #[derive(Deserialize)]
 struct Meta {
     holder: KeyHex,
     issuer: KeyHex,
+    relying_party: KeyHex,
     cutoff_years: u32,
     block_time_seconds: u64,
+    requests: BTreeMap<String, RequestMeta>,
 }
 
 struct Who {
@@ -153,13 +165,12 @@ struct World {
     holder: Who,
     issuer: Who,
     rp: Who,
-    friend: Who,
     gas: BTreeMap<String, u64>,
 }
 
 impl World {
     fn new() -> World {
-        let meta: Meta = serde_json::from_str(&fixture("age6/meta.json")).unwrap();
+        let meta: Meta = serde_json::from_str(&fixture("v2_meta.json")).unwrap();
         let now = meta.block_time_seconds;
         let mut registry = new_instance(&wasm("cw1056.wasm"));
         let r: ContractResult<Response> = instantiate(
@@ -224,10 +235,9 @@ impl World {
             registry,
             verifier,
             issuer: who_hex(&meta.issuer.sk),
+            rp: who_hex(&meta.relying_party.sk),
             meta,
             holder,
-            rp: who("rp"),
-            friend,
             gas,
         }
     }
@@ -259,36 +269,50 @@ impl World {
         self.exec(label, &rp, &msg).unwrap();
     }
 
-    fn request(&self, id: &str, dir: &str, n: u32, holder: bool) -> VerifyRequest {
+    /// The request a fixture proof answers: `dir` is age_bound (DID-bound, 7 inputs) or
+    /// age_unlinkable (6 inputs).
+    fn request(&self, dir: &str, n: u32) -> VerifyRequest {
+        let bound = dir == "age_bound";
+        let r = self.meta.requests[&format!("{dir}_{n}")].clone();
         VerifyRequest {
-            statement_id: id.into(),
+            statement_id: if bound { "age-18" } else { "age-18-anon" }.into(),
             version: None,
             proof: serde_json::from_str(&fixture(&format!("{dir}/proof_{n}.json"))).unwrap(),
             public_inputs: serde_json::from_str(&fixture(&format!("{dir}/public_{n}.json"))).unwrap(),
-            issuer_did: holder.then(|| self.issuer.did.clone()),
-            holder_did: holder.then(|| self.holder.did.clone()),
-            challenge: None,
+            issuer_did: self.issuer.did.clone(),
+            relying_party_did: self.rp.did.clone(),
+            request: ProofRequest { id: r.id, nonce: r.nonce, expires_at: r.expires_at },
+            holder_did: bound.then(|| self.holder.did.clone()),
+            holder_authorization: None,
         }
     }
 
     fn setup_statements(&mut self) {
-        self.register("register_statement_1_input", "one", "one_input/verification_key.json", vec![InputRole::Nullifier], vec![]);
-        let roles = vec![
+        let mut roles = vec![
             InputRole::IssuerRoot,
             InputRole::CutoffDays { years: self.meta.cutoff_years },
             InputRole::TodayDays,
             InputRole::Scope,
             InputRole::Nullifier,
-            InputRole::HolderDidHash,
+            InputRole::Challenge,
         ];
         let issuer = self.issuer.did.clone();
-        self.register("register_statement_6_inputs", "age-18", "age6/verification_key.json", roles, vec![issuer]);
+        self.register("register_statement_6_inputs", "age-18-anon", "age_unlinkable/verification_key.json", roles.clone(), vec![issuer.clone()]);
+        roles.push(InputRole::HolderDidHash);
+        self.register("register_statement_7_inputs", "age-18", "age_bound/verification_key.json", roles, vec![issuer]);
         for n in [1, 2] {
-            let publics: Vec<String> = serde_json::from_str(&fixture(&format!("age6/public_{n}.json"))).unwrap();
-            let msg = ExecuteMsg::AnchorRoot { issuer_did: self.issuer.did.clone(), root: publics[0].clone() };
+            let publics: Vec<String> = serde_json::from_str(&fixture(&format!("age_bound/public_{n}.json"))).unwrap();
+            let msg = ExecuteMsg::AnchorRoot { issuer_did: self.issuer.did.clone(), root: publics[0].clone(), retire_previous: false };
             let issuer = self.issuer.addr.clone();
             self.exec("anchor_root", &issuer, &msg).unwrap();
         }
+    }
+
+    fn dry_run(&mut self, req: &VerifyRequest, sender: &str) -> (VerifyResponse, u64) {
+        let now = self.now();
+        let q = QueryMsg::Verify { request: req.clone(), sender: Some(sender.into()) };
+        let (r, g) = query_gas(&mut self.verifier, env_at(now, 10), &q);
+        (serde_json::from_slice(r.unwrap().as_slice()).unwrap(), g)
     }
 }
 
@@ -311,36 +335,22 @@ fn verification_in_the_vm_with_gas_report() {
     let mut w = World::new();
     w.setup_statements();
     let now = w.now();
+    let (holder, rp) = (w.holder.addr.clone(), w.rp.addr.clone());
 
-    // 1 public input (nullifier, statement scope)
-    let req = w.request("one", "one_input", 7, false);
-    let anyone = who("anyone").addr;
-    let (dry, dry_gas) = query_gas(&mut w.verifier, env_at(now, 10), &QueryMsg::Verify { request: req.clone(), sender: None });
-    let dry: VerifyResponse = serde_json::from_slice(dry.unwrap().as_slice()).unwrap();
-    assert!(dry.valid, "{:?}", dry.reason);
-    w.gas.insert("verify_query_1_input".into(), dry_gas);
-    let r = w.exec("verify_tx_1_input", &anyone, &ExecuteMsg::Verify(req.clone())).unwrap();
-    assert!(r.attributes.iter().any(|a| a.key == "nullifier"));
-    let err = w.exec("replay", &anyone, &ExecuteMsg::Verify(req)).unwrap_err();
-    assert!(err.contains("already used"), "{err}");
-
-    // 6 public inputs: root, cutoff, today, scope, nullifier, holder DID (sent by the holder)
-    let req = w.request("age-18", "age6", 1, true);
-    let holder = w.holder.addr.clone();
-    let (dry, dry_gas) =
-        query_gas(&mut w.verifier, env_at(now, 10), &QueryMsg::Verify { request: req.clone(), sender: Some(holder.clone()) });
-    let dry: VerifyResponse = serde_json::from_slice(dry.unwrap().as_slice()).unwrap();
+    // 6 public inputs (unlinkable): root, cutoff, today, scope, nullifier, challenge; the
+    // relying party submits
+    let req = w.request("age_unlinkable", 1);
+    let (dry, dry_gas) = w.dry_run(&req, &rp);
     assert!(dry.valid, "{:?}", dry.reason);
     w.gas.insert("verify_query_6_inputs".into(), dry_gas);
-
     // a tampered proof fails in the VM and records nothing
     let mut bad = req.clone();
-    bad.proof.pi_a = w.request("age-18", "age6", 2, true).proof.pi_a;
-    let err = w.exec("tampered", &holder, &ExecuteMsg::Verify(bad)).unwrap_err();
-    assert!(err.contains("pairing check failed"), "{err}");
+    bad.proof.pi_a = w.request("age_unlinkable", 2).proof.pi_a;
+    let err = w.exec("tampered", &rp, &ExecuteMsg::Verify(bad)).unwrap_err();
+    assert!(err.contains("proof_invalid"), "{err}");
     let (n, _) = query_gas(&mut w.verifier, env_at(now, 10), &QueryMsg::Nullifier {
-        statement_id: "age-18".into(),
-        scope: Some(req.public_inputs[3].clone()),
+        statement_id: "age-18-anon".into(),
+        scope: req.public_inputs[3].clone(),
         nullifier: req.public_inputs[4].clone(),
     });
     let n: NullifierResponse = serde_json::from_slice(n.unwrap().as_slice()).unwrap();
@@ -348,18 +358,41 @@ fn verification_in_the_vm_with_gas_report() {
     // an input >= r is refused before any curve arithmetic
     let mut bad = req.clone();
     bad.public_inputs[1] = "21888242871839275222246405745257275088548364400416034343698204186575808495617".into();
-    let err = w.exec("non_canonical", &holder, &ExecuteMsg::Verify(bad)).unwrap_err();
-    assert!(err.contains("not below the field modulus"), "{err}");
+    let err = w.exec("non_canonical", &rp, &ExecuteMsg::Verify(bad)).unwrap_err();
+    assert!(err.contains("input_not_canonical"), "{err}");
+    // the holder may not submit an unlinkable proof
+    let err = w.exec("x", &holder, &ExecuteMsg::Verify(req.clone())).unwrap_err();
+    assert!(err.contains("sender_not_authorized"), "{err}");
+    w.exec("verify_tx_6_inputs", &rp, &ExecuteMsg::Verify(req.clone())).unwrap();
+    let err = w.exec("x", &rp, &ExecuteMsg::Verify(req)).unwrap_err();
+    assert!(err.contains("proof_replayed"), "{err}");
 
-    w.exec("verify_tx_6_inputs", &holder, &ExecuteMsg::Verify(req)).unwrap();
-    // the second credential, sent by the holder's delegate (read from the registry's storage)
-    let friend = w.friend.addr.clone();
-    let req2 = w.request("age-18", "age6", 2, true);
-    w.exec("verify_tx_6_inputs_by_delegate", &friend, &ExecuteMsg::Verify(req2)).unwrap();
-    // someone else cannot
+    // 7 public inputs (DID-bound), sent by the holder
+    let req = w.request("age_bound", 1);
+    let (dry, dry_gas) = w.dry_run(&req, &holder);
+    assert!(dry.valid, "{:?}", dry.reason);
+    w.gas.insert("verify_query_7_inputs".into(), dry_gas);
+    w.exec("verify_tx_7_inputs", &holder, &ExecuteMsg::Verify(req)).unwrap();
+    // the second credential, sent by the relying party with the holder's authorization
+    // (secp256k1_verify in the host, delegate-free: the key is the holder DID's own)
+    let mut req2 = w.request("age_bound", 2);
+    let sb = query(&mut w.verifier, env_at(now, 10), &QueryMsg::AuthorizationSignBytes { request: req2.clone() });
+    let sb: SignBytesResponse = serde_json::from_slice(sb.unwrap().as_slice()).unwrap();
+    let sk = SigningKey::from_slice(&cw1056::address::decode_hex(&w.meta.holder.sk).unwrap()).unwrap();
+    let sig: k256::ecdsa::Signature = sk.sign_prehash(sb.digest.as_slice()).unwrap();
+    req2.holder_authorization =
+        Some(HolderAuthorization { public_key: w.holder.identity.clone(), signature: sig.to_bytes().to_vec().into(), nonce: sb.nonce });
+    // a stranger cannot use it
     let stranger = who("stranger").addr;
-    let err = w.exec("x", &stranger, &ExecuteMsg::Verify(w.request("age-18", "age6", 2, true))).unwrap_err();
-    assert!(err.contains("unauthorized"), "{err}");
+    let err = w.exec("x", &stranger, &ExecuteMsg::Verify(req2.clone())).unwrap_err();
+    assert!(err.contains("sender_not_authorized"), "{err}");
+    w.exec("verify_tx_7_inputs_rp_with_authorization", &rp, &ExecuteMsg::Verify(req2)).unwrap();
+    // a revocation: one write retires every earlier root
+    let msg = ExecuteMsg::AnchorRoot { issuer_did: w.issuer.did.clone(), root: "12345".into(), retire_previous: true };
+    let issuer = w.issuer.addr.clone();
+    w.exec("anchor_root_retire_previous", &issuer, &msg).unwrap();
+    let (dry, _) = w.dry_run(&w.request("age_unlinkable", 2), &rp);
+    assert_eq!(dry.code.as_deref(), Some("root_retired"), "{:?}", dry.reason);
     drop(w.registry.borrow_mut());
 
     let mut report = serde_json::Map::new();
@@ -379,7 +412,7 @@ fn verification_in_the_vm_with_gas_report() {
     );
     let out = artifacts().join("gas.json");
     std::fs::write(&out, serde_json::to_string_pretty(&report).unwrap()).unwrap();
-    for k in ["verify_tx_1_input", "verify_tx_6_inputs", "verify_query_6_inputs"] {
+    for k in ["verify_tx_6_inputs", "verify_tx_7_inputs", "verify_query_6_inputs"] {
         assert!(w.gas[k] > 0, "{k} used no gas?");
     }
 }

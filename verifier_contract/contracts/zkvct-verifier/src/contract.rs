@@ -8,6 +8,7 @@ use zkvct_groth16::ark::PrimeField;
 use zkvct_groth16::{decimal, parse_public_inputs, verify, Fr, PreparedKey, Proof};
 
 use crate::dates::{day_of, minus_years};
+use crate::derive;
 use crate::did::{did_hash_bytes, did_hash_decimal, parse_did, require_active, require_controller, Did};
 use crate::error::ContractError;
 use crate::msg::*;
@@ -76,7 +77,11 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> R
             description,
         ),
         ExecuteMsg::RevokeStatement { statement_id, version } => revoke(deps, env, info, statement_id, version),
-        ExecuteMsg::AnchorRoot { issuer_did, root } => anchor_root(deps, env, info, issuer_did, root),
+        ExecuteMsg::AnchorRoot { issuer_did, root, retire_previous } => {
+            anchor_root(deps, env, info, issuer_did, root, retire_previous)
+        }
+        ExecuteMsg::RetireRoot { issuer_did, root } => retire_root(deps, env, info, issuer_did, root),
+        ExecuteMsg::RevokeCredential { issuer_did, holder_did } => revoke_credential(deps, env, info, issuer_did, holder_did),
         ExecuteMsg::Verify(req) => verify_tx(deps, env, info, req),
     }
 }
@@ -134,6 +139,9 @@ fn register(
     validate_roles(&roles, key.n_public(), issuers.len())?;
     let version = info_prev.map(|p| p.latest_version + 1).unwrap_or(1);
     let bytes = key.to_bytes();
+    // Kept as registered (minus the ignored e(alpha, beta) echo) for the verification_key query:
+    // the prepared form above cannot give alpha and beta back.
+    VERIFICATION_KEYS.save(deps.storage, (&statement_id, version), &zkvct_groth16::SnarkjsVerificationKey { vk_alphabeta_12: None, ..vk })?;
     VERSIONS.save(
         deps.storage,
         (&statement_id, version),
@@ -184,39 +192,109 @@ fn parse_root(root: &str) -> Result<(Fr, [u8; 32]), ContractError> {
     Ok((f, decimal::to_be_bytes(&f.into_bigint())))
 }
 
-fn anchor_root(deps: DepsMut, env: Env, info: MessageInfo, issuer_did: String, root: String) -> Result<Response, ContractError> {
+/// Whether a root is retired: by `retire_root`, or anchored before a `retire_previous`.
+fn is_retired(root: &RootState, issuer: &IssuerState) -> bool {
+    root.retired_height.is_some() || root.seq < issuer.retired_below
+}
+
+fn anchor_root(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    issuer_did: String,
+    root: String,
+    retire_previous: bool,
+) -> Result<Response, ContractError> {
     let cfg = CONFIG.load(deps.storage)?;
     let now = env.block.time.seconds();
     let issuer = parse_did(&issuer_did)?;
     require_controller(deps.as_ref(), &cfg, &issuer, info.sender.as_str(), now)?;
     let (_, key) = parse_root(&root)?;
-    let previous = CURRENT_ROOT.may_load(deps.storage, &issuer.identity)?;
+    let mut st = ISSUERS.may_load(deps.storage, &issuer.identity)?.unwrap_or_default();
+    if let Some(existing) = ROOTS.may_load(deps.storage, (&issuer.identity, &key))? {
+        if is_retired(&existing, &st) {
+            return Err(ContractError::RootRetired { root, issuer: issuer.did });
+        }
+    }
+    let previous = st.current_root.clone();
     if let Some(prev) = &previous {
         if *prev != root {
             let (_, pk) = parse_root(prev)?;
-            ROOTS.update(deps.storage, (&issuer.identity, &pk), |s| -> StdResult<_> {
-                let mut s = s.unwrap_or(RootState { anchored_at: now, replaced_at: None });
+            if let Some(mut s) = ROOTS.may_load(deps.storage, (&issuer.identity, &pk))? {
                 s.replaced_at = Some(now);
-                Ok(s)
-            })?;
+                ROOTS.save(deps.storage, (&issuer.identity, &pk), &s)?;
+            }
         }
     }
-    ROOTS.save(deps.storage, (&issuer.identity, &key), &RootState { anchored_at: now, replaced_at: None })?;
-    CURRENT_ROOT.save(deps.storage, &issuer.identity, &root)?;
+    let seq = st.next_seq;
+    ROOTS.save(
+        deps.storage,
+        (&issuer.identity, &key),
+        &RootState { anchored_at: now, replaced_at: None, seq, retired_height: None },
+    )?;
+    st.next_seq = seq + 1;
+    if retire_previous {
+        // One write retires every earlier root, however many there are.
+        st.retired_below = seq;
+    }
+    st.current_root = Some(root.clone());
+    ISSUERS.save(deps.storage, &issuer.identity, &st)?;
     Ok(Response::new()
         .add_attribute("action", "anchor_root")
         .add_attribute("issuer_did", issuer.did)
         .add_attribute("root", root)
-        .add_attribute("previous_root", previous.unwrap_or_else(|| "none".into())))
+        .add_attribute("previous_root", previous.unwrap_or_else(|| "none".into()))
+        .add_attribute("retire_previous", retire_previous.to_string()))
 }
 
-/// What a successful verification may record.
+fn retire_root(deps: DepsMut, env: Env, info: MessageInfo, issuer_did: String, root: String) -> Result<Response, ContractError> {
+    let cfg = CONFIG.load(deps.storage)?;
+    let issuer = parse_did(&issuer_did)?;
+    require_controller(deps.as_ref(), &cfg, &issuer, info.sender.as_str(), env.block.time.seconds())?;
+    let (_, key) = parse_root(&root)?;
+    let mut s = ROOTS
+        .may_load(deps.storage, (&issuer.identity, &key))?
+        .ok_or_else(|| ContractError::UnknownRoot { root: root.clone(), issuer: issuer.did.clone() })?;
+    if s.retired_height.is_none() {
+        s.retired_height = Some(env.block.height);
+        ROOTS.save(deps.storage, (&issuer.identity, &key), &s)?;
+    }
+    Ok(Response::new()
+        .add_attribute("action", "retire_root")
+        .add_attribute("issuer_did", issuer.did)
+        .add_attribute("root", root))
+}
+
+fn revoke_credential(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    issuer_did: String,
+    holder_did: String,
+) -> Result<Response, ContractError> {
+    let cfg = CONFIG.load(deps.storage)?;
+    let issuer = parse_did(&issuer_did)?;
+    let holder = parse_did(&holder_did)?;
+    require_controller(deps.as_ref(), &cfg, &issuer, info.sender.as_str(), env.block.time.seconds())?;
+    CREDENTIAL_REVOKED.save(deps.storage, (&issuer.identity, &holder.identity), &env.block.height)?;
+    Ok(Response::new()
+        .add_attribute("action", "revoke_credential")
+        .add_attribute("issuer_did", issuer.did)
+        .add_attribute("holder_did", holder.did))
+}
+
+/// What a successful verification records.
 pub struct Verified {
     pub statement_id: String,
     pub version: u32,
-    pub nullifier: Option<(Vec<u8>, Vec<u8>, String)>,
-    pub issuer: Option<Did>,
+    /// (scope, nullifier) as 32 bytes each, and the nullifier's decimal.
+    pub nullifier: ([u8; 32], [u8; 32], String),
+    pub proof_hash: [u8; 32],
+    pub issuer: Did,
+    pub relying_party: Did,
     pub holder: Option<Did>,
+    /// Holder identity whose authorization nonce the transaction consumes, with the next value.
+    pub nonce_used: Option<(String, u64)>,
     pub record_validity_secs: Option<u64>,
 }
 
@@ -231,7 +309,12 @@ fn load_version(deps: Deps, statement_id: &str, version: Option<u32>) -> Result<
     Ok((v, sv))
 }
 
-/// Every check of a verification, cheapest first, the pairing last. Reads state, writes nothing.
+fn dec32(b: &[u8; 32]) -> String {
+    decimal::to_decimal(&Fr::from_be_bytes_mod_order(b).into_bigint())
+}
+
+/// Every check of a verification (docs/protocol.md, "Verify"), cheapest first, the pairing
+/// last. Reads state, writes nothing. `sender` is the transaction sender (the query's `sender`).
 pub fn check_verify(deps: Deps, env: &Env, sender: Option<&str>, req: &VerifyRequest) -> Result<Verified, ContractError> {
     let cfg = CONFIG.load(deps.storage)?;
     let (version, sv) = load_version(deps, &req.statement_id, req.version)?;
@@ -241,8 +324,19 @@ pub fn check_verify(deps: Deps, env: &Env, sender: Option<&str>, req: &VerifyReq
     }
     let inputs = parse_public_inputs(&req.public_inputs).map_err(|e| ContractError::InputNotCanonical(e.to_string()))?;
     let proof = Proof::from_snarkjs(&req.proof).map_err(|e| ContractError::MalformedProof(e.to_string()))?;
-
+    // The same bytes are never accepted twice, by anyone, for any statement. (Re-randomized
+    // bytes pass this line; the nullifier and the challenge stop them.)
+    let proof_hash = derive::proof_hash(&proof);
+    if let Some(used) = PROOFS.may_load(deps.storage, &proof_hash)? {
+        return Err(ContractError::ProofReplayed { proof_hash: derive::hex(&proof_hash), height: used.height });
+    }
     let now = env.block.time.seconds();
+    if now > req.request.expires_at {
+        return Err(ContractError::RequestExpired { expires_at: req.request.expires_at, now });
+    }
+    let issuer = parse_did(&req.issuer_did)?;
+    let rp = parse_did(&req.relying_party_did)?;
+
     let block_day = day_of(now);
     let tol = cfg.date_tolerance_days;
     let bytes = |i: usize| decimal::to_be_bytes(&inputs[i].into_bigint());
@@ -259,10 +353,9 @@ pub fn check_verify(deps: Deps, env: &Env, sender: Option<&str>, req: &VerifyReq
         }
     };
 
-    let mut issuer = None;
     let mut holder = None;
-    let mut scope: Option<Vec<u8>> = None;
-    let mut nullifier_at = None;
+    let mut scope = [0u8; 32];
+    let mut nullifier_at = 0;
     let mut today: Option<u64> = None;
     // today_days first: the cutoff is computed from it when present.
     for (i, role) in sv.roles.iter().enumerate() {
@@ -282,32 +375,40 @@ pub fn check_verify(deps: Deps, env: &Env, sender: Option<&str>, req: &VerifyReq
     for (i, role) in sv.roles.iter().enumerate() {
         match role {
             InputRole::TodayDays => {}
-            InputRole::IssuerRoot => {
-                let did = parse_did(req.issuer_did.as_deref().ok_or(ContractError::IssuerRequired)?)?;
-                if !sv.trusted_issuers.contains(&did.did) {
+            InputRole::IssuerRoot | InputRole::RevocationRoot => {
+                if !sv.trusted_issuers.contains(&issuer.did) {
                     return Err(ContractError::UntrustedIssuer {
-                        issuer: did.did,
+                        issuer: issuer.did.clone(),
                         statement_id: req.statement_id.clone(),
                         version,
                     });
                 }
                 let root = bytes(i);
-                let state = ROOTS.may_load(deps.storage, (&did.identity, &root))?.ok_or_else(|| {
-                    ContractError::UnknownRoot { root: req.public_inputs[i].clone(), issuer: did.did.clone() }
+                let value = &req.public_inputs[i];
+                let state = ROOTS.may_load(deps.storage, (&issuer.identity, &root))?.ok_or_else(|| {
+                    ContractError::UnknownRoot { root: value.clone(), issuer: issuer.did.clone() }
                 })?;
-                if let Some(replaced_at) = state.replaced_at {
+                let ist = ISSUERS.may_load(deps.storage, &issuer.identity)?.unwrap_or_default();
+                if is_retired(&state, &ist) {
+                    return Err(ContractError::RootRetired { root: value.clone(), issuer: issuer.did.clone() });
+                }
+                if matches!(role, InputRole::RevocationRoot) {
+                    // a revoked credential's leaf is zero only in the newest tree
+                    if ist.current_root.as_deref() != Some(value.as_str()) {
+                        return Err(ContractError::RootNotCurrent { root: value.clone(), issuer: issuer.did.clone() });
+                    }
+                } else if let Some(replaced_at) = state.replaced_at {
                     if now > replaced_at.saturating_add(cfg.root_window_secs) {
                         return Err(ContractError::StaleRoot {
-                            root: req.public_inputs[i].clone(),
-                            issuer: did.did,
+                            root: value.clone(),
+                            issuer: issuer.did.clone(),
                             replaced_at,
                             window: cfg.root_window_secs,
                             now,
                         });
                     }
                 }
-                require_active(deps, &cfg, &did)?;
-                issuer = Some(did);
+                require_active(deps, &cfg, &issuer)?;
             }
             InputRole::CutoffDays { years } => {
                 let v = as_day(i, "cutoff_days")?;
@@ -320,18 +421,26 @@ pub fn check_verify(deps: Deps, env: &Env, sender: Option<&str>, req: &VerifyReq
                     return Err(ContractError::BadCutoff { value: req.public_inputs[i].clone(), years: *years, expected });
                 }
             }
-            InputRole::Scope => scope = Some(bytes(i).to_vec()),
-            InputRole::Nullifier => nullifier_at = Some(i),
+            InputRole::Scope => {
+                let derived = derive::scope(&rp.did, &req.statement_id);
+                if derived != bytes(i) {
+                    return Err(ContractError::ScopeMismatch {
+                        value: req.public_inputs[i].clone(),
+                        expected: dec32(&derived),
+                        relying_party_did: rp.did.clone(),
+                        statement_id: req.statement_id.clone(),
+                    });
+                }
+                scope = derived;
+            }
+            InputRole::Nullifier => nullifier_at = i,
             InputRole::Challenge => {
-                if let Some(expected) = &req.challenge {
-                    let e: Fr = decimal::parse_field(expected, "challenge")
-                        .map_err(|e| ContractError::InputNotCanonical(e.to_string()))?;
-                    if e != inputs[i] {
-                        return Err(ContractError::ChallengeMismatch {
-                            value: req.public_inputs[i].clone(),
-                            expected: expected.clone(),
-                        });
-                    }
+                let derived = derive::challenge(&rp.did, &req.request);
+                if derived != bytes(i) {
+                    return Err(ContractError::ChallengeMismatch {
+                        value: req.public_inputs[i].clone(),
+                        expected: dec32(&derived),
+                    });
                 }
             }
             InputRole::HolderDidHash => {
@@ -343,8 +452,6 @@ pub fn check_verify(deps: Deps, env: &Env, sender: Option<&str>, req: &VerifyReq
                         did: did.did,
                     });
                 }
-                let sender = sender.ok_or(ContractError::SenderRequired)?;
-                require_controller(deps, &cfg, &did, sender, now)?;
                 holder = Some(did);
             }
             InputRole::Param { value } => {
@@ -358,22 +465,15 @@ pub fn check_verify(deps: Deps, env: &Env, sender: Option<&str>, req: &VerifyReq
             }
         }
     }
-    let nullifier = match nullifier_at {
-        Some(i) => {
-            // Without a scope input the statement itself is the scope.
-            let scope = scope.unwrap_or_else(|| default_scope(&req.statement_id));
-            let nf = bytes(i).to_vec();
-            if let Some(used) = NULLIFIERS.may_load(deps.storage, (&scope, &nf))? {
-                return Err(ContractError::NullifierUsed {
-                    nullifier: req.public_inputs[i].clone(),
-                    statement_id: used.statement_id,
-                    height: used.height,
-                });
-            }
-            Some((scope, nf, req.public_inputs[i].clone()))
-        }
-        None => None,
-    };
+    let nf = bytes(nullifier_at);
+    if let Some(used) = NULLIFIERS.may_load(deps.storage, (&req.statement_id, &scope, &nf))? {
+        return Err(ContractError::NullifierUsed {
+            nullifier: req.public_inputs[nullifier_at].clone(),
+            statement_id: used.statement_id,
+            height: used.height,
+        });
+    }
+    let nonce_used = check_submitter(deps, env, &cfg, sender, req, &rp, holder.as_ref(), &proof_hash)?;
 
     let key = PreparedKey::from_trusted_bytes(&sv.key).map_err(|e| ContractError::InvalidKey(e.to_string()))?;
     match verify(&key, &proof, &inputs) {
@@ -384,42 +484,124 @@ pub fn check_verify(deps: Deps, env: &Env, sender: Option<&str>, req: &VerifyReq
     Ok(Verified {
         statement_id: req.statement_id.clone(),
         version,
-        nullifier,
+        nullifier: (scope, nf, req.public_inputs[nullifier_at].clone()),
+        proof_hash,
         issuer,
+        relying_party: rp,
         holder,
+        nonce_used,
         record_validity_secs: sv.record_validity_secs,
     })
 }
 
-/// Scope of nullifiers of a statement without a scope input: sha256("zkvct-scope:" || id).
-pub fn default_scope(statement_id: &str) -> Vec<u8> {
-    Sha256::digest(format!("zkvct-scope:{statement_id}").as_bytes()).to_vec()
+/// Who may submit (docs/protocol.md, "Who may submit on chain"). DID-bound: the holder (the
+/// sender controls `holder_did`), or the relying party (the sender controls
+/// `relying_party_did`) carrying a holder authorization signed by a key that controls
+/// `holder_did`, with the holder's current nonce. Unlinkable: the relying party. Returns the
+/// holder nonce an accepted authorization consumes.
+#[allow(clippy::too_many_arguments)]
+fn check_submitter(
+    deps: Deps,
+    env: &Env,
+    cfg: &Config,
+    sender: Option<&str>,
+    req: &VerifyRequest,
+    rp: &Did,
+    holder: Option<&Did>,
+    proof_hash: &[u8; 32],
+) -> Result<Option<(String, u64)>, ContractError> {
+    let sender = sender.ok_or_else(|| {
+        ContractError::SenderNotAuthorized("the submitter checks need a sender: pass `sender` in the verify query".into())
+    })?;
+    let now = env.block.time.seconds();
+    let Some(holder) = holder else {
+        if req.holder_did.is_some() || req.holder_authorization.is_some() {
+            return Err(invalid(
+                "holder_did",
+                "the statement is unlinkable (no holder_did_hash input): omit holder_did and holder_authorization".into(),
+            ));
+        }
+        return require_controller(deps, cfg, rp, sender, now).map(|_| None);
+    };
+    let Some(auth) = &req.holder_authorization else {
+        require_controller(deps, cfg, holder, sender, now).map_err(|e| match e {
+            ContractError::NotController { .. } => ContractError::SenderNotAuthorized(format!(
+                "{sender} controls neither the holder DID {} (CW1056 owner or {} delegate) nor, with a holder authorization, the relying party DID",
+                holder.did, cfg.delegate_type
+            )),
+            e => e,
+        })?;
+        return Ok(None);
+    };
+    require_controller(deps, cfg, rp, sender, now).map_err(|e| match e {
+        ContractError::NotController { .. } => ContractError::SenderNotAuthorized(format!(
+            "a holder authorization is submitted by the relying party: {sender} does not control {}",
+            rp.did
+        )),
+        e => e,
+    })?;
+    let bad = |m: String| ContractError::AuthorizationInvalid(m);
+    let (_, pk) = cw1056::address::parse_identity(&auth.public_key)
+        .map_err(|_| bad(format!("public_key {:?} is not a compressed secp256k1 key in hex", auth.public_key)))?;
+    if auth.signature.len() != 64 {
+        return Err(bad(format!("signature has {} bytes; expected 64 (r || s)", auth.signature.len())));
+    }
+    let signer = cw1056::address::pubkey_address(&cfg.address_prefix, &pk);
+    require_controller(deps, cfg, holder, &signer, now).map_err(|e| match e {
+        ContractError::NotController { .. } => {
+            bad(format!("the authorization key ({signer}) does not control the holder DID {}", holder.did))
+        }
+        e => e,
+    })?;
+    let sign_bytes = derive::authorization_sign_bytes(
+        &env.block.chain_id,
+        env.contract.address.as_str(),
+        auth.nonce,
+        &holder.did,
+        &req.statement_id,
+        &rp.did,
+        &req.request.id,
+        proof_hash,
+    );
+    let ok = deps
+        .api
+        .secp256k1_verify(&cw1056::signing::digest(&sign_bytes), &auth.signature, &pk)
+        .unwrap_or(false);
+    if !ok {
+        return Err(bad("the signature does not verify over the authorization's sign bytes (query authorization_sign_bytes)".into()));
+    }
+    let current = AUTH_NONCES.may_load(deps.storage, &holder.identity)?.unwrap_or(0);
+    if auth.nonce != current {
+        return Err(ContractError::AuthorizationNonce { got: auth.nonce, expected: current });
+    }
+    Ok(Some((holder.identity.clone(), current + 1)))
 }
 
 fn verify_tx(deps: DepsMut, env: Env, info: MessageInfo, req: VerifyRequest) -> Result<Response, ContractError> {
     let v = check_verify(deps.as_ref(), &env, Some(info.sender.as_str()), &req)?;
     // Only now, with every check passed, does anything change.
+    let used = NullifierUse { statement_id: v.statement_id.clone(), version: v.version, height: env.block.height };
+    let (scope, nf, nf_dec) = &v.nullifier;
+    NULLIFIERS.save(deps.storage, (&v.statement_id, scope, nf), &used)?;
+    PROOFS.save(deps.storage, &v.proof_hash, &used)?;
+    if let Some((identity, next)) = &v.nonce_used {
+        AUTH_NONCES.save(deps.storage, identity, next)?;
+    }
     let mut resp = Response::new()
         .add_attribute("action", "verify_zkvct")
         .add_attribute("statement_id", &v.statement_id)
-        .add_attribute("version", v.version.to_string());
-    if let Some((scope, nf, nf_dec)) = &v.nullifier {
-        NULLIFIERS.save(
-            deps.storage,
-            (scope, nf),
-            &NullifierUse { statement_id: v.statement_id.clone(), version: v.version, height: env.block.height },
-        )?;
-        resp = resp.add_attribute("nullifier", nf_dec);
-    }
-    if let Some(issuer) = &v.issuer {
-        resp = resp.add_attribute("issuer_did", &issuer.did);
-    }
+        .add_attribute("version", v.version.to_string())
+        .add_attribute("nullifier", nf_dec)
+        .add_attribute("proof_hash", derive::hex(&v.proof_hash))
+        .add_attribute("issuer_did", &v.issuer.did)
+        .add_attribute("relying_party_did", &v.relying_party.did);
     if let Some(holder) = v.holder {
         let now = env.block.time.seconds();
         let record = Zkvct {
             statement_id: v.statement_id.clone(),
             version: v.version,
-            issuer_did: v.issuer.map(|d| d.did),
+            issuer_did: v.issuer.did,
+            relying_party_did: v.relying_party.did,
             holder_did: holder.did.clone(),
             verified_at: now,
             height: env.block.height,
@@ -432,6 +614,23 @@ fn verify_tx(deps: DepsMut, env: Env, info: MessageInfo, req: VerifyRequest) -> 
         }
     }
     Ok(resp)
+}
+
+/// Why a recorded zkVCT is not valid now, if it is not (docs/protocol.md, "Roots and revocation").
+fn record_invalidity(deps: Deps, now: u64, r: &Zkvct) -> Result<Option<&'static str>, ContractError> {
+    if REVOKED.has(deps.storage, (&r.statement_id, r.version)) {
+        return Ok(Some("statement_revoked"));
+    }
+    let issuer = parse_did(&r.issuer_did)?;
+    let holder = parse_did(&r.holder_did)?;
+    // a record made in the revocation's own block counts as before it (the conservative side)
+    if CREDENTIAL_REVOKED.may_load(deps.storage, (&issuer.identity, &holder.identity))?.is_some_and(|h| r.height <= h) {
+        return Ok(Some("credential_revoked"));
+    }
+    if r.valid_until.is_some_and(|t| now >= t) {
+        return Ok(Some("expired"));
+    }
+    Ok(None)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -473,28 +672,31 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             let did = parse_did(&issuer_did)?;
             let (_, key) = parse_root(&root)?;
             let s = ROOTS.may_load(deps.storage, (&did.identity, &key))?;
-            let acceptable = s.as_ref().is_some_and(|s| match s.replaced_at {
-                None => true,
-                Some(t) => now <= t.saturating_add(cfg.root_window_secs),
-            });
+            let ist = ISSUERS.may_load(deps.storage, &did.identity)?.unwrap_or_default();
+            let retired = s.as_ref().is_some_and(|s| is_retired(s, &ist));
+            let acceptable = !retired
+                && s.as_ref().is_some_and(|s| match s.replaced_at {
+                    None => true,
+                    Some(t) => now <= t.saturating_add(cfg.root_window_secs),
+                });
             to_json_binary(&RootResponse {
                 anchored: s.is_some(),
                 anchored_at: s.as_ref().map(|s| s.anchored_at),
                 replaced_at: s.and_then(|s| s.replaced_at),
+                retired,
                 acceptable,
+                current: ist.current_root.as_deref() == Some(root.as_str()),
             })?
         }
         QueryMsg::CurrentRoot { issuer_did } => {
             let did = parse_did(&issuer_did)?;
-            to_json_binary(&CurrentRootResponse { root: CURRENT_ROOT.may_load(deps.storage, &did.identity)? })?
+            let ist = ISSUERS.may_load(deps.storage, &did.identity)?.unwrap_or_default();
+            to_json_binary(&CurrentRootResponse { root: ist.current_root })?
         }
         QueryMsg::Nullifier { statement_id, scope, nullifier } => {
-            let scope = match scope {
-                Some(s) => parse_root(&s)?.1.to_vec(),
-                None => default_scope(&statement_id),
-            };
+            let (_, scope) = parse_root(&scope)?;
             let (_, nf) = parse_root(&nullifier)?;
-            let u = NULLIFIERS.may_load(deps.storage, (&scope, &nf))?;
+            let u = NULLIFIERS.may_load(deps.storage, (&statement_id, &scope, &nf))?;
             to_json_binary(&NullifierResponse {
                 used: u.is_some(),
                 height: u.as_ref().map(|u| u.height),
@@ -504,8 +706,11 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::Zkvct { holder_did, statement_id } => {
             let did = parse_did(&holder_did)?;
             let record = ZKVCTS.may_load(deps.storage, (&did.identity, &statement_id))?;
-            let valid = record.as_ref().is_some_and(|r| r.valid_until.map_or(true, |t| now < t));
-            to_json_binary(&ZkvctResponse { record, valid })?
+            let reason = match &record {
+                None => Some("not_found"),
+                Some(r) => record_invalidity(deps, now, r)?,
+            };
+            to_json_binary(&ZkvctResponse { valid: reason.is_none(), reason: reason.map(String::from), record })?
         }
         QueryMsg::Zkvcts { holder_did } => {
             let did = parse_did(&holder_did)?;
@@ -519,10 +724,56 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         }
         QueryMsg::Verify { request, sender } => {
             let r = match check_verify(deps, &env, sender.as_deref(), &request) {
-                Ok(_) => VerifyResponse { valid: true, reason: None },
-                Err(e) => VerifyResponse { valid: false, reason: Some(e.to_string()) },
+                Ok(_) => VerifyResponse { valid: true, code: None, reason: None },
+                Err(e) => VerifyResponse { valid: false, code: Some(e.code()), reason: Some(e.to_string()) },
             };
             to_json_binary(&r)?
+        }
+        QueryMsg::VerificationKey { statement_id, version } => {
+            let unknown = || ContractError::UnknownStatement { statement_id: statement_id.clone(), version };
+            let st = STATEMENTS.may_load(deps.storage, &statement_id)?.ok_or_else(unknown)?;
+            let v = version.unwrap_or(st.latest_version);
+            let vk = VERIFICATION_KEYS.may_load(deps.storage, (&statement_id, v))?.ok_or_else(unknown)?;
+            to_json_binary(&VerificationKeyResponse { statement_id: statement_id.clone(), version: v, verification_key: vk })?
+        }
+        QueryMsg::AuthorizationNonce { holder_did } => {
+            let did = parse_did(&holder_did)?;
+            let nonce = AUTH_NONCES.may_load(deps.storage, &did.identity)?.unwrap_or(0);
+            to_json_binary(&AuthorizationNonceResponse { holder_did: did.did, nonce })?
+        }
+        QueryMsg::AuthorizationSignBytes { request } => {
+            let holder = parse_did(request.holder_did.as_deref().ok_or(ContractError::HolderDidRequired)?)?;
+            let rp = parse_did(&request.relying_party_did)?;
+            let proof = Proof::from_snarkjs(&request.proof).map_err(|e| ContractError::MalformedProof(e.to_string()))?;
+            let proof_hash = derive::proof_hash(&proof);
+            let nonce = AUTH_NONCES.may_load(deps.storage, &holder.identity)?.unwrap_or(0);
+            let sign_bytes = derive::authorization_sign_bytes(
+                &env.block.chain_id,
+                env.contract.address.as_str(),
+                nonce,
+                &holder.did,
+                &request.statement_id,
+                &rp.did,
+                &request.request.id,
+                &proof_hash,
+            );
+            to_json_binary(&SignBytesResponse {
+                nonce,
+                digest: Binary::from(cw1056::signing::digest(&sign_bytes).to_vec()),
+                sign_bytes: Binary::from(sign_bytes),
+                proof_hash: derive::hex(&proof_hash),
+            })?
+        }
+        QueryMsg::Proof { proof_hash } => {
+            let h = cw1056::address::decode_hex(&proof_hash)
+                .filter(|b| b.len() == 32)
+                .ok_or_else(|| invalid("proof_hash", format!("{proof_hash:?}: expected 64 hex digits")))?;
+            let u = PROOFS.may_load(deps.storage, &h)?;
+            to_json_binary(&ProofResponse {
+                used: u.is_some(),
+                height: u.as_ref().map(|u| u.height),
+                statement_id: u.map(|u| u.statement_id),
+            })?
         }
         QueryMsg::DidHash { did } => {
             let d = parse_did(&did)?;

@@ -5,10 +5,13 @@
 //! a zkVCT for the holder's DID. See README.md for the protocol and the encodings.
 pub mod contract;
 pub mod dates;
+pub mod derive;
 pub mod did;
 mod error;
 pub mod msg;
 pub mod roles;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod schema;
 pub mod state;
 
 pub use crate::error::ContractError;

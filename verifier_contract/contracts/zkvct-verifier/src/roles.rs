@@ -8,9 +8,10 @@ use crate::ContractError;
 /// Longest `years` a cutoff may subtract.
 pub const MAX_CUTOFF_YEARS: u32 = 150;
 
-fn name(r: &InputRole) -> &'static str {
+pub fn name(r: &InputRole) -> &'static str {
     match r {
         InputRole::IssuerRoot => "issuer_root",
+        InputRole::RevocationRoot => "revocation_root",
         InputRole::CutoffDays { .. } => "cutoff_days",
         InputRole::TodayDays => "today_days",
         InputRole::Scope => "scope",
@@ -26,7 +27,9 @@ pub fn position(roles: &[InputRole], pred: impl Fn(&InputRole) -> bool) -> Optio
     roles.iter().position(pred)
 }
 
-/// Checks a role list against the key and the trusted-issuer list.
+/// Checks a role list against the key and the trusted-issuer list (docs/protocol.md): one role
+/// per input, each role at most once, exactly one root role (`issuer_root` or
+/// `revocation_root`), one `scope`, one `nullifier`, one `challenge`, at least one trusted issuer.
 pub fn validate_roles(roles: &[InputRole], n_public: usize, n_trusted_issuers: usize) -> Result<(), ContractError> {
     let bad = |m: String| Err(ContractError::InvalidRoles(m));
     if roles.len() != n_public {
@@ -34,8 +37,8 @@ pub fn validate_roles(roles: &[InputRole], n_public: usize, n_trusted_issuers: u
     }
     for (i, r) in roles.iter().enumerate() {
         let n = name(r);
-        if n != "param" && roles[..i].iter().any(|o| name(o) == n) {
-            return bad(format!("role {n} appears more than once (input {i}); only param may repeat"));
+        if roles[..i].iter().any(|o| name(o) == n) {
+            return bad(format!("role {n} appears more than once (input {i}); each role at most once"));
         }
         match r {
             InputRole::CutoffDays { years } if *years == 0 || *years > MAX_CUTOFF_YEARS => {
@@ -49,14 +52,16 @@ pub fn validate_roles(roles: &[InputRole], n_public: usize, n_trusted_issuers: u
         }
     }
     let has = |n: &str| roles.iter().any(|r| name(r) == n);
-    if has("scope") && !has("nullifier") {
-        return bad("a scope input needs a nullifier input (the scope only partitions nullifiers)".into());
+    if has("issuer_root") == has("revocation_root") {
+        return bad("a statement needs exactly one root input: issuer_root or revocation_root".into());
     }
-    if has("issuer_root") && n_trusted_issuers == 0 {
-        return bad("an issuer_root input needs at least one trusted issuer".into());
+    for required in ["scope", "nullifier", "challenge"] {
+        if !has(required) {
+            return bad(format!("a statement needs one {required} input (roles: {})", roles.iter().map(name).collect::<Vec<_>>().join(", ")));
+        }
     }
-    if !has("issuer_root") && n_trusted_issuers > 0 {
-        return bad("trusted issuers given but no input has the issuer_root role".into());
+    if n_trusted_issuers == 0 {
+        return bad("a root input needs at least one trusted issuer".into());
     }
     Ok(())
 }

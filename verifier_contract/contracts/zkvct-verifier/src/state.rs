@@ -37,6 +37,21 @@ pub struct StatementInfo {
 pub struct RootState {
     pub anchored_at: u64,
     pub replaced_at: Option<u64>,
+    /// Anchoring order within the issuer: roots below the issuer's `retired_below` are retired.
+    pub seq: u64,
+    /// Height of a `retire_root` of this root.
+    pub retired_height: Option<u64>,
+}
+
+/// An issuer's roots as a whole: the current one, the next sequence number, and the sequence
+/// number below which every root is retired (set by `anchor_root { retire_previous: true }`;
+/// one write retires any number of earlier roots).
+#[cw_serde]
+#[derive(Default)]
+pub struct IssuerState {
+    pub current_root: Option<String>,
+    pub next_seq: u64,
+    pub retired_below: u64,
 }
 
 #[cw_serde]
@@ -53,9 +68,19 @@ pub const VERSIONS: Map<(&str, u32), StatementVersion> = Map::new("versions");
 pub const REVOKED: Map<(&str, u32), u64> = Map::new("revoked");
 /// (issuer identity, root as 32 big-endian bytes) -> anchoring state.
 pub const ROOTS: Map<(&str, &[u8]), RootState> = Map::new("roots");
-/// issuer identity -> current root (decimal).
-pub const CURRENT_ROOT: Map<&str, String> = Map::new("current_root");
-/// (scope as 32 bytes, nullifier as 32 bytes) -> first use.
-pub const NULLIFIERS: Map<(&[u8], &[u8]), NullifierUse> = Map::new("nullifiers");
+/// issuer identity -> its roots as a whole.
+pub const ISSUERS: Map<&str, IssuerState> = Map::new("issuers");
+/// (statement, scope as 32 bytes, nullifier as 32 bytes) -> first use. Keyed by statement too,
+/// so two statements never block each other.
+pub const NULLIFIERS: Map<(&str, &[u8], &[u8]), NullifierUse> = Map::new("nullifiers_v2");
+/// proof_hash -> first acceptance (any statement).
+pub const PROOFS: Map<&[u8], NullifierUse> = Map::new("proofs");
+/// holder identity -> nonce its next authorization must carry.
+pub const AUTH_NONCES: Map<&str, u64> = Map::new("auth_nonces");
+/// (issuer identity, holder identity) -> height of the credential revocation.
+pub const CREDENTIAL_REVOKED: Map<(&str, &str), u64> = Map::new("credential_revoked");
+/// (statement, version) -> the verification key as registered (snarkjs JSON, without
+/// `vk_alphabeta_12`), for the `verification_key` query.
+pub const VERIFICATION_KEYS: Map<(&str, u32), zkvct_groth16::SnarkjsVerificationKey> = Map::new("verification_keys");
 /// (holder identity, statement) -> latest zkVCT.
 pub const ZKVCTS: Map<(&str, &str), Zkvct> = Map::new("zkvcts");

@@ -1,37 +1,45 @@
 //! Contract tests: the real CW1056 registry and the verifier, both running in cw-multi-test, with
-//! keys and proofs made by snarkjs (fixtures/, see fixtures/make_fixtures.sh).
+//! keys and proofs made by snarkjs for toy circuits in the protocol-v2 layout
+//! (fixtures/age_bound: 7 inputs, DID-bound; fixtures/age_unlinkable: 6 inputs; the scope and
+//! the challenge in the proofs are derived from the relying party, statement and request in
+//! fixtures/v2_meta.json, see fixtures/make_inputs.js). Each rule of docs/protocol.md has a test
+//! that names the reason code it expects.
 use ark_bn254::{Fq2, Fr as ArkFr, G1Affine, G2Affine};
 use ark_ec::CurveGroup;
 use ark_ff::{Field, PrimeField};
-use cosmwasm_std::{Addr, Empty, Timestamp};
+use cosmwasm_std::{Addr, Binary, Empty, Timestamp};
 use cw_multi_test::{App, AppResponse, Contract, ContractWrapper, Executor};
-use k256::ecdsa::SigningKey;
+use k256::ecdsa::signature::hazmat::PrehashSigner;
+use k256::ecdsa::{Signature, SigningKey};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use zkvct_groth16::{decimal, SnarkjsProof, SnarkjsVerificationKey};
 
 use crate::msg::*;
 use crate::ContractError;
 
-const AGE_VK: &str = include_str!("../../../fixtures/age6/verification_key.json");
-const AGE_PROOF_1: &str = include_str!("../../../fixtures/age6/proof_1.json");
-const AGE_PUBLIC_1: &str = include_str!("../../../fixtures/age6/public_1.json");
-const AGE_PROOF_2: &str = include_str!("../../../fixtures/age6/proof_2.json");
-const AGE_PUBLIC_2: &str = include_str!("../../../fixtures/age6/public_2.json");
-const AGE_META: &str = include_str!("../../../fixtures/age6/meta.json");
-const AGE_PROOF_ZKVCT_1: &str = include_str!("../../../fixtures/age6/proof_zkvct_1.json");
-const AGE_PUBLIC_ZKVCT_1: &str = include_str!("../../../fixtures/age6/public_zkvct_1.json");
-const ONE_PROOF_ZKVCT_7: &str = include_str!("../../../fixtures/one_input/proof_zkvct_7.json");
-const ONE_PUBLIC_ZKVCT_7: &str = include_str!("../../../fixtures/one_input/public_zkvct_7.json");
+const BOUND_VK: &str = include_str!("../../../fixtures/age_bound/verification_key.json");
+const BOUND_PROOF_1: &str = include_str!("../../../fixtures/age_bound/proof_1.json");
+const BOUND_PUBLIC_1: &str = include_str!("../../../fixtures/age_bound/public_1.json");
+const BOUND_PROOF_2: &str = include_str!("../../../fixtures/age_bound/proof_2.json");
+const BOUND_PUBLIC_2: &str = include_str!("../../../fixtures/age_bound/public_2.json");
+const BOUND_PROOF_ZKVCT_1: &str = include_str!("../../../fixtures/age_bound/proof_zkvct_1.json");
+const BOUND_PUBLIC_ZKVCT_1: &str = include_str!("../../../fixtures/age_bound/public_zkvct_1.json");
+const ANON_VK: &str = include_str!("../../../fixtures/age_unlinkable/verification_key.json");
+const ANON_PROOF_1: &str = include_str!("../../../fixtures/age_unlinkable/proof_1.json");
+const ANON_PUBLIC_1: &str = include_str!("../../../fixtures/age_unlinkable/public_1.json");
+const ANON_PROOF_2: &str = include_str!("../../../fixtures/age_unlinkable/proof_2.json");
+const ANON_PUBLIC_2: &str = include_str!("../../../fixtures/age_unlinkable/public_2.json");
+const META: &str = include_str!("../../../fixtures/v2_meta.json");
 const ONE_VK: &str = include_str!("../../../fixtures/one_input/verification_key.json");
-const ONE_PROOF_7: &str = include_str!("../../../fixtures/one_input/proof_7.json");
-const ONE_PUBLIC_7: &str = include_str!("../../../fixtures/one_input/public_7.json");
-const ONE_PROOF_8: &str = include_str!("../../../fixtures/one_input/proof_8.json");
-const ONE_PUBLIC_8: &str = include_str!("../../../fixtures/one_input/public_8.json");
 
 /// BN254 scalar field order r and base field order q.
 const R: &str = "21888242871839275222246405745257275088548364400416034343698204186575808495617";
 const Q: &str = "21888242871839275222246405745257275088696311157297823662689037894645226208583";
+
+const BOUND: &str = "age-18";
+const ANON: &str = "age-18-anon";
 
 #[derive(Deserialize)]
 struct KeyHex {
@@ -39,31 +47,49 @@ struct KeyHex {
 }
 
 #[derive(Deserialize)]
+struct StatementMeta {
+    statement_id: String,
+    scope: String,
+}
+
+#[derive(Deserialize, Clone)]
+struct RequestMeta {
+    id: String,
+    nonce: String,
+    expires_at: u64,
+}
+
+#[derive(Deserialize)]
 struct Meta {
     holder: KeyHex,
     issuer: KeyHex,
+    relying_party: KeyHex,
     holder_did: String,
     issuer_did: String,
+    relying_party_did: String,
     holder_did_hash: String,
     cutoff_years: u32,
     block_time_seconds: u64,
+    statements: BTreeMap<String, StatementMeta>,
+    requests: BTreeMap<String, RequestMeta>,
 }
 
 fn meta() -> Meta {
-    serde_json::from_str(AGE_META).unwrap()
+    serde_json::from_str(META).unwrap()
 }
 
 #[derive(Clone)]
 struct Who {
     did: String,
     addr: Addr,
+    sk: SigningKey,
 }
 
 fn who_from_sk(sk_hex: &str) -> Who {
     let sk = SigningKey::from_slice(&cw1056::address::decode_hex(sk_hex).unwrap()).unwrap();
     let pk = sk.verifying_key().to_encoded_point(true);
     let hex: String = pk.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
-    Who { did: format!("did:shr:{hex}"), addr: Addr::unchecked(cw1056::address::pubkey_address("shareledger", pk.as_bytes())) }
+    Who { did: format!("did:shr:{hex}"), addr: Addr::unchecked(cw1056::address::pubkey_address("shareledger", pk.as_bytes())), sk }
 }
 
 fn who(label: &str) -> Who {
@@ -110,19 +136,39 @@ fn publics(s: &str) -> Vec<String> {
     serde_json::from_str(s).unwrap()
 }
 
-fn age_roles(years: u32) -> Vec<InputRole> {
-    vec![
+/// The v2 layout: root, cutoff_days, today_days, scope, nullifier, challenge, [holder_did_hash].
+fn age_roles(years: u32, bound: bool) -> Vec<InputRole> {
+    let mut r = vec![
         InputRole::IssuerRoot,
         InputRole::CutoffDays { years },
         InputRole::TodayDays,
         InputRole::Scope,
         InputRole::Nullifier,
-        InputRole::HolderDidHash,
-    ]
+        InputRole::Challenge,
+    ];
+    if bound {
+        r.push(InputRole::HolderDidHash);
+    }
+    r
+}
+
+/// The fixture proofs by name: ("bound" | "anon", serial).
+fn fixture(kind: &str, n: u32) -> (&'static str, &'static str) {
+    match (kind, n) {
+        ("bound", 1) => (BOUND_PROOF_1, BOUND_PUBLIC_1),
+        ("bound", 2) => (BOUND_PROOF_2, BOUND_PUBLIC_2),
+        ("anon", 1) => (ANON_PROOF_1, ANON_PUBLIC_1),
+        ("anon", 2) => (ANON_PROOF_2, ANON_PUBLIC_2),
+        _ => unreachable!(),
+    }
 }
 
 impl Env {
     fn new() -> Env {
+        Env::with_window(WINDOW)
+    }
+
+    fn with_window(window: u64) -> Env {
         let meta = meta();
         let mut app = App::default();
         app.update_block(|b| {
@@ -141,7 +187,7 @@ impl Env {
                 admin,
                 &InstantiateMsg {
                     registry: registry.to_string(),
-                    root_window_secs: WINDOW,
+                    root_window_secs: window,
                     delegate_type: None,
                     date_tolerance_days: None,
                 },
@@ -150,16 +196,10 @@ impl Env {
                 None,
             )
             .unwrap();
-        Env {
-            app,
-            registry,
-            verifier,
-            holder: who_from_sk(&meta.holder.sk),
-            issuer: who_from_sk(&meta.issuer.sk),
-            rp: who("relying party"),
-            eve: who("eve"),
-            meta,
-        }
+        let (holder, issuer, rp) =
+            (who_from_sk(&meta.holder.sk), who_from_sk(&meta.issuer.sk), who_from_sk(&meta.relying_party.sk));
+        assert_eq!((&holder.did, &issuer.did, &rp.did), (&meta.holder_did, &meta.issuer_did, &meta.relying_party_did));
+        Env { app, registry, verifier, holder, issuer, rp, eve: who("eve"), meta }
     }
 
     fn exec(&mut self, sender: &Addr, msg: &ExecuteMsg) -> Result<AppResponse, ContractError> {
@@ -191,35 +231,47 @@ impl Env {
         }
     }
 
-    fn register_age(&mut self) {
-        let msg = self.register_msg("age-18", vk(AGE_VK), age_roles(self.meta.cutoff_years), vec![self.issuer.did.clone()]);
+    fn register(&mut self, id: &str, key: &str, roles: Vec<InputRole>) {
+        let msg = self.register_msg(id, vk(key), roles, vec![self.issuer.did.clone()]);
         let rp = self.rp.addr.clone();
         self.exec(&rp, &msg).unwrap();
     }
 
-    fn anchor(&mut self, root: &str) {
+    fn anchor_with(&mut self, root: &str, retire_previous: bool) -> Result<AppResponse, ContractError> {
         let (issuer, did) = (self.issuer.addr.clone(), self.issuer.did.clone());
-        self.exec(&issuer, &ExecuteMsg::AnchorRoot { issuer_did: did, root: root.into() }).unwrap();
+        self.exec(&issuer, &ExecuteMsg::AnchorRoot { issuer_did: did, root: root.into(), retire_previous })
     }
 
-    /// Registered age statement + the fixture's root anchored.
+    fn anchor(&mut self, root: &str) {
+        self.anchor_with(root, false).unwrap();
+    }
+
+    /// Both statements registered, the root of credential 1 anchored.
     fn ready() -> Env {
         let mut e = Env::new();
-        e.register_age();
-        let root = publics(AGE_PUBLIC_1)[0].clone();
+        let years = e.meta.cutoff_years;
+        e.register(BOUND, BOUND_VK, age_roles(years, true));
+        e.register(ANON, ANON_VK, age_roles(years, false));
+        let root = publics(BOUND_PUBLIC_1)[0].clone();
         e.anchor(&root);
         e
     }
 
-    fn age_request(&self, p: &str, public: &str) -> VerifyRequest {
+    /// The request a fixture proof answers, as its holder would submit it.
+    fn req(&self, kind: &str, n: u32) -> VerifyRequest {
+        let (p, public) = fixture(kind, n);
+        let circuit = if kind == "bound" { "age_bound" } else { "age_unlinkable" };
+        let r = self.meta.requests[&format!("{circuit}_{n}")].clone();
         VerifyRequest {
-            statement_id: "age-18".into(),
+            statement_id: self.meta.statements[circuit].statement_id.clone(),
             version: None,
             proof: proof(p),
             public_inputs: publics(public),
-            issuer_did: Some(self.issuer.did.clone()),
-            holder_did: Some(self.holder.did.clone()),
-            challenge: None,
+            issuer_did: self.issuer.did.clone(),
+            relying_party_did: self.rp.did.clone(),
+            request: ProofRequest { id: r.id, nonce: r.nonce, expires_at: r.expires_at },
+            holder_did: (kind == "bound").then(|| self.holder.did.clone()),
+            holder_authorization: None,
         }
     }
 
@@ -231,14 +283,43 @@ impl Env {
         self.q(&QueryMsg::Verify { request: req, sender: sender.map(|a| a.to_string()) })
     }
 
-    fn nullifier_used(&self, public: &str) -> bool {
-        let p = publics(public);
+    fn nullifier_used(&self, statement_id: &str, public: &[String]) -> bool {
         let r: NullifierResponse = self.q(&QueryMsg::Nullifier {
-            statement_id: "age-18".into(),
-            scope: Some(p[3].clone()),
-            nullifier: p[4].clone(),
+            statement_id: statement_id.into(),
+            scope: public[3].clone(),
+            nullifier: public[4].clone(),
         });
         r.used
+    }
+
+    fn zkvct(&self) -> ZkvctResponse {
+        self.q(&QueryMsg::Zkvct { holder_did: self.holder.did.clone(), statement_id: BOUND.into() })
+    }
+
+    /// The holder's authorization for `req`, signed by `signer` with `nonce` (None: the current one).
+    fn authorize(&self, req: &VerifyRequest, signer: &Who, nonce: Option<u64>) -> HolderAuthorization {
+        let sb: SignBytesResponse = self.q(&QueryMsg::AuthorizationSignBytes { request: req.clone() });
+        let nonce = nonce.unwrap_or(sb.nonce);
+        let bytes = crate::derive::authorization_sign_bytes(
+            &self.app.block_info().chain_id,
+            self.verifier.as_str(),
+            nonce,
+            req.holder_did.as_deref().unwrap(),
+            &req.statement_id,
+            &req.relying_party_did,
+            &req.request.id,
+            &hex32(&sb.proof_hash),
+        );
+        if nonce == sb.nonce {
+            assert_eq!(bytes, sb.sign_bytes.to_vec(), "the query gives the bytes the contract checks");
+        }
+        let sig: Signature = signer.sk.sign_prehash(&Sha256::digest(&bytes)).unwrap();
+        let pk = signer.sk.verifying_key().to_encoded_point(true);
+        HolderAuthorization {
+            public_key: pk.as_bytes().iter().map(|b| format!("{b:02x}")).collect(),
+            signature: Binary::from(sig.to_bytes().to_vec()),
+            nonce,
+        }
     }
 
     fn advance(&mut self, secs: u64) {
@@ -249,6 +330,10 @@ impl Env {
     }
 }
 
+fn hex32(s: &str) -> [u8; 32] {
+    cw1056::address::decode_hex(s).unwrap().try_into().unwrap()
+}
+
 fn attr(r: &AppResponse, k: &str) -> String {
     r.events
         .iter()
@@ -256,6 +341,15 @@ fn attr(r: &AppResponse, k: &str) -> String {
         .find(|a| a.key == k)
         .map(|a| a.value.clone())
         .unwrap_or_else(|| panic!("no attribute {k}"))
+}
+
+/// Asserts a refusal's reason code (the spec's string, which starts the contract's message).
+#[track_caller]
+fn refused(r: Result<AppResponse, ContractError>, code: &str) -> ContractError {
+    let err = r.expect_err("expected a refusal");
+    assert_eq!(err.code(), code, "{err}");
+    assert!(err.to_string().starts_with(&format!("{code}: ")), "{err}");
+    err
 }
 
 // ---- point helpers (tests build tampered proofs and keys from the fixtures) ----
@@ -314,34 +408,50 @@ fn add_decimal(a: &str, b: &str) -> String {
     decimal::to_decimal(&ark_ff::BigInt::new(out))
 }
 
-// ---- the accepted path ----
+// ---- the accepted paths ----
 
 #[test]
-fn valid_proof_verifies_records_nullifier_and_zkvct() {
+fn the_holder_submits_a_did_bound_proof_and_everything_is_recorded() {
     let mut e = Env::ready();
     let holder = e.holder.addr.clone();
-    assert!(e.dry_run(e.age_request(AGE_PROOF_1, AGE_PUBLIC_1), Some(&holder)).valid);
-    assert!(!e.nullifier_used(AGE_PUBLIC_1), "a dry run changes nothing");
-    let r = e.verify(&holder, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap();
+    let req = e.req("bound", 1);
+    assert!(e.dry_run(req.clone(), Some(&holder)).valid);
+    assert!(!e.nullifier_used(BOUND, &req.public_inputs), "a dry run changes nothing");
+    let r = e.verify(&holder, req.clone()).unwrap();
     assert_eq!(attr(&r, "action"), "verify_zkvct");
     assert_eq!(attr(&r, "holder_did"), e.holder.did);
-    assert_eq!(attr(&r, "nullifier"), publics(AGE_PUBLIC_1)[4]);
-    assert!(e.nullifier_used(AGE_PUBLIC_1));
-    let z: ZkvctResponse = e.q(&QueryMsg::Zkvct { holder_did: e.holder.did.clone(), statement_id: "age-18".into() });
-    assert!(z.valid);
+    assert_eq!(attr(&r, "relying_party_did"), e.rp.did);
+    assert_eq!(attr(&r, "nullifier"), req.public_inputs[4]);
+    assert!(e.nullifier_used(BOUND, &req.public_inputs));
+    let p: ProofResponse = e.q(&QueryMsg::Proof { proof_hash: attr(&r, "proof_hash") });
+    assert!(p.used && p.statement_id.as_deref() == Some(BOUND));
+    let z = e.zkvct();
+    assert!(z.valid && z.reason.is_none());
     let rec = z.record.unwrap();
-    assert_eq!(rec.version, 1);
-    assert_eq!(rec.issuer_did.as_deref(), Some(e.issuer.did.as_str()));
+    assert_eq!((rec.version, rec.issuer_did.as_str(), rec.relying_party_did.as_str()), (1, e.issuer.did.as_str(), e.rp.did.as_str()));
     assert_eq!(rec.valid_until, Some(e.meta.block_time_seconds + 86_400 * 365));
-    let all: ZkvctsResponse = e.q(&QueryMsg::Zkvcts { holder_did: e.holder.did.clone() });
-    assert_eq!(all.records.len(), 1);
     // a second credential of the same holder (another leaf, so another root) has its own nullifier
-    e.anchor(&publics(AGE_PUBLIC_2)[0]);
-    e.verify(&holder, e.age_request(AGE_PROOF_2, AGE_PUBLIC_2)).unwrap();
-    // the record expires with its validity
-    e.advance(86_400 * 365);
-    let z: ZkvctResponse = e.q(&QueryMsg::Zkvct { holder_did: e.holder.did.clone(), statement_id: "age-18".into() });
-    assert!(!z.valid);
+    e.anchor(&publics(BOUND_PUBLIC_2)[0]);
+    e.verify(&holder, e.req("bound", 2)).unwrap();
+    let all: ZkvctsResponse = e.q(&QueryMsg::Zkvcts { holder_did: e.holder.did.clone() });
+    assert_eq!(all.records.len(), 1, "one record per (holder, statement)");
+}
+
+#[test]
+fn the_relying_party_submits_an_unlinkable_proof() {
+    let mut e = Env::ready();
+    let (rp, eve, holder) = (e.rp.addr.clone(), e.eve.addr.clone(), e.holder.addr.clone());
+    let req = e.req("anon", 1);
+    // only the relying party may submit an unlinkable proof: not the holder, not eve
+    refused(e.verify(&holder, req.clone()), "sender_not_authorized");
+    refused(e.verify(&eve, req.clone()), "sender_not_authorized");
+    let mut named = req.clone();
+    named.holder_did = Some(e.holder.did.clone());
+    refused(e.verify(&rp, named), "malformed");
+    let r = e.verify(&rp, req.clone()).unwrap();
+    assert!(r.events.iter().all(|ev| ev.attributes.iter().all(|a| a.key != "holder_did")), "no holder, no record");
+    assert!(e.nullifier_used(ANON, &req.public_inputs));
+    assert!(e.zkvct().record.is_none());
 }
 
 #[test]
@@ -349,12 +459,24 @@ fn did_hash_matches_the_fixture_and_its_definition() {
     let e = Env::new();
     let r: DidHashResponse = e.q(&QueryMsg::DidHash { did: e.meta.holder_did.clone() });
     assert_eq!(r.hash, e.meta.holder_did_hash);
-    assert_eq!(publics(AGE_PUBLIC_1)[5], e.meta.holder_did_hash);
-    // upper case and 0x are normalized to the canonical DID before hashing
+    assert_eq!(publics(BOUND_PUBLIC_1)[6], e.meta.holder_did_hash);
     let loud = format!("did:shr:0x{}", identity(&e.holder).to_uppercase());
     let r2: DidHashResponse = e.q(&QueryMsg::DidHash { did: loud });
     assert_eq!((r2.did, r2.hash), (e.meta.holder_did.clone(), e.meta.holder_did_hash.clone()));
-    assert_eq!(e.meta.issuer_did, e.issuer.did);
+}
+
+#[test]
+fn scope_and_challenge_are_derived_as_the_fixtures_were() {
+    // the fixtures were made by make_inputs.js, an independent implementation of the derivations
+    let e = Env::new();
+    let st = &e.meta.statements["age_bound"];
+    let scope = crate::derive::scope(&e.rp.did, &st.statement_id);
+    assert_eq!(decimal::to_decimal(&ArkFr::from_be_bytes_mod_order(&scope).into_bigint()), st.scope);
+    assert_eq!(publics(BOUND_PUBLIC_1)[3], st.scope);
+    let r = &e.meta.requests["age_bound_1"];
+    let req = ProofRequest { id: r.id.clone(), nonce: r.nonce.clone(), expires_at: r.expires_at };
+    let ch = crate::derive::challenge(&e.rp.did, &req);
+    assert_eq!(decimal::to_decimal(&ArkFr::from_be_bytes_mod_order(&ch).into_bigint()), publics(BOUND_PUBLIC_1)[5]);
 }
 
 #[test]
@@ -367,26 +489,139 @@ fn a_valid_delegate_of_the_holder_may_submit() {
         delegate: friend.addr.to_string(),
         validity: 600,
     });
-    e.verify(&friend.addr, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap();
+    e.verify(&friend.addr, e.req("bound", 1)).unwrap();
 }
 
-// ---- every rejection path of the issue ----
+// ---- holder authorization: the relying party submits for the holder ----
 
 #[test]
-fn replayed_and_rerandomized_proofs_hit_the_nullifier() {
+fn the_relying_party_submits_with_the_holders_authorization() {
+    let mut e = Env::ready();
+    let rp = e.rp.addr.clone();
+    let mut req = e.req("bound", 1);
+    // without the holder's consent the relying party may not submit a DID-bound proof
+    refused(e.verify(&rp, req.clone()), "sender_not_authorized");
+    req.holder_authorization = Some(e.authorize(&req, &e.holder, None));
+    assert_eq!(req.holder_authorization.as_ref().unwrap().nonce, 0);
+    e.verify(&rp, req).unwrap();
+    let n: AuthorizationNonceResponse = e.q(&QueryMsg::AuthorizationNonce { holder_did: e.holder.did.clone() });
+    assert_eq!(n.nonce, 1, "an accepted authorization consumes its nonce");
+    assert!(e.zkvct().valid);
+    // the next authorization carries nonce 1
+    e.anchor(&publics(BOUND_PUBLIC_2)[0]);
+    let mut req = e.req("bound", 2);
+    req.holder_authorization = Some(e.authorize(&req, &e.holder, None));
+    assert_eq!(req.holder_authorization.as_ref().unwrap().nonce, 1);
+    e.verify(&rp, req).unwrap();
+}
+
+#[test]
+fn an_authorization_by_a_holder_delegate_counts() {
+    let mut e = Env::ready();
+    let (holder, device) = (e.holder.clone(), who("holder's phone"));
+    e.registry_exec(&holder.addr, &cw1056::msg::ExecuteMsg::AddDelegate {
+        identity: identity(&holder),
+        delegate_type: "sigAuth".into(),
+        delegate: device.addr.to_string(),
+        validity: 600,
+    });
+    let mut req = e.req("bound", 1);
+    req.holder_authorization = Some(e.authorize(&req, &device, None));
+    e.verify(&e.rp.addr.clone(), req).unwrap();
+}
+
+#[test]
+fn forged_authorizations_are_refused() {
+    let mut e = Env::ready();
+    let (rp, eve) = (e.rp.addr.clone(), e.eve.clone());
+    let base = e.req("bound", 1);
+    // signed by a key that does not control the holder DID
+    let mut req = base.clone();
+    req.holder_authorization = Some(e.authorize(&req, &eve, None));
+    refused(e.verify(&rp, req), "authorization_invalid");
+    // the holder's key named, eve's signature
+    let mut req = base.clone();
+    let mut auth = e.authorize(&req, &eve, None);
+    auth.public_key = identity(&e.holder);
+    req.holder_authorization = Some(auth);
+    refused(e.verify(&rp, req), "authorization_invalid");
+    // the holder's signature for another request
+    let mut other = base.clone();
+    other.request.id = "another request".into();
+    let mut req = base.clone();
+    req.holder_authorization = Some(e.authorize(&other, &e.holder, None));
+    refused(e.verify(&rp, req), "authorization_invalid");
+    // a signature that is not 64 bytes, a key that is not a key
+    let mut req = base.clone();
+    let mut auth = e.authorize(&req, &e.holder, None);
+    auth.signature = Binary::from(vec![1u8; 63]);
+    req.holder_authorization = Some(auth);
+    refused(e.verify(&rp, req), "authorization_invalid");
+    let mut req = base.clone();
+    let mut auth = e.authorize(&req, &e.holder, None);
+    auth.public_key = "02zz".into();
+    req.holder_authorization = Some(auth);
+    refused(e.verify(&rp, req), "authorization_invalid");
+    // a valid authorization in eve's hands: she is not the relying party
+    let mut req = base.clone();
+    req.holder_authorization = Some(e.authorize(&req, &e.holder, None));
+    refused(e.verify(&eve.addr, req.clone()), "sender_not_authorized");
+    let n: AuthorizationNonceResponse = e.q(&QueryMsg::AuthorizationNonce { holder_did: e.holder.did.clone() });
+    assert_eq!(n.nonce, 0, "refusals consume nothing");
+    e.verify(&rp, req).unwrap();
+}
+
+#[test]
+fn an_authorization_with_another_nonce_is_refused() {
+    let mut e = Env::ready();
+    let rp = e.rp.addr.clone();
+    let mut req = e.req("bound", 1);
+    req.holder_authorization = Some(e.authorize(&req, &e.holder, Some(1)));
+    let err = refused(e.verify(&rp, req.clone()), "authorization_nonce");
+    assert_eq!(err, ContractError::AuthorizationNonce { got: 1, expected: 0 });
+    req.holder_authorization = Some(e.authorize(&req, &e.holder, Some(0)));
+    e.verify(&rp, req.clone()).unwrap();
+    // a used authorization (nonce 0) cannot be spent again, even for a fresh proof of the same request
+    let mut again = req.clone();
+    again.proof = rerandomized(&req.proof);
+    let mut fresh = again.clone();
+    fresh.holder_authorization = Some(e.authorize(&again, &e.holder, Some(0)));
+    let d = e.dry_run(fresh, Some(&rp));
+    assert_eq!(d.code.as_deref(), Some("nullifier_used"), "the nullifier stops it first: {:?}", d.reason);
+}
+
+// ---- replays ----
+
+#[test]
+fn a_proofs_bytes_are_accepted_once_by_anyone_for_any_statement() {
+    let mut e = Env::ready();
+    let (holder, rp) = (e.holder.addr.clone(), e.rp.addr.clone());
+    e.verify(&holder, e.req("bound", 1)).unwrap();
+    let err = refused(e.verify(&holder, e.req("bound", 1)), "proof_replayed");
+    assert!(matches!(err, ContractError::ProofReplayed { height: 1000, .. }));
+    // the relying party, with a valid authorization, gets the same answer
+    let mut req = e.req("bound", 1);
+    req.holder_authorization = Some(e.authorize(&req, &e.holder, None));
+    refused(e.verify(&rp, req), "proof_replayed");
+    // the same key registered under another statement id: the bytes are still spent
+    e.register("age-18-copy", BOUND_VK, age_roles(18, true));
+    let mut req = e.req("bound", 1);
+    req.statement_id = "age-18-copy".into();
+    refused(e.verify(&holder, req), "proof_replayed");
+}
+
+#[test]
+fn rerandomized_proofs_hit_the_nullifier() {
     let mut e = Env::ready();
     let holder = e.holder.addr.clone();
-    e.verify(&holder, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap();
-    let err = e.verify(&holder, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap_err();
-    assert!(matches!(err, ContractError::NullifierUsed { .. }), "{err}");
-    // a re-randomized proof has other bytes but the same statement: it is still a replay
-    let mut req = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
+    e.verify(&holder, e.req("bound", 1)).unwrap();
+    let mut req = e.req("bound", 1);
     req.proof = rerandomized(&req.proof);
-    assert_ne!(req.proof, proof(AGE_PROOF_1));
-    let err = e.verify(&holder, req.clone()).unwrap_err();
-    assert!(matches!(err, ContractError::NullifierUsed { .. }), "{err}");
+    assert_ne!(req.proof, proof(BOUND_PROOF_1));
+    refused(e.verify(&holder, req.clone()), "nullifier_used");
     let d = e.dry_run(req, Some(&holder));
-    assert!(!d.valid && d.reason.unwrap().contains("already used"));
+    assert_eq!(d.code.as_deref(), Some("nullifier_used"));
+    assert!(d.reason.unwrap().starts_with("nullifier_used: "));
 }
 
 #[test]
@@ -394,50 +629,304 @@ fn rerandomized_proof_is_valid_groth16() {
     // the malleability the nullifier defends against is real: the mauled proof passes the pairing
     let mut e = Env::ready();
     let holder = e.holder.addr.clone();
-    let mut req = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
+    let mut req = e.req("bound", 1);
     req.proof = rerandomized(&req.proof);
     e.verify(&holder, req).unwrap();
 }
 
 #[test]
+fn nullifiers_are_kept_per_statement() {
+    let mut e = Env::ready();
+    let holder = e.holder.addr.clone();
+    let req = e.req("bound", 1);
+    e.verify(&holder, req.clone()).unwrap();
+    assert!(e.nullifier_used(BOUND, &req.public_inputs));
+    // the same (scope, nullifier) pair under another statement is untouched: two statements
+    // never block each other
+    assert!(!e.nullifier_used(ANON, &req.public_inputs));
+    assert!(!e.nullifier_used("age-18-copy", &req.public_inputs));
+    // and the unlinkable statement's own proof of the same credential goes through
+    e.verify(&e.rp.addr.clone(), e.req("anon", 1)).unwrap();
+}
+
+// ---- the request: scope, challenge, expiry ----
+
+#[test]
+fn a_proof_for_another_relying_party_is_refused() {
+    let mut e = Env::ready();
+    let other = who("other relying party");
+    // the other relying party presents the proof made for rp's request as its own
+    let mut req = e.req("anon", 1);
+    req.relying_party_did = other.did.clone();
+    let err = refused(e.verify(&other.addr, req.clone()), "scope_mismatch");
+    assert!(err.to_string().contains(&other.did));
+    // ... or in a DID-bound statement, with the holder as sender
+    let mut req = e.req("bound", 1);
+    req.relying_party_did = other.did.clone();
+    refused(e.verify(&e.holder.addr.clone(), req), "scope_mismatch");
+}
+
+#[test]
+fn the_challenge_must_be_the_one_derived_from_the_request() {
+    let mut e = Env::ready();
+    let holder = e.holder.addr.clone();
+    for tweak in 0..3 {
+        let mut req = e.req("bound", 1);
+        match tweak {
+            0 => req.request.nonce = "chosen by the prover".into(),
+            1 => req.request.id = "req-2".into(),
+            _ => req.request.expires_at += 1,
+        }
+        refused(e.verify(&holder, req), "challenge_mismatch");
+    }
+    // the request of proof 2 with proof 1's inputs: challenge and proof disagree
+    let mut req = e.req("bound", 1);
+    req.request = e.req("bound", 2).request;
+    refused(e.verify(&holder, req), "challenge_mismatch");
+}
+
+#[test]
+fn an_expired_request_is_refused() {
+    let mut e = Env::ready();
+    let holder = e.holder.addr.clone();
+    let req = e.req("bound", 1);
+    let left = req.request.expires_at - e.app.block_info().time.seconds();
+    e.advance(left);
+    assert!(e.dry_run(req.clone(), Some(&holder)).valid, "valid up to and including expires_at");
+    e.advance(1);
+    let err = refused(e.verify(&holder, req), "request_expired");
+    assert!(matches!(err, ContractError::RequestExpired { .. }));
+}
+
+// ---- the holder ----
+
+#[test]
+fn a_proof_for_another_did_is_refused() {
+    let mut e = Env::ready();
+    let (holder, eve) = (e.holder.addr.clone(), e.eve.addr.clone());
+    // eve submits the holder's proof as her own
+    refused(e.verify(&eve, e.req("bound", 1)), "sender_not_authorized");
+    // eve names her own DID: the hash in the proof is the holder's
+    let mut req = e.req("bound", 1);
+    req.holder_did = Some(e.eve.did.clone());
+    refused(e.verify(&eve, req), "holder_did_mismatch");
+    let mut req = e.req("bound", 1);
+    req.holder_did = None;
+    refused(e.verify(&holder, req), "holder_did_missing");
+    let mut req = e.req("bound", 1);
+    req.holder_did = Some("did:ethr:0x1234".into());
+    refused(e.verify(&holder, req), "malformed");
+    // a dry run without a sender cannot check the submitter
+    let d = e.dry_run(e.req("bound", 1), None);
+    assert_eq!(d.code.as_deref(), Some("sender_not_authorized"));
+    // an expired delegate no longer counts
+    let friend = who("friend");
+    e.registry_exec(&holder, &cw1056::msg::ExecuteMsg::AddDelegate {
+        identity: identity(&e.holder),
+        delegate_type: "sigAuth".into(),
+        delegate: friend.addr.to_string(),
+        validity: 10,
+    });
+    e.advance(10);
+    refused(e.verify(&friend.addr, e.req("bound", 1)), "sender_not_authorized");
+    // after the holder hands the DID to a new owner, the old key no longer controls it
+    let new_owner = who("new owner");
+    e.registry_exec(&holder, &cw1056::msg::ExecuteMsg::ChangeOwner {
+        identity: identity(&e.holder),
+        new_owner: Some(new_owner.addr.to_string()),
+    });
+    refused(e.verify(&holder, e.req("bound", 1)), "sender_not_authorized");
+    e.verify(&new_owner.addr, e.req("bound", 1)).unwrap();
+}
+
+// ---- roots and revocation ----
+
+#[test]
+fn a_retired_root_is_refused_at_once() {
+    let mut e = Env::ready();
+    let holder = e.holder.addr.clone();
+    let root = publics(BOUND_PUBLIC_1)[0].clone();
+    let (issuer, issuer_did) = (e.issuer.addr.clone(), e.issuer.did.clone());
+    // only the issuer's controller may retire its roots
+    let eve = e.eve.addr.clone();
+    refused(e.exec(&eve, &ExecuteMsg::RetireRoot { issuer_did: issuer_did.clone(), root: root.clone() }), "sender_not_authorized");
+    refused(e.exec(&issuer, &ExecuteMsg::RetireRoot { issuer_did: issuer_did.clone(), root: "5".into() }), "root_unknown");
+    e.exec(&issuer, &ExecuteMsg::RetireRoot { issuer_did: issuer_did.clone(), root: root.clone() }).unwrap();
+    refused(e.verify(&holder, e.req("bound", 1)), "root_retired");
+    let r: RootResponse = e.q(&QueryMsg::IssuerRoot { issuer_did: issuer_did.clone(), root: root.clone() });
+    assert!(r.retired && !r.acceptable && r.current);
+    // a retired root cannot be anchored again
+    refused(e.anchor_with(&root, false), "root_retired");
+}
+
+#[test]
+fn anchoring_with_retire_previous_retires_every_earlier_root() {
+    let mut e = Env::ready();
+    let holder = e.holder.addr.clone();
+    let (root1, root2) = (publics(BOUND_PUBLIC_1)[0].clone(), publics(BOUND_PUBLIC_2)[0].clone());
+    // a plain anchor leaves the replaced root usable within the window
+    e.anchor("777");
+    assert!(e.dry_run(e.req("bound", 1), Some(&holder)).valid);
+    e.anchor(&root2);
+    assert!(e.dry_run(e.req("bound", 1), Some(&holder)).valid);
+    // a revocation: every earlier root (root 1 and 777) is refused from now on, inside the window
+    e.anchor_with("888", true).unwrap();
+    e.advance(5);
+    refused(e.verify(&holder, e.req("bound", 1)), "root_retired");
+    refused(e.verify(&holder, e.req("bound", 2)), "root_retired");
+    let r: RootResponse = e.q(&QueryMsg::IssuerRoot { issuer_did: e.issuer.did.clone(), root: root1 });
+    assert!(r.retired && !r.acceptable);
+    let r: RootResponse = e.q(&QueryMsg::IssuerRoot { issuer_did: e.issuer.did.clone(), root: "888".into() });
+    assert!(!r.retired && r.acceptable && r.current);
+    // and they cannot come back
+    refused(e.anchor_with(&root2, false), "root_retired");
+}
+
+#[test]
+fn a_revocation_root_must_be_the_current_root() {
+    let mut e = Env::new();
+    let holder = e.holder.addr.clone();
+    let mut roles = age_roles(18, true);
+    roles[0] = InputRole::RevocationRoot;
+    e.register(BOUND, BOUND_VK, roles);
+    let root1 = publics(BOUND_PUBLIC_1)[0].clone();
+    e.anchor(&root1);
+    assert!(e.dry_run(e.req("bound", 1), Some(&holder)).valid);
+    // replaced a second ago: fine for an issuer_root within the window, not for a revocation root
+    e.anchor("999");
+    let err = refused(e.verify(&holder, e.req("bound", 1)), "root_not_current");
+    assert!(matches!(err, ContractError::RootNotCurrent { .. }));
+    e.anchor(&root1);
+    e.verify(&holder, e.req("bound", 1)).unwrap();
+}
+
+#[test]
+fn a_revoked_credential_makes_its_records_invalid() {
+    let mut e = Env::ready();
+    let holder = e.holder.addr.clone();
+    e.verify(&holder, e.req("bound", 1)).unwrap();
+    assert!(e.zkvct().valid);
+    let (issuer, eve) = (e.issuer.addr.clone(), e.eve.addr.clone());
+    let msg = ExecuteMsg::RevokeCredential { issuer_did: e.issuer.did.clone(), holder_did: e.holder.did.clone() };
+    refused(e.exec(&eve, &msg), "sender_not_authorized");
+    e.advance(5);
+    e.exec(&issuer, &msg).unwrap();
+    let z = e.zkvct();
+    assert!(!z.valid);
+    assert_eq!(z.reason.as_deref(), Some("credential_revoked"));
+    assert!(z.record.is_some(), "the record stays readable");
+}
+
+#[test]
+fn records_of_revoked_statements_and_expired_records_are_invalid() {
+    let mut e = Env::ready();
+    let (holder, rp) = (e.holder.addr.clone(), e.rp.addr.clone());
+    assert_eq!(e.zkvct().reason.as_deref(), Some("not_found"));
+    e.verify(&holder, e.req("bound", 1)).unwrap();
+    e.advance(86_400 * 365);
+    let z = e.zkvct();
+    assert_eq!((z.valid, z.reason.as_deref()), (false, Some("expired")));
+    e.exec(&rp, &ExecuteMsg::RevokeStatement { statement_id: BOUND.into(), version: Some(1) }).unwrap();
+    let z = e.zkvct();
+    assert_eq!((z.valid, z.reason.as_deref()), (false, Some("statement_revoked")));
+}
+
+#[test]
+fn untrusted_issuer_and_unknown_root_are_refused() {
+    let mut e = Env::new();
+    e.register(BOUND, BOUND_VK, age_roles(18, true));
+    let holder = e.holder.addr.clone();
+    refused(e.verify(&holder, e.req("bound", 1)), "root_unknown");
+    // eve anchors the very same root under her own DID: the statement does not trust her
+    let (eve, eve_did) = (e.eve.addr.clone(), e.eve.did.clone());
+    let root = publics(BOUND_PUBLIC_1)[0].clone();
+    e.exec(&eve, &ExecuteMsg::AnchorRoot { issuer_did: eve_did.clone(), root: root.clone(), retire_previous: false }).unwrap();
+    let mut req = e.req("bound", 1);
+    req.issuer_did = eve_did;
+    refused(e.verify(&holder, req), "issuer_not_trusted");
+    // nor can eve anchor a root for the trusted issuer
+    let msg = ExecuteMsg::AnchorRoot { issuer_did: e.issuer.did.clone(), root, retire_previous: false };
+    refused(e.exec(&eve, &msg), "sender_not_authorized");
+}
+
+#[test]
+fn replaced_roots_are_accepted_only_within_the_window() {
+    // a 60 s window, well inside the request's hour
+    let mut e = Env::with_window(60);
+    let years = e.meta.cutoff_years;
+    e.register(BOUND, BOUND_VK, age_roles(years, true));
+    let root = publics(BOUND_PUBLIC_1)[0].clone();
+    e.anchor(&root);
+    let holder = e.holder.addr.clone();
+    e.anchor(&publics(BOUND_PUBLIC_2)[0]);
+    let r: RootResponse = e.q(&QueryMsg::IssuerRoot { issuer_did: e.issuer.did.clone(), root: root.clone() });
+    assert!(r.acceptable && r.replaced_at.is_some() && !r.current);
+    e.advance(60);
+    assert!(e.dry_run(e.req("bound", 1), Some(&holder)).valid);
+    e.advance(1);
+    refused(e.verify(&holder, e.req("bound", 1)), "root_expired");
+    let r: RootResponse = e.q(&QueryMsg::IssuerRoot { issuer_did: e.issuer.did.clone(), root: root.clone() });
+    assert!(r.anchored && !r.acceptable && !r.retired);
+    // the current root is unaffected; anchoring the old root again makes it current
+    e.verify(&holder, e.req("bound", 2)).unwrap();
+    e.anchor(&root);
+    e.verify(&holder, e.req("bound", 1)).unwrap();
+}
+
+// ---- dates ----
+
+#[test]
+fn dates_must_match_block_time() {
+    // the fixture's today is the block date; ±1 day is tolerated (requests expire after an hour,
+    // so the block time is moved without touching the request's validity)
+    let mut e = Env::ready();
+    let holder = e.holder.addr.clone();
+    e.app.update_block(|b| b.time = b.time.minus_seconds(86_400));
+    assert!(e.dry_run(e.req("bound", 1), Some(&holder)).valid);
+    e.app.update_block(|b| b.time = b.time.minus_seconds(86_400));
+    refused(e.verify(&holder, e.req("bound", 1)), "today_out_of_range");
+}
+
+#[test]
+fn cutoff_must_be_the_registered_number_of_years_back() {
+    let mut e = Env::new();
+    let holder = e.holder.addr.clone();
+    // the same circuit registered as "age >= 21": the proof's cutoff (18 years) does not fit
+    e.register(BOUND, BOUND_VK, age_roles(21, true));
+    e.anchor(&publics(BOUND_PUBLIC_1)[0]);
+    let err = refused(e.verify(&holder, e.req("bound", 1)), "cutoff_mismatch");
+    assert!(matches!(err, ContractError::BadCutoff { years: 21, .. }), "{err}");
+}
+
+// ---- proofs and inputs ----
+
+#[test]
 fn tampered_proof_is_rejected_and_changes_nothing() {
     let mut e = Env::ready();
     let holder = e.holder.addr.clone();
-    let mut req = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
-    // a valid curve point from another proof: parses, fails the pairing
-    req.proof.pi_a = proof(AGE_PROOF_2).pi_a;
-    let err = e.verify(&holder, req.clone()).unwrap_err();
-    assert_eq!(err, ContractError::ProofRejected);
-    assert!(!e.nullifier_used(AGE_PUBLIC_1), "a failed verification records nothing");
-    let z: ZkvctResponse = e.q(&QueryMsg::Zkvct { holder_did: e.holder.did.clone(), statement_id: "age-18".into() });
-    assert!(z.record.is_none());
-    let d = e.dry_run(req, Some(&holder));
-    assert!(!d.valid);
-    // a proof for other public inputs (proof 2 with the inputs of proof 1)
-    let err = e.verify(&holder, e.age_request(AGE_PROOF_2, AGE_PUBLIC_1)).unwrap_err();
-    assert_eq!(err, ContractError::ProofRejected);
-    // the untouched proof still goes through afterwards
-    e.verify(&holder, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap();
+    let mut req = e.req("bound", 1);
+    req.proof.pi_a = proof(BOUND_PROOF_2).pi_a;
+    refused(e.verify(&holder, req.clone()), "proof_invalid");
+    assert!(!e.nullifier_used(BOUND, &req.public_inputs), "a failed verification records nothing");
+    assert!(e.zkvct().record.is_none());
+    assert!(!e.dry_run(req, Some(&holder)).valid);
+    e.verify(&holder, e.req("bound", 1)).unwrap();
 }
 
 #[test]
 fn inputs_at_or_above_r_are_rejected() {
     let mut e = Env::ready();
     let holder = e.holder.addr.clone();
-    for i in [0usize, 4, 5] {
-        let mut req = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
+    for i in [0usize, 4, 6] {
+        let mut req = e.req("bound", 1);
         // x + r is the same field element as x: accepting it would fork nullifiers and roots
         req.public_inputs[i] = add_decimal(&req.public_inputs[i], R);
-        let err = e.verify(&holder, req).unwrap_err();
-        assert!(matches!(err, ContractError::InputNotCanonical(_)), "input {i}: {err}");
+        refused(e.verify(&holder, req), "input_not_canonical");
     }
-    let mut req = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
-    req.public_inputs[3] = R.into();
-    assert!(matches!(e.verify(&holder, req).unwrap_err(), ContractError::InputNotCanonical(_)));
-    for bad in ["", "-1", "0x10", "007", "1e3", " 5"] {
-        let mut req = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
+    for bad in ["", "-1", "0x10", "007", "1e3", " 5", R] {
+        let mut req = e.req("bound", 1);
         req.public_inputs[3] = bad.into();
-        assert!(matches!(e.verify(&holder, req).unwrap_err(), ContractError::InputNotCanonical(_)), "{bad:?}");
+        refused(e.verify(&holder, req), "input_not_canonical");
     }
 }
 
@@ -445,7 +934,7 @@ fn inputs_at_or_above_r_are_rejected() {
 fn malformed_proof_points_are_rejected() {
     let mut e = Env::ready();
     let holder = e.holder.addr.clone();
-    let base = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
+    let base = e.req("bound", 1);
     let mut cases: Vec<(&str, VerifyRequest)> = vec![];
     let mut r = base.clone();
     r.proof.pi_a[1] = add_decimal(&r.proof.pi_a[1], "1");
@@ -470,28 +959,27 @@ fn malformed_proof_points_are_rejected() {
     cases.push(("wrong protocol", r));
     for (what, req) in cases {
         let err = e.verify(&holder, req).unwrap_err();
-        assert!(matches!(err, ContractError::MalformedProof(_)), "{what}: {err}");
+        assert_eq!(err.code(), "proof_malformed", "{what}: {err}");
     }
-    assert!(!e.nullifier_used(AGE_PUBLIC_1));
 }
 
 #[test]
 fn wrong_input_count_is_rejected() {
     let mut e = Env::ready();
     let holder = e.holder.addr.clone();
-    let mut req = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
+    let mut req = e.req("bound", 1);
     req.public_inputs.pop();
-    assert_eq!(e.verify(&holder, req.clone()).unwrap_err(), ContractError::WrongInputCount { expected: 6, got: 5 });
-    req.public_inputs = publics(AGE_PUBLIC_1);
-    req.public_inputs.push("1".into());
-    assert_eq!(e.verify(&holder, req).unwrap_err(), ContractError::WrongInputCount { expected: 6, got: 7 });
+    let err = refused(e.verify(&holder, req.clone()), "wrong_input_count");
+    assert_eq!(err, ContractError::WrongInputCount { expected: 7, got: 6 });
 }
+
+// ---- statements ----
 
 #[test]
 fn invalid_keys_are_rejected_at_registration() {
     let mut e = Env::new();
     let rp = e.rp.addr.clone();
-    let good = vk(AGE_VK);
+    let good = vk(BOUND_VK);
     let mut cases: Vec<(&str, SnarkjsVerificationKey)> = vec![];
     let mut k = good.clone();
     k.vk_alpha_1[1] = add_decimal(&k.vk_alpha_1[1], "1");
@@ -509,7 +997,7 @@ fn invalid_keys_are_rejected_at_registration() {
     k.ic.pop();
     cases.push(("IC shorter than nPublic + 1", k));
     let mut k = good.clone();
-    k.n_public = 7;
+    k.n_public = 8;
     cases.push(("nPublic disagrees with IC", k));
     let mut k = good.clone();
     k.ic[2] = vec!["0".into(), "1".into(), "0".into()];
@@ -518,46 +1006,103 @@ fn invalid_keys_are_rejected_at_registration() {
     k.curve = "bls12381".into();
     cases.push(("other curve", k));
     for (what, key) in cases {
-        let msg = e.register_msg("bad", key, age_roles(18), vec![e.issuer.did.clone()]);
+        let msg = e.register_msg("bad", key, age_roles(18, true), vec![e.issuer.did.clone()]);
         let err = e.exec(&rp, &msg).unwrap_err();
-        assert!(matches!(err, ContractError::InvalidKey(_)), "{what}: {err}");
+        assert_eq!(err.code(), "key_invalid", "{what}: {err}");
     }
-    // roles must fit the key
-    let role_cases = vec![
-        age_roles(18)[..5].to_vec(),
-        vec![InputRole::Nullifier, InputRole::Nullifier, InputRole::TodayDays, InputRole::Scope, InputRole::IssuerRoot, InputRole::HolderDidHash],
-        age_roles(0),
-        vec![InputRole::IssuerRoot, InputRole::CutoffDays { years: 18 }, InputRole::TodayDays, InputRole::Scope, InputRole::Challenge, InputRole::HolderDidHash],
-    ];
-    for roles in role_cases {
-        let msg = e.register_msg("bad", vk(AGE_VK), roles.clone(), vec![e.issuer.did.clone()]);
-        let err = e.exec(&rp, &msg).unwrap_err();
-        assert!(matches!(err, ContractError::InvalidRoles(_)), "{roles:?}: {err}");
-    }
-    let msg = e.register_msg("bad", vk(AGE_VK), age_roles(18), vec![]);
-    assert!(matches!(e.exec(&rp, &msg).unwrap_err(), ContractError::InvalidRoles(_)));
     let s: Result<StatementResponse, _> =
         e.app.wrap().query_wasm_smart(e.verifier.clone(), &QueryMsg::Statement { statement_id: "bad".into(), version: None });
     assert!(s.is_err(), "nothing was registered");
 }
 
 #[test]
+fn registration_needs_one_root_scope_nullifier_and_challenge() {
+    let mut e = Env::new();
+    let rp = e.rp.addr.clone();
+    let with = |i: usize, r: InputRole| {
+        let mut roles = age_roles(18, true);
+        roles[i] = r;
+        roles
+    };
+    let cases: Vec<(&str, Vec<InputRole>)> = vec![
+        ("no challenge", with(5, InputRole::Param { value: "1".into() })),
+        ("no scope", with(3, InputRole::Param { value: "1".into() })),
+        ("no nullifier", with(4, InputRole::Param { value: "1".into() })),
+        ("no root", with(0, InputRole::Param { value: "1".into() })),
+        ("two roots", with(6, InputRole::RevocationRoot)),
+        ("two challenges", with(6, InputRole::Challenge)),
+        ("two scopes", with(1, InputRole::Scope)),
+        ("role count", age_roles(18, false)),
+        ("cutoff of 0 years", age_roles(0, true)),
+    ];
+    for (what, roles) in cases {
+        let msg = e.register_msg("bad", vk(BOUND_VK), roles, vec![e.issuer.did.clone()]);
+        let err = e.exec(&rp, &msg).unwrap_err();
+        assert_eq!(err.code(), "roles_invalid", "{what}: {err}");
+    }
+    // a param may not repeat either
+    let mut roles = age_roles(18, true);
+    roles[1] = InputRole::Param { value: "1".into() };
+    roles[2] = InputRole::Param { value: "2".into() };
+    let msg = e.register_msg("bad", vk(BOUND_VK), roles, vec![e.issuer.did.clone()]);
+    assert_eq!(e.exec(&rp, &msg).unwrap_err().code(), "roles_invalid");
+    // a root needs a trusted issuer
+    let msg = e.register_msg("bad", vk(BOUND_VK), age_roles(18, true), vec![]);
+    assert_eq!(e.exec(&rp, &msg).unwrap_err().code(), "roles_invalid");
+    // a one-input circuit (nullifier only) cannot be a statement any more
+    let msg = e.register_msg("bad", vk(ONE_VK), vec![InputRole::Nullifier], vec![e.issuer.did.clone()]);
+    assert_eq!(e.exec(&rp, &msg).unwrap_err().code(), "roles_invalid");
+}
+
+#[test]
+fn param_inputs_must_equal_the_registered_value() {
+    let mut e = Env::new();
+    let holder = e.holder.addr.clone();
+    let today = publics(BOUND_PUBLIC_1)[2].clone();
+    // today_days registered as a fixed param: the proof's value fits, another does not
+    let mut roles = age_roles(18, true);
+    roles[2] = InputRole::Param { value: today.clone() };
+    e.register(BOUND, BOUND_VK, roles);
+    e.anchor(&publics(BOUND_PUBLIC_1)[0]);
+    assert!(e.dry_run(e.req("bound", 1), Some(&holder)).valid);
+    let mut roles = age_roles(18, true);
+    roles[2] = InputRole::Param { value: "1".into() };
+    e.register(BOUND, BOUND_VK, roles);
+    let err = refused(e.verify(&holder, e.req("bound", 1)), "param_mismatch");
+    assert!(matches!(err, ContractError::ParamMismatch { index: 2, .. }));
+}
+
+#[test]
+fn the_verification_key_query_returns_the_registered_key() {
+    let e = Env::ready();
+    let r: VerificationKeyResponse = e.q(&QueryMsg::VerificationKey { statement_id: BOUND.into(), version: None });
+    let mut expected = vk(BOUND_VK);
+    expected.vk_alphabeta_12 = None;
+    assert_eq!((r.version, r.verification_key), (1, expected));
+    let r: VerificationKeyResponse = e.q(&QueryMsg::VerificationKey { statement_id: ANON.into(), version: Some(1) });
+    assert_eq!(r.verification_key.n_public, 6);
+    let missing: Result<VerificationKeyResponse, _> = e
+        .app
+        .wrap()
+        .query_wasm_smart(e.verifier.clone(), &QueryMsg::VerificationKey { statement_id: BOUND.into(), version: Some(2) });
+    assert!(missing.unwrap_err().to_string().contains("statement_unknown"));
+}
+
+#[test]
 fn unknown_and_revoked_statements_are_rejected() {
     let mut e = Env::ready();
     let (holder, rp, eve) = (e.holder.addr.clone(), e.rp.addr.clone(), e.eve.addr.clone());
-    let mut req = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
+    let mut req = e.req("bound", 1);
     req.statement_id = "age-21".into();
-    assert!(matches!(e.verify(&holder, req).unwrap_err(), ContractError::UnknownStatement { .. }));
-    let mut req = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
+    refused(e.verify(&holder, req), "statement_unknown");
+    let mut req = e.req("bound", 1);
     req.version = Some(2);
-    assert!(matches!(e.verify(&holder, req).unwrap_err(), ContractError::UnknownStatement { .. }));
-    // only the statement's controller may revoke
-    let err = e.exec(&eve, &ExecuteMsg::RevokeStatement { statement_id: "age-18".into(), version: Some(1) }).unwrap_err();
-    assert!(matches!(err, ContractError::NotController { .. }), "{err}");
-    e.exec(&rp, &ExecuteMsg::RevokeStatement { statement_id: "age-18".into(), version: Some(1) }).unwrap();
-    let err = e.verify(&holder, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap_err();
-    assert_eq!(err, ContractError::StatementRevoked { statement_id: "age-18".into(), version: 1 });
-    let s: StatementResponse = e.q(&QueryMsg::Statement { statement_id: "age-18".into(), version: Some(1) });
+    refused(e.verify(&holder, req), "statement_unknown");
+    refused(e.exec(&eve, &ExecuteMsg::RevokeStatement { statement_id: BOUND.into(), version: Some(1) }), "sender_not_authorized");
+    e.exec(&rp, &ExecuteMsg::RevokeStatement { statement_id: BOUND.into(), version: Some(1) }).unwrap();
+    let err = refused(e.verify(&holder, e.req("bound", 1)), "statement_revoked");
+    assert_eq!(err, ContractError::StatementRevoked { statement_id: BOUND.into(), version: 1 });
+    let s: StatementResponse = e.q(&QueryMsg::Statement { statement_id: BOUND.into(), version: Some(1) });
     assert!(s.revoked_height.is_some());
 }
 
@@ -565,160 +1110,33 @@ fn unknown_and_revoked_statements_are_rejected() {
 fn versions_are_immutable_and_addressable() {
     let mut e = Env::ready();
     let (holder, rp) = (e.holder.addr.clone(), e.rp.addr.clone());
-    let v1: StatementResponse = e.q(&QueryMsg::Statement { statement_id: "age-18".into(), version: Some(1) });
+    let v1: StatementResponse = e.q(&QueryMsg::Statement { statement_id: BOUND.into(), version: Some(1) });
     // version 2 reuses the id with another key: version 1 keeps its key and stays usable
-    let msg = e.register_msg("age-18", vk(ONE_VK), vec![InputRole::Nullifier], vec![]);
+    let msg = e.register_msg(BOUND, vk(ANON_VK), age_roles(18, false), vec![e.issuer.did.clone()]);
     let r = e.exec(&rp, &msg).unwrap();
     assert_eq!(attr(&r, "version"), "2");
-    let v1_again: StatementResponse = e.q(&QueryMsg::Statement { statement_id: "age-18".into(), version: Some(1) });
+    let v1_again: StatementResponse = e.q(&QueryMsg::Statement { statement_id: BOUND.into(), version: Some(1) });
     assert_eq!(v1.key_hash, v1_again.key_hash);
     assert_eq!(v1_again.latest_version, 2);
-    let v2: StatementResponse = e.q(&QueryMsg::Statement { statement_id: "age-18".into(), version: None });
+    let v2: StatementResponse = e.q(&QueryMsg::Statement { statement_id: BOUND.into(), version: None });
     assert_ne!(v2.key_hash, v1.key_hash);
-    // the latest version is the default: the 6-input proof no longer fits it
-    let err = e.verify(&holder, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap_err();
-    assert!(matches!(err, ContractError::WrongInputCount { .. }));
-    let mut req = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
+    refused(e.verify(&holder, e.req("bound", 1)), "wrong_input_count");
+    let mut req = e.req("bound", 1);
     req.version = Some(1);
     e.verify(&holder, req).unwrap();
-    // revoking without a version revokes them all
-    e.exec(&rp, &ExecuteMsg::RevokeStatement { statement_id: "age-18".into(), version: None }).unwrap();
-    let mut req = e.age_request(AGE_PROOF_2, AGE_PUBLIC_2);
+    e.exec(&rp, &ExecuteMsg::RevokeStatement { statement_id: BOUND.into(), version: None }).unwrap();
+    let mut req = e.req("bound", 2);
     req.version = Some(1);
-    assert!(matches!(e.verify(&holder, req).unwrap_err(), ContractError::StatementRevoked { .. }));
-}
-
-#[test]
-fn untrusted_issuer_and_unknown_root_are_rejected() {
-    let mut e = Env::new();
-    e.register_age();
-    let holder = e.holder.addr.clone();
-    // root not anchored yet
-    let err = e.verify(&holder, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap_err();
-    assert!(matches!(err, ContractError::UnknownRoot { .. }), "{err}");
-    // eve anchors the very same root under her own DID: the statement does not trust her
-    let (eve, eve_did) = (e.eve.addr.clone(), e.eve.did.clone());
-    let root = publics(AGE_PUBLIC_1)[0].clone();
-    e.exec(&eve, &ExecuteMsg::AnchorRoot { issuer_did: eve_did.clone(), root: root.clone() }).unwrap();
-    let mut req = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
-    req.issuer_did = Some(eve_did);
-    assert!(matches!(e.verify(&holder, req).unwrap_err(), ContractError::UntrustedIssuer { .. }));
-    // nor can eve anchor a root for the trusted issuer
-    let err = e.exec(&eve, &ExecuteMsg::AnchorRoot { issuer_did: e.issuer.did.clone(), root: root.clone() }).unwrap_err();
-    assert!(matches!(err, ContractError::NotController { .. }), "{err}");
-    let mut req = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
-    req.issuer_did = None;
-    assert_eq!(e.verify(&holder, req).unwrap_err(), ContractError::IssuerRequired);
-}
-
-#[test]
-fn replaced_roots_are_accepted_only_within_the_window() {
-    let mut e = Env::ready();
-    let holder = e.holder.addr.clone();
-    let root = publics(AGE_PUBLIC_1)[0].clone();
-    // the issuer's tree changed: proof 2's root is current, proof 1's root was replaced now
-    e.anchor(&publics(AGE_PUBLIC_2)[0]);
-    let r: RootResponse = e.q(&QueryMsg::IssuerRoot { issuer_did: e.issuer.did.clone(), root: root.clone() });
-    assert!(r.acceptable && r.replaced_at.is_some());
-    e.advance(WINDOW);
-    assert!(e.dry_run(e.age_request(AGE_PROOF_1, AGE_PUBLIC_1), Some(&holder)).valid);
-    e.advance(1);
-    let err = e.verify(&holder, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap_err();
-    assert!(matches!(err, ContractError::StaleRoot { .. }), "{err}");
-    let r: RootResponse = e.q(&QueryMsg::IssuerRoot { issuer_did: e.issuer.did.clone(), root: root.clone() });
-    assert!(r.anchored && !r.acceptable);
-    // the current root is unaffected
-    e.verify(&holder, e.age_request(AGE_PROOF_2, AGE_PUBLIC_2)).unwrap();
-    // anchoring the old root again makes it current
-    e.anchor(&root);
-    e.verify(&holder, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap();
-}
-
-#[test]
-fn dates_must_match_block_time() {
-    let mut e = Env::ready();
-    let holder = e.holder.addr.clone();
-    // the fixture's today is the block date; ±1 day is tolerated
-    e.advance(86_400);
-    assert!(e.dry_run(e.age_request(AGE_PROOF_1, AGE_PUBLIC_1), Some(&holder)).valid);
-    e.advance(86_400);
-    let err = e.verify(&holder, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap_err();
-    assert!(matches!(err, ContractError::StaleDate { .. }), "{err}");
-    let mut e = Env::ready();
-    e.app.update_block(|b| b.time = b.time.minus_seconds(2 * 86_400));
-    let err = e.verify(&holder, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap_err();
-    assert!(matches!(err, ContractError::StaleDate { .. }), "{err}");
-}
-
-#[test]
-fn cutoff_must_be_the_registered_number_of_years_back() {
-    let mut e = Env::new();
-    let (rp, holder) = (e.rp.addr.clone(), e.holder.addr.clone());
-    // the same circuit registered as "age >= 21": the proof's cutoff (18 years) does not fit
-    let msg = ExecuteMsg::RegisterStatement {
-        statement_id: "age-18".into(),
-        owner_did: e.rp.did.clone(),
-        verification_key: vk(AGE_VK),
-        roles: age_roles(21),
-        trusted_issuers: vec![e.issuer.did.clone()],
-        record_validity_secs: None,
-        description: None,
-    };
-    e.exec(&rp, &msg).unwrap();
-    e.anchor(&publics(AGE_PUBLIC_1)[0]);
-    let err = e.verify(&holder, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap_err();
-    assert!(matches!(err, ContractError::BadCutoff { years: 21, .. }), "{err}");
-}
-
-#[test]
-fn holder_must_be_controlled_by_the_sender() {
-    let mut e = Env::ready();
-    let (holder, eve) = (e.holder.addr.clone(), e.eve.addr.clone());
-    // eve submits the holder's proof as her own transaction
-    let err = e.verify(&eve, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap_err();
-    assert!(matches!(err, ContractError::NotController { .. }), "{err}");
-    // eve names her own DID: the hash in the proof is the holder's
-    let mut req = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
-    req.holder_did = Some(e.eve.did.clone());
-    assert!(matches!(e.verify(&eve, req).unwrap_err(), ContractError::HolderDidMismatch { .. }));
-    let mut req = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
-    req.holder_did = None;
-    assert_eq!(e.verify(&holder, req).unwrap_err(), ContractError::HolderDidRequired);
-    let mut req = e.age_request(AGE_PROOF_1, AGE_PUBLIC_1);
-    req.holder_did = Some("did:ethr:0x1234".into());
-    assert!(matches!(e.verify(&holder, req).unwrap_err(), ContractError::InvalidDid { .. }));
-    // a dry run without a sender cannot check the binding
-    let d = e.dry_run(e.age_request(AGE_PROOF_1, AGE_PUBLIC_1), None);
-    assert!(!d.valid && d.reason.unwrap().contains("sender"));
-    // an expired delegate no longer counts
-    let friend = who("friend");
-    e.registry_exec(&holder, &cw1056::msg::ExecuteMsg::AddDelegate {
-        identity: identity(&e.holder),
-        delegate_type: "sigAuth".into(),
-        delegate: friend.addr.to_string(),
-        validity: 10,
-    });
-    e.advance(10);
-    assert!(matches!(e.verify(&friend.addr, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap_err(), ContractError::NotController { .. }));
-    // after the holder hands the DID to a new owner, the old key no longer controls it
-    let new_owner = who("new owner");
-    e.registry_exec(&holder, &cw1056::msg::ExecuteMsg::ChangeOwner {
-        identity: identity(&e.holder),
-        new_owner: Some(new_owner.addr.to_string()),
-    });
-    assert!(matches!(e.verify(&holder, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap_err(), ContractError::NotController { .. }));
-    e.verify(&new_owner.addr, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap();
+    refused(e.verify(&holder, req), "statement_revoked");
 }
 
 #[test]
 fn registration_needs_control_of_the_owner_did() {
     let mut e = Env::new();
     let (eve, rp) = (e.eve.addr.clone(), e.rp.addr.clone());
-    let msg = e.register_msg("age-18", vk(AGE_VK), age_roles(18), vec![e.issuer.did.clone()]);
-    let err = e.exec(&eve, &msg).unwrap_err();
-    assert!(matches!(err, ContractError::NotController { .. }), "{err}");
+    let msg = e.register_msg(BOUND, vk(BOUND_VK), age_roles(18, true), vec![e.issuer.did.clone()]);
+    refused(e.exec(&eve, &msg), "sender_not_authorized");
     e.exec(&rp, &msg).unwrap();
-    // eve cannot add versions to someone else's statement id, even under her own DID
     let ExecuteMsg::RegisterStatement { statement_id, verification_key, roles, trusted_issuers, .. } = msg else { unreachable!() };
     let hijack = ExecuteMsg::RegisterStatement {
         statement_id,
@@ -729,94 +1147,27 @@ fn registration_needs_control_of_the_owner_did() {
         record_validity_secs: None,
         description: None,
     };
-    assert!(matches!(e.exec(&eve, &hijack).unwrap_err(), ContractError::StatementOwnedByOther { .. }));
-    let bad_id = e.register_msg("Age 18!", vk(AGE_VK), age_roles(18), vec![e.issuer.did.clone()]);
-    assert!(matches!(e.exec(&rp, &bad_id).unwrap_err(), ContractError::InvalidField { .. }));
+    refused(e.exec(&eve, &hijack), "statement_owned_by_other");
+    let bad_id = e.register_msg("Age 18!", vk(BOUND_VK), age_roles(18, true), vec![e.issuer.did.clone()]);
+    refused(e.exec(&rp, &bad_id), "malformed");
 }
 
 #[test]
 fn deactivated_dids_are_refused() {
-    // holder deactivated
     let mut e = Env::ready();
     let holder = e.holder.clone();
     e.registry_exec(&holder.addr, &cw1056::msg::ExecuteMsg::ChangeOwner { identity: identity(&holder), new_owner: None });
-    let err = e.verify(&holder.addr, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap_err();
-    assert!(matches!(err, ContractError::DidDeactivated { .. }), "{err}");
-    // issuer deactivated: its roots are no longer trusted
+    refused(e.verify(&holder.addr, e.req("bound", 1)), "did_deactivated");
     let mut e = Env::ready();
     let issuer = e.issuer.clone();
     e.registry_exec(&issuer.addr, &cw1056::msg::ExecuteMsg::ChangeOwner { identity: identity(&issuer), new_owner: None });
-    let err = e.verify(&e.holder.addr.clone(), e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap_err();
-    assert!(matches!(err, ContractError::DidDeactivated { .. }), "{err}");
-    let err = e.exec(&issuer.addr, &ExecuteMsg::AnchorRoot { issuer_did: issuer.did.clone(), root: "1".into() }).unwrap_err();
-    assert!(matches!(err, ContractError::DidDeactivated { .. }), "{err}");
-    // statement owner deactivated: no registration, no revocation
+    refused(e.verify(&e.holder.addr.clone(), e.req("bound", 1)), "did_deactivated");
+    refused(e.anchor_with("1", false), "did_deactivated");
     let mut e = Env::new();
     let rp = e.rp.clone();
     e.registry_exec(&rp.addr, &cw1056::msg::ExecuteMsg::ChangeOwner { identity: identity(&rp), new_owner: None });
-    let msg = e.register_msg("age-18", vk(AGE_VK), age_roles(18), vec![e.issuer.did.clone()]);
-    assert!(matches!(e.exec(&rp.addr, &msg).unwrap_err(), ContractError::DidDeactivated { .. }));
-}
-
-// ---- one public input: default scope, param and challenge roles ----
-
-fn one_request(p: &str, public: &str) -> VerifyRequest {
-    VerifyRequest {
-        statement_id: "one".into(),
-        version: None,
-        proof: proof(p),
-        public_inputs: publics(public),
-        issuer_did: None,
-        holder_did: None,
-        challenge: None,
-    }
-}
-
-fn register_one(e: &mut Env, role: InputRole) {
-    let rp = e.rp.addr.clone();
-    let msg = e.register_msg("one", vk(ONE_VK), vec![role], vec![]);
-    e.exec(&rp, &msg).unwrap();
-}
-
-#[test]
-fn one_input_nullifier_uses_the_statement_as_scope() {
-    let mut e = Env::new();
-    register_one(&mut e, InputRole::Nullifier);
-    let anyone = e.eve.addr.clone();
-    let r = e.verify(&anyone, one_request(ONE_PROOF_7, ONE_PUBLIC_7)).unwrap();
-    assert!(r.events.iter().all(|ev| ev.attributes.iter().all(|a| a.key != "holder_did")), "no holder, no record");
-    let n: NullifierResponse = e.q(&QueryMsg::Nullifier {
-        statement_id: "one".into(),
-        scope: None,
-        nullifier: publics(ONE_PUBLIC_7)[0].clone(),
-    });
-    assert!(n.used);
-    assert!(matches!(e.verify(&anyone, one_request(ONE_PROOF_7, ONE_PUBLIC_7)).unwrap_err(), ContractError::NullifierUsed { .. }));
-    e.verify(&anyone, one_request(ONE_PROOF_8, ONE_PUBLIC_8)).unwrap();
-}
-
-#[test]
-fn param_inputs_must_equal_the_registered_value() {
-    let mut e = Env::new();
-    register_one(&mut e, InputRole::Param { value: publics(ONE_PUBLIC_7)[0].clone() });
-    let anyone = e.eve.addr.clone();
-    e.verify(&anyone, one_request(ONE_PROOF_7, ONE_PUBLIC_7)).unwrap();
-    // params record nothing: the same proof passes again
-    e.verify(&anyone, one_request(ONE_PROOF_7, ONE_PUBLIC_7)).unwrap();
-    let err = e.verify(&anyone, one_request(ONE_PROOF_8, ONE_PUBLIC_8)).unwrap_err();
-    assert!(matches!(err, ContractError::ParamMismatch { index: 0, .. }), "{err}");
-}
-
-#[test]
-fn challenge_inputs_must_equal_the_expected_challenge() {
-    let mut e = Env::new();
-    register_one(&mut e, InputRole::Challenge);
-    let anyone = e.eve.addr.clone();
-    let mut req = one_request(ONE_PROOF_7, ONE_PUBLIC_7);
-    req.challenge = Some(publics(ONE_PUBLIC_8)[0].clone());
-    assert!(matches!(e.verify(&anyone, req.clone()).unwrap_err(), ContractError::ChallengeMismatch { .. }));
-    req.challenge = Some(publics(ONE_PUBLIC_7)[0].clone());
-    e.verify(&anyone, req).unwrap();
+    let msg = e.register_msg(BOUND, vk(BOUND_VK), age_roles(18, true), vec![e.issuer.did.clone()]);
+    refused(e.exec(&rp.addr, &msg), "did_deactivated");
 }
 
 #[test]
@@ -836,21 +1187,68 @@ fn instantiate_needs_a_cw1056_registry() {
     assert!(err.root_cause().to_string().to_lowercase().contains("nothing") || err.to_string().contains("nothing"), "{err:?}");
 }
 
-// ---- proofs made by zkvct's own prover (same zkey and witness as the snarkjs ones) ----
+#[test]
+fn every_error_message_starts_with_its_code() {
+    let spec = [
+        "malformed", "wrong_input_count", "input_not_canonical", "proof_malformed", "proof_invalid",
+        "statement_unknown", "statement_revoked", "issuer_not_trusted", "root_unknown", "root_retired",
+        "root_expired", "root_not_current", "today_out_of_range", "cutoff_mismatch", "scope_mismatch",
+        "challenge_mismatch", "request_expired", "nullifier_used", "proof_replayed", "holder_did_missing",
+        "holder_did_mismatch", "sender_not_authorized", "authorization_invalid", "authorization_nonce",
+    ];
+    let s = || String::from("x");
+    let errors = [
+        ContractError::InvalidField { field: s(), reason: s() },
+        ContractError::WrongInputCount { expected: 1, got: 2 },
+        ContractError::InputNotCanonical(s()),
+        ContractError::MalformedProof(s()),
+        ContractError::ProofRejected,
+        ContractError::UnknownStatement { statement_id: s(), version: None },
+        ContractError::StatementRevoked { statement_id: s(), version: 1 },
+        ContractError::UntrustedIssuer { issuer: s(), statement_id: s(), version: 1 },
+        ContractError::UnknownRoot { root: s(), issuer: s() },
+        ContractError::RootRetired { root: s(), issuer: s() },
+        ContractError::StaleRoot { root: s(), issuer: s(), replaced_at: 1, window: 1, now: 3 },
+        ContractError::RootNotCurrent { root: s(), issuer: s() },
+        ContractError::StaleDate { role: s(), value: s(), block_day: 1, tolerance: 1 },
+        ContractError::BadCutoff { value: s(), years: 1, expected: vec![] },
+        ContractError::ScopeMismatch { value: s(), expected: s(), relying_party_did: s(), statement_id: s() },
+        ContractError::ChallengeMismatch { value: s(), expected: s() },
+        ContractError::RequestExpired { expires_at: 1, now: 2 },
+        ContractError::NullifierUsed { nullifier: s(), statement_id: s(), height: 1 },
+        ContractError::ProofReplayed { proof_hash: s(), height: 1 },
+        ContractError::HolderDidRequired,
+        ContractError::HolderDidMismatch { value: s(), did: s(), expected: s() },
+        ContractError::SenderNotAuthorized(s()),
+        ContractError::AuthorizationInvalid(s()),
+        ContractError::AuthorizationNonce { got: 1, expected: 0 },
+    ];
+    for (code, err) in spec.iter().zip(errors.iter()) {
+        assert_eq!(err.code(), *code, "{err}");
+    }
+}
 
 #[test]
 fn zkvct_prover_proofs_verify_and_share_the_nullifier() {
     let mut e = Env::ready();
     let holder = e.holder.addr.clone();
-    assert_eq!(publics(AGE_PUBLIC_ZKVCT_1), publics(AGE_PUBLIC_1));
-    assert_ne!(proof(AGE_PROOF_ZKVCT_1), proof(AGE_PROOF_1), "fresh randomness, other proof bytes");
-    e.verify(&holder, e.age_request(AGE_PROOF_ZKVCT_1, AGE_PUBLIC_ZKVCT_1)).unwrap();
-    // the snarkjs proof of the same credential in the same scope is now a replay
-    let err = e.verify(&holder, e.age_request(AGE_PROOF_1, AGE_PUBLIC_1)).unwrap_err();
-    assert!(matches!(err, ContractError::NullifierUsed { .. }), "{err}");
+    assert_eq!(publics(BOUND_PUBLIC_ZKVCT_1), publics(BOUND_PUBLIC_1));
+    assert_ne!(proof(BOUND_PROOF_ZKVCT_1), proof(BOUND_PROOF_1), "fresh randomness, other proof bytes");
+    let mut req = e.req("bound", 1);
+    req.proof = proof(BOUND_PROOF_ZKVCT_1);
+    e.verify(&holder, req).unwrap();
+    refused(e.verify(&holder, e.req("bound", 1)), "nullifier_used");
+}
 
-    let mut e = Env::new();
-    register_one(&mut e, InputRole::Nullifier);
-    let anyone = e.eve.addr.clone();
-    e.verify(&anyone, one_request(ONE_PROOF_ZKVCT_7, ONE_PUBLIC_ZKVCT_7)).unwrap();
+#[test]
+fn the_committed_schema_is_current() {
+    for (name, json) in crate::schema::schema_files() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema").join(name);
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == json,
+            "{} is stale: run `cargo run -p zkvct-verifier --bin schema` in verifier_contract/ and commit it",
+            path.display()
+        );
+    }
 }
