@@ -31,11 +31,24 @@ from .progress import Progress
               help="Folder for the demo's files (.r1cs, .ptau, .zkey, .wtns, proof.json, ...).")
 @click.option("--years", default=18, show_default=True, type=click.IntRange(1, 150), help="The N of 'age >= N'.")
 @click.option("--reference/--no-reference", default=True, show_default=True,
-              help="Also verify with the pure-Python py_ecc verifier (about a second).")
+              help="Offline demo: also verify with the pure-Python py_ecc verifier (about a second).")
+@click.option("--offline", is_flag=True,
+              help="The single-process demo (no services, no chain): compile, ceremony, prove, verify.")
 @json_option
 @command_errors
-def demo(out_dir: str, years: int, reference: bool, as_json: bool) -> None:
-    """Compile, run a small ceremony, prove 'age >= N' and verify it, printing each step."""
+def demo(out_dir: str, years: int, reference: bool, offline: bool, as_json: bool) -> None:
+    """The whole pipeline on 127.0.0.1: ceremony over HTTP, chain, issuer, wallet, relying party, webhook.
+
+    With --offline: compile, run a small ceremony, prove 'age >= N' and verify it in one process.
+    """
+    if not offline:
+        from ..demo.pipeline import Pipeline
+
+        out = Path(out_dir)
+        result = Pipeline(out, echo=(lambda _m: None) if as_json else click.echo, years=years).run()
+        emit(result, as_json, f"pipeline done in {result['seconds']} s; files in {out}/, "
+                              f"steps to rerun by hand in {out}/rerun.sh")
+        return
     from circuits.statements import get_statement
     from ceremony import phase1
 
