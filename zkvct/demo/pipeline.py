@@ -197,10 +197,9 @@ class Pipeline:
         vk = json.loads(Path(self.facts["vk"]).read_text())
         contract = VerifierContract(self.client, self.deployment.verifier)
         operator_did = did_of(self.operator)
-        tx = self.client.execute(self.deployment.verifier, {"register_statement": {
-            "statement_id": "age_gte", "owner_did": operator_did, "verification_key": vk, "roles": roles,
-            "trusted_issuers": [trusted_issuer], "record_validity_secs": 86_400 * 365,
-            "description": f"age >= {self.years} (zkvct demo)"}}, self.operator)
+        tx = contract.register_statement(self.operator, "age_gte", operator_did, vk, roles, [trusted_issuer],
+                                         record_validity_secs=86_400 * 365,
+                                         description=f"age >= {self.years} (zkvct demo)")
         self.contract = contract
         self.facts["statement"] = {"id": "age_gte", "owner_did": operator_did, "roles": roles, "tx": tx.hash,
                                    "gas": tx.gas_used}

@@ -129,7 +129,7 @@ def holder_authorization(wallet: Any, presentation: dict[str, Any], *, chain_id:
                                    relying_party_did=presentation["relying_party_did"],
                                    request_id=presentation["request"]["id"], proof_hash_bytes=digest)
     sig = _sign_low_s(wallet._key, msg)
-    return {"public_key": base64.b64encode(jws.compressed_public_key(wallet._key)).decode(),
+    return {"public_key": jws.compressed_public_key(wallet._key).hex(),
             "signature": base64.b64encode(sig).decode(), "nonce": nonce}
 
 

@@ -62,7 +62,7 @@ class RequestIn(BaseModel):
 
 class HolderAuthorization(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    public_key: str = Field(pattern=r"^[A-Za-z0-9+/=]{40,60}$", description="33-byte compressed secp256k1 key, base64")
+    public_key: str = Field(pattern=r"^0[23][0-9a-fA-F]{64}$", description="33-byte compressed secp256k1 key, hex")
     signature: str = Field(pattern=r"^[A-Za-z0-9+/=]{80,100}$", description="64-byte r||s, base64")
     nonce: int = Field(ge=0, lt=2**63)
 

@@ -30,7 +30,10 @@ _CODE_RE = re.compile(rf"\b({_CODES})\b")
 
 
 def reason_of(error: ContractError) -> Reason | None:
-    """The protocol reason code inside a contract refusal (the contract puts it in its message)."""
+    """The protocol reason code of a contract refusal (``ContractError.code``, else found in its text)."""
+    code = getattr(error, "code", None)
+    if code in Reason._value2member_map_:
+        return Reason(code)
     m = _CODE_RE.search(error.reason or "")
     return Reason(m.group(1)) if m else None
 
