@@ -119,9 +119,10 @@ class KeyCache:
     def load(self, path: str | os.PathLike[str], *, trusted: bool = False) -> LoadedKey:
         """The checked key whose bytes are the file's current content (decoded once per content)."""
         name = str(path)
-        entry = self._lookup(file_digest(path), trusted)
-        if entry is not None:
-            return entry if entry.path == name else replace(entry, path=name)
+        if self._entries:  # an empty cache cannot hit: a one-shot process hashes the file once
+            entry = self._lookup(file_digest(path), trusted)
+            if entry is not None:
+                return entry if entry.path == name else replace(entry, path=name)
         entry = build_key(Path(path).read_bytes(), name, trusted=trusted)
         with self._lock:
             self.misses += 1
