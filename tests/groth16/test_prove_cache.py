@@ -32,6 +32,12 @@ from zkvct.groth16.verify import verify
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def _private_cache_home(tmp_path, monkeypatch):
+    """The CLI records checked keys under $XDG_CACHE_HOME: keep the tests' records out of ~."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory):
     """Two independent dev keys of one circuit (same size, different content) and a witness."""
@@ -210,3 +216,76 @@ def test_every_listed_command_is_registered_by_its_module():
     for name in COMMANDS:
         cmd = main.get_command(ctx, name)
         assert cmd is not None and cmd.name == name, name
+
+
+# -- the CLI's on-disk record of checked keys (zkvct.groth16.checked_keys) ----------------------
+
+def test_record_vouches_only_for_the_exact_bytes(keys, tmp_path):
+    from zkvct.groth16.checked_keys import CheckedKeys
+
+    bad = tmp_path / "bad.zkey"
+    _with_bad_b2(keys[2]["a"][0], bad)
+    store = CheckedKeys(tmp_path / "records")
+    with pytest.raises(ZkeyError, match="subgroup"):
+        KeyCache().load(bad, checked=store)
+    assert not store.was_checked(file_digest(bad))  # a refused key is never recorded
+    store.record(file_digest(bad))  # as if this user had vouched for these bytes
+    assert KeyCache().load(bad, checked=store).subgroup_checked
+    # one byte changed elsewhere (the key stays bad): a different digest, checked again, refused
+    data = bytearray(bad.read_bytes())
+    data[-1] ^= 1
+    bad2 = tmp_path / "bad2.zkey"
+    bad2.write_bytes(bytes(data))
+    with pytest.raises(ZkeyError):
+        KeyCache().load(bad2, checked=store)
+
+
+@pytest.mark.parametrize("tamper", ["mode", "symlink", "content", "dir_mode"])
+def test_records_that_are_not_private_and_exact_are_ignored(keys, tmp_path, tamper):
+    from zkvct.groth16.checked_keys import CHECK_VERSION, CheckedKeys
+
+    bad = tmp_path / "bad.zkey"
+    _with_bad_b2(keys[2]["a"][0], bad)
+    digest = file_digest(bad)
+    store = CheckedKeys(tmp_path / "records")
+    store.record(digest)
+    rec = store.dir / f"v{CHECK_VERSION}-{digest.hex()}"
+    assert rec.stat().st_mode & 0o777 == 0o600 and store.dir.stat().st_mode & 0o777 == 0o700
+    if tamper == "mode":
+        rec.chmod(0o644)
+    elif tamper == "symlink":
+        other = tmp_path / "elsewhere"
+        other.write_bytes(rec.read_bytes())
+        other.chmod(0o600)
+        rec.unlink()
+        rec.symlink_to(other)
+    elif tamper == "content":
+        rec.write_text("zkvct checked zkey v1 sha256 " + "00" * 32 + "\n")
+    else:
+        store.dir.chmod(0o755)
+    assert not store.was_checked(digest)
+    with pytest.raises(ZkeyError, match="subgroup"):
+        KeyCache().load(bad, checked=store)
+
+
+def test_cli_refuses_a_corrupted_key_after_checking_the_good_one(keys, tmp_path, monkeypatch):
+    from zkvct.cli.main import main
+    from zkvct.groth16.checked_keys import CheckedKeys
+    from zkvct.groth16.keycache import KEYS
+
+    KEYS.clear()  # as in a fresh `zkvct` process
+    _, witness, k = keys
+    path = tmp_path / "k.zkey"
+    shutil.copyfile(k["a"][0], path)
+    write_wtns(tmp_path / "w.wtns", witness)
+    args = ["groth16", "prove", str(path), str(tmp_path / "w.wtns"), str(tmp_path / "p.json"), str(tmp_path / "q.json"), "--json"]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+    assert CheckedKeys().was_checked(file_digest(path))  # the check was recorded
+    bad = tmp_path / "bad.zkey"
+    _with_bad_b2(path, bad)
+    _overwrite_keeping_stat(path, bad.read_bytes())
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 2, res.output
+    err = json.loads(res.stdout)["error"]
+    assert "B2" in err and "subgroup" in err and "Traceback" not in res.output

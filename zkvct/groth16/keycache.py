@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..formats.zkey import ZkeyError
+from .checked_keys import CheckedKeys
 
 #: The digest that names a key's content (see the module docstring for why not a stat tuple).
 DIGEST = "sha256"
@@ -72,12 +73,18 @@ def file_digest(path: str | os.PathLike[str]) -> bytes:
         return hashlib.file_digest(fh, DIGEST).digest()
 
 
-def build_key(data: bytes, path: str, *, trusted: bool = False) -> LoadedKey:
-    """Parse, check and decode the key in ``data`` (the whole file's bytes) once."""
+def build_key(data: bytes, path: str, *, trusted: bool = False, subgroup_checked: bool | None = None,
+              digest: bytes | None = None) -> LoadedKey:
+    """Parse, check and decode the key in ``data`` (the whole file's bytes) once.
+
+    ``trusted`` skips the G2 subgroup check of B2; ``subgroup_checked`` (default: ``not
+    trusted``) records whether these bytes are known to pass it (e.g. from an earlier run).
+    ``digest``: the caller's SHA-256 of exactly ``data``, if it has one.
+    """
     from .. import native
     from ..formats.zkey import parse_zkey
 
-    digest = hashlib.new(DIGEST, data).digest()
+    digest = digest or hashlib.new(DIGEST, data).digest()
     with parse_zkey(data, trusted=True, path=path) as zk:  # bulk points: checked natively below
         h = zk.header
         try:
@@ -91,7 +98,7 @@ def build_key(data: bytes, path: str, *, trusted: bool = False) -> LoadedKey:
         return LoadedKey(
             digest=digest, path=path, n_vars=h.n_vars, n_public=h.n_public, domain_size=h.domain_size,
             native=key, alpha1=h.alpha1, beta2=h.beta2, gamma2=h.gamma2, delta2=h.delta2, ic=bytes(zk.ic),
-            subgroup_checked=not trusted,
+            subgroup_checked=not trusted if subgroup_checked is None else subgroup_checked,
         )
 
 
@@ -116,14 +123,27 @@ class KeyCache:
             self.hits += 1
             return entry
 
-    def load(self, path: str | os.PathLike[str], *, trusted: bool = False) -> LoadedKey:
-        """The checked key whose bytes are the file's current content (decoded once per content)."""
+    def load(self, path: str | os.PathLike[str], *, trusted: bool = False, checked: CheckedKeys | None = None) -> LoadedKey:
+        """The checked key whose bytes are the file's current content (decoded once per content).
+
+        ``checked``: an on-disk record of keys this user already fully checked (see
+        :mod:`.checked_keys`): a key it lists skips the G2 subgroup check of B2, and a key fully
+        checked here is added to it.
+        """
         name = str(path)
         if self._entries:  # an empty cache cannot hit: a one-shot process hashes the file once
             entry = self._lookup(file_digest(path), trusted)
             if entry is not None:
                 return entry if entry.path == name else replace(entry, path=name)
-        entry = build_key(Path(path).read_bytes(), name, trusted=trusted)
+        data = Path(path).read_bytes()
+        digest = hashlib.new(DIGEST, data).digest()
+        if trusted or checked is None:
+            entry = build_key(data, name, trusted=trusted, digest=digest)
+        elif checked.was_checked(digest):
+            entry = build_key(data, name, trusted=True, subgroup_checked=True, digest=digest)
+        else:
+            entry = build_key(data, name, digest=digest)
+            checked.record(digest)
         with self._lock:
             self.misses += 1
             old = self._entries.get(entry.digest)

@@ -29,6 +29,7 @@ from ..errors import ZkvctError
 from ..field import FR_BYTES, first_non_canonical, fr_ints
 from ..formats.zkey import Zkey
 from .json_models import Proof, PublicSignals
+from .checked_keys import CheckedKeys
 from .keycache import KEYS, LoadedKey
 
 
@@ -126,17 +127,20 @@ def prove_loaded(key: LoadedKey, witness: np.ndarray, *, self_check: bool = True
 
 
 def prove(zkey_path: str | os.PathLike[str], witness: np.ndarray | str | os.PathLike[str], *, trusted_zkey: bool = False,
-          self_check: bool = True, r: int | None = None, s: int | None = None) -> ProveResult:
+          self_check: bool = True, r: int | None = None, s: int | None = None, checked_keys: CheckedKeys | None = None) -> ProveResult:
     """Prove from a ``.zkey`` path and a witness (``(n, 32)`` array or a ``.wtns`` path).
 
     The key comes from the process's cache of checked keys (by content hash, see
-    :mod:`.keycache`); ``trusted_zkey=True`` skips the G2 subgroup check of its B2 section.
+    :mod:`.keycache`); ``trusted_zkey=True`` skips the G2 subgroup check of its B2 section, and
+    ``checked_keys`` (the CLI's on-disk record, :mod:`.checked_keys`) skips it for a key whose
+    exact bytes this user's earlier runs checked.
     """
     if not isinstance(witness, np.ndarray):
         from ..formats.wtns_file import read_wtns
 
         witness = read_wtns(witness)
-    return prove_loaded(KEYS.load(zkey_path, trusted=trusted_zkey), witness, self_check=self_check, r=r, s=s)
+    key = KEYS.load(zkey_path, trusted=trusted_zkey, checked=checked_keys)
+    return prove_loaded(key, witness, self_check=self_check, r=r, s=s)
 
 
 def prove_files(zkey_path: str, wtns_path: str, proof_path: str, public_path: str, **kw) -> ProveResult:
