@@ -63,10 +63,9 @@ def prove_cmd(zkey_path: str, wtns_path: str, proof_path: str, public_path: str,
         witness = read_wtns(wtns_path)
         prog("reading and checking zkey, proving")
         res = prove(zkey_path, witness, trusted_zkey=trusted_zkey, checked_keys=None if recheck_zkey else CheckedKeys())
-        res.proof.write(proof_path)
-        res.publics.write(public_path)
-    emit({"ok": True, "proof": proof_path, "public": public_path, "public_signals": res.publics.to_obj()}, as_json,
-         f"wrote {proof_path} and {public_path} ({len(res.publics.values)} public signals)")
+        res.write(proof_path, public_path)
+    emit({"ok": True, "proof": proof_path, "public": public_path, "public_signals": res.public_obj()}, as_json,
+         f"wrote {proof_path} and {public_path} ({len(res.public_values)} public signals)")
 
 
 @groth16_group.command("verify")

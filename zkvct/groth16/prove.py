@@ -20,7 +20,9 @@ decodes the key on every call; :func:`prove_loaded` proves with an already loade
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,9 +30,12 @@ from ..curve import G1Point, G2Point
 from ..errors import ZkvctError
 from ..field import FR_BYTES, first_non_canonical, fr_ints
 from ..formats.zkey import Zkey
-from .json_models import Proof, PublicSignals
 from .checked_keys import CheckedKeys
 from .keycache import KEYS, LoadedKey
+from .snarkjs_json import dumps, proof_obj
+
+if TYPE_CHECKING:
+    from .json_models import Proof, PublicSignals
 
 
 class ProveError(ZkvctError, ValueError):
@@ -39,8 +44,37 @@ class ProveError(ZkvctError, ValueError):
 
 @dataclass(frozen=True)
 class ProveResult:
-    proof: Proof
-    publics: PublicSignals
+    """A proof and its public signals. The pydantic models (:attr:`proof`, :attr:`publics`) are
+    built on first use: the CLI writes both files from the points without importing pydantic."""
+
+    points: tuple[G1Point, G2Point, G1Point]
+    public_values: list[int]
+    _models: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def proof(self) -> "Proof":
+        if "proof" not in self._models:
+            from .json_models import Proof
+
+            self._models["proof"] = Proof.from_points(*self.points)
+        return self._models["proof"]
+
+    @property
+    def publics(self) -> "PublicSignals":
+        if "publics" not in self._models:
+            from .json_models import PublicSignals
+
+            self._models["publics"] = PublicSignals(values=list(self.public_values))
+        return self._models["publics"]
+
+    def public_obj(self) -> list[str]:
+        """public.json's content (decimal strings, outputs first)."""
+        return [str(v) for v in self.public_values]
+
+    def write(self, proof_path: str | os.PathLike[str], public_path: str | os.PathLike[str]) -> None:
+        """Write proof.json and public.json byte for byte as snarkjs does."""
+        Path(proof_path).write_text(dumps(proof_obj(*self.points)))
+        Path(public_path).write_text(dumps(self.public_obj()))
 
 
 def check_witness_shape(zk: Zkey, witness: np.ndarray) -> np.ndarray:
@@ -114,8 +148,7 @@ def prove_loaded(key: LoadedKey, witness: np.ndarray, *, self_check: bool = True
     except ValueError as exc:
         raise ProveError(f"{key.path}: {exc}") from None
     publics_raw = w[1:key.n_public + 1]
-    proof = Proof.from_points(G1Point.from_lem(pa, "pi_a"), G2Point.from_lem(pb, "pi_b"), G1Point.from_lem(pc, "pi_c"))
-    publics = PublicSignals(values=fr_ints(publics_raw))
+    points = (G1Point.from_lem(pa, "pi_a"), G2Point.from_lem(pb, "pi_b"), G1Point.from_lem(pc, "pi_c"))
     if self_check:
         ok = native.groth16_verify(key.alpha1, key.beta2, key.gamma2, key.delta2, key.ic, pa, pb, pc, publics_raw)
         if not ok:
@@ -123,7 +156,7 @@ def prove_loaded(key: LoadedKey, witness: np.ndarray, *, self_check: bool = True
                 "the proof does not verify against the key's own verification key: the witness does not "
                 f"satisfy the circuit of {key.path} (check it with `zkvct wtns check R1CS WTNS`)"
             )
-    return ProveResult(proof, publics)
+    return ProveResult(points, fr_ints(publics_raw))
 
 
 def prove(zkey_path: str | os.PathLike[str], witness: np.ndarray | str | os.PathLike[str], *, trusted_zkey: bool = False,
@@ -146,6 +179,5 @@ def prove(zkey_path: str | os.PathLike[str], witness: np.ndarray | str | os.Path
 def prove_files(zkey_path: str, wtns_path: str, proof_path: str, public_path: str, **kw) -> ProveResult:
     """``zkvct groth16 prove``: write proof.json and public.json as snarkjs does."""
     res = prove(zkey_path, wtns_path, **kw)
-    res.proof.write(proof_path)
-    res.publics.write(public_path)
+    res.write(proof_path, public_path)
     return res
