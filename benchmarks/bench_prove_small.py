@@ -44,6 +44,9 @@ CACHE = HERE / ".cache" / "prove_small"
 NODE_MODULES = ROOT / "tests" / "peers" / "node_modules"
 SNARKJS_CLI = NODE_MODULES / "snarkjs" / "build" / "cli.cjs"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from side_by_side import _median_time as median_time  # noqa: E402
 
 
 def fixture() -> tuple[Path, Path]:
@@ -62,15 +65,6 @@ def fixture() -> tuple[Path, Path]:
     write_wtns(wtns, cc.witness(st.example_input()))
     dev_setup(cc.r1cs, zkey)
     return zkey, wtns
-
-
-def median_time(fn, rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def machine() -> dict:
