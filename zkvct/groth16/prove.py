@@ -1,8 +1,8 @@
 """Groth16 proving from a ``.zkey`` and a witness (a ``.wtns`` file or an in-memory array).
 
 The whole computation (A/B/C evaluations, the coset FFTs, five MSMs, blinding) happens in the
-native core: :func:`proving_key` decodes the memory-mapped key's sections once into a
-``ProvingKey`` (reusable for any number of proofs), and one ``groth16_prove(key, witness)`` call
+native core: the key's sections are decoded once into a native ``ProvingKey`` (reusable for
+any number of proofs, see :mod:`.keycache`), and one ``groth16_prove(key, witness)`` call
 computes the proof from a zero-copy view of the witness. Python only checks the inputs and packs
 the result.
 
