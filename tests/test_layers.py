@@ -49,7 +49,6 @@ LAYERS: dict[str, int] = {
     "zkvct.credentials": PROTOCOL,
     # top: every process a user starts (CLI, HTTP services)
     "zkvct.cli": TOP,
-    "zkvct.http_api": TOP,
     "zkvct.services": TOP,
     "zkvct.web": TOP,
     "zkvct.wallet": TOP,

@@ -127,10 +127,10 @@ def _check_initial_zkey(t: TrackSpec) -> None:
 
 def _check_initial_ptau(t: TrackSpec) -> None:
     from .. import phase1_verify
-    from ..ptau_file import open_ptau
+    from ..records import open_transcript
 
     try:
-        with open_ptau(t.initial) as pt:
+        with open_transcript(t.initial) as pt:
             n, prepared = len(pt.contributions), pt.prepared
         if prepared:
             raise CeremonyRejected(400, f"track {t.name}: start phase 1 from a plain accumulator, not a prepared file")

@@ -107,15 +107,22 @@ def test_oversized_token_refused():
         jws.verify("a." + "b" * jws.MAX_TOKEN_BYTES + ".c", typ="t")
 
 
-def test_registry_key_check_follows_owner_change(key):
+def test_resolver_key_check_follows_owner_change(key):
+    """A DID whose owner changed on chain is accepted only with the new owner's key."""
+    from zkvct.did.document import ACCOUNT_NAMESPACE
+    from zkvct.did.keycheck import ResolverKeyCheck
+
     new_owner = jws.new_private_key()
-
-    class Reg:
-        def identity_owner(self, identity):
-            return address_from_key(jws.compressed_public_key(new_owner)), True
-
     did = jws.did_of(key)
-    check = jws.RegistryKeyCheck(Reg())
+    doc = {"authentication": [did + "#controller"], "verificationMethod": [
+        {"id": did + "#controller", "blockchainAccountId": ACCOUNT_NAMESPACE + address_from_key(
+            jws.compressed_public_key(new_owner))}]}
+
+    class Resolver:
+        def resolve(self, _did):
+            return {"didDocument": doc, "didDocumentMetadata": {}, "didResolutionMetadata": {}}
+
+    check = ResolverKeyCheck(Resolver())
     with pytest.raises(jws.JwsError):
         jws.verify(jws.sign({}, key, did, "t"), typ="t", key_check=check)
     assert jws.verify(jws.sign({}, new_owner, did, "t"), typ="t", key_check=check).did == did

@@ -33,7 +33,7 @@ from ceremony.coordinator.core import Coordinator, TrackSpec
 from ceremony.coordinator.policy import CeremonyPolicy
 from ceremony.coordinator.server import RunningServer
 from ceremony.coordinator.verify_upload import UploadInvalid, verify_extension
-from ceremony.ptau_file import open_ptau
+from ceremony.records import open_transcript
 
 SEED = 1313
 MIN_CASES = 1000
@@ -183,8 +183,8 @@ def prove_bodies(statement) -> list[tuple[str, dict | bytes, list[str]]]:
 def ptau_mutations(good: Path) -> list[tuple[str, bytes]]:
     rng = random.Random(SEED)
     data = good.read_bytes()
-    with open_ptau(good) as pt:
-        sections = {sid: ranges[0] for sid, ranges in pt.bf.sections.items()}
+    with open_transcript(good) as pt:
+        sections = {sid: ranges[0] for sid, ranges in pt.binfile.sections.items()}
     out = []
     for i in range(40):
         cut = rng.randrange(0, len(data))
@@ -350,7 +350,7 @@ def test_bad_input_corpus(ceremony, prover):
     for name, blob in sample:
         tmp.write_bytes(blob)
         try:
-            with open_ptau(tmp) as pt:
+            with open_transcript(tmp) as pt:
                 declared = pt.contributions[-1].response_hash().hex()
         except Exception:  # noqa: BLE001 - unparsable: declare the good hash
             declared = ceremony["good_hash"]

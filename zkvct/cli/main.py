@@ -21,7 +21,7 @@ COMMANDS = {
     "demo": "demo_cmd",
     "did": "did_cmd",
     "groth16": "groth16_cmd",
-    "issuer": "chain_cmd",
+    "issuer": "issuer_cmd",
     "powersoftau": "ceremony_cmd",
     "r1cs": "r1cs_cmd",
     "rp": "rp_cmd",
@@ -29,20 +29,30 @@ COMMANDS = {
     "statement": "chain_cmd",
     "verify": "onchain_cmd",
     "witness": "circuit_cmd",
+    "wallet": "wallet_cmd",
     "wtns": "r1cs_cmd",
     "zkey": "zkey_cmd",
 }
 
 
 class LazyGroup(click.Group):
-    """A group that imports a command's module the first time the command is looked up."""
+    """A group that imports a command's module the first time the command is looked up.
+
+    A module's ``register`` may add several commands; only those :data:`COMMANDS` assigns to it
+    are kept, so which module serves a name does not depend on which command ran first.
+    """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(COMMANDS) | set(self.commands))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
-            importlib.import_module(f"{__package__}.{COMMANDS[cmd_name]}").register(self)
+            module = COMMANDS[cmd_name]
+            scratch = click.Group()
+            importlib.import_module(f"{__package__}.{module}").register(scratch)
+            for name, cmd in scratch.commands.items():
+                if COMMANDS.get(name) == module and name not in self.commands:
+                    self.add_command(cmd, name)
         return self.commands.get(cmd_name)
 
 

@@ -7,8 +7,8 @@ protected header carries ``kid`` = the signer's DID and ``jwk`` = its compressed
 
 * :func:`offline_key_check`: the DID's own key (public-key form) or the key's address
   (address form). Enough for a DID that never changed owner.
-* :class:`RegistryKeyCheck`: asks the CW1056 registry for the identity's current owner, so a DID
-  whose owner was changed on chain is only accepted with the new owner's key.
+* :class:`zkvct.did.keycheck.ResolverKeyCheck`: resolves the DID on chain, so a DID whose owner
+  changed is only accepted with the new owner's key, and a live ``sigAuth`` delegate is accepted.
 
 Tokens are size-capped before parsing, ``alg`` is pinned to ES256K (no ``none``, no HMAC
 confusion), ``typ`` must match what the caller expects (a request token cannot pass as a
@@ -96,24 +96,6 @@ def offline_key_check(did: str, public_key: bytes) -> bool:
     if parsed.public_key is not None:
         return parsed.public_key == public_key
     return parsed.address == address_from_key(public_key)
-
-
-@dataclass
-class RegistryKeyCheck:
-    """Key control per the CW1056 registry: the identity's current owner must be the key's address.
-
-    ``registry`` has ``identity_owner(identity) -> (owner or None, changed)`` (see
-    :class:`zkvct.did.resolver.ContractRegistry`).
-    """
-
-    registry: Any
-
-    def __call__(self, did: str, public_key: bytes) -> bool:
-        parsed = parse_did(did)
-        owner, _changed = self.registry.identity_owner(parsed.address)
-        if owner is None:  # no record: the DID's implicit owner
-            return offline_key_check(did, public_key)
-        return owner == address_from_key(public_key)
 
 
 @dataclass(frozen=True)
@@ -210,6 +192,6 @@ def unverified_payload(token: str) -> dict[str, Any]:
         raise JwsError("malformed", "the token's payload is not base64url JSON") from None
 
 
-__all__ = ["ALG", "JwsError", "KeyCheck", "RegistryKeyCheck", "Verified", "compressed_public_key", "did_of",
+__all__ = ["ALG", "JwsError", "KeyCheck", "Verified", "compressed_public_key", "did_of",
            "new_private_key", "offline_key_check", "private_key_bytes", "private_key_from_bytes", "sign",
            "unverified_payload", "verify"]

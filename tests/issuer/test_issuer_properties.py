@@ -1,0 +1,76 @@
+"""Property tests: the VC opening parser only ever accepts or raises CredentialFormatError, and the
+persisted tree agrees with the in-memory twin for any batch of leaf writes."""
+from __future__ import annotations
+
+import copy
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from circuits.gadgets.merkle import MerkleTree
+from zkvct.credentials.derive import holder_did_hash
+from zkvct.did import jws
+from zkvct.services.issuer import db
+from zkvct.services.issuer.credential import CredentialFormatError, build_vc, parse_opening
+from zkvct.services.issuer.tree import TreeStore
+
+HOLDER = jws.did_of(jws.new_private_key())
+VC = build_vc(vc_id="urn:uuid:1", issuer_did=HOLDER, holder_did=HOLDER, issued_at="2026-01-01T00:00:00Z",
+              subject={"dob": "1990-05-17", "country": "SG", "expiry": "2030-01-01"}, serial=3, salt=99,
+              holder_commit=12345, depth=4, registry_url=None)
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20) | st.floats(allow_nan=False),
+                           lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=8), kids, max_size=3),
+                           max_leaves=8)
+FIELDS = ["schema", "serial", "salt", "holderCommit", "holderDidHash", "dobDays", "country", "accreditedUntilDays",
+          "expiryDays", "registryDepth", "leaf"]
+
+
+def test_valid_vc_parses():
+    op = parse_opening(VC)
+    assert op["serial"] == 3 and op["holderDidHash"] == holder_did_hash(HOLDER)
+
+
+@given(field=st.sampled_from(FIELDS), value=json_values)
+@settings(max_examples=200, deadline=None)
+def test_opening_field_mutations(field, value):
+    vc = copy.deepcopy(VC)
+    original = vc["credentialSubject"]["zkvctOpening"][field]
+    vc["credentialSubject"]["zkvctOpening"][field] = value
+    try:
+        parse_opening(vc)
+    except CredentialFormatError:
+        return
+    assert value == original  # anything accepted must be the original value
+
+
+@given(top=st.sampled_from(["@context", "type", "issuer", "validFrom", "credentialSubject", "id"]), value=json_values)
+@settings(max_examples=100, deadline=None)
+def test_top_level_mutations(top, value):
+    vc = copy.deepcopy(VC)
+    vc[top] = value
+    try:
+        parse_opening(vc)
+    except CredentialFormatError:
+        pass
+
+
+@given(writes=st.lists(st.tuples(st.integers(0, 15), st.integers(0, 2**64)), min_size=1, max_size=12))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_tree_batches_match_twin(tmp_path, writes):
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'tree.db'}")
+    db.create_schema(engine)
+    store, twin = TreeStore(4), MerkleTree(4)
+    with db.write_tx(engine) as conn:
+        conn.execute(db.nodes.delete())
+        half = len(writes) // 2
+        store.set_leaves(conn, dict(writes[:half]))
+        for idx, value in writes[half:]:
+            store.set_leaf(conn, idx, value)
+        for idx, value in dict(writes[:half]).items():
+            twin.set(idx, value)
+        for idx, value in writes[half:]:
+            twin.set(idx, value)
+        assert store.root(conn) == twin.root
+        assert all(store.path(conn, i) == twin.proof(i) for i in range(16))
+    engine.dispose()

@@ -1,0 +1,399 @@
+"""``zkvct demo``: the pipeline the project exists for, every role a real process on 127.0.0.1.
+
+1. a Powers-of-Tau ceremony over HTTP: a coordinator, two contributors and a beacon for phase 1,
+   then phase 2 for the age statement the same way; the final keys published;
+2. the local chain (wasmd) with the CW1056 registry and the zkVCT verifier; the statement's
+   verification key registered by the operator's did:shr;
+3. an issuer service issuing a credential to a wallet (proof of possession of the holder's
+   did:shr), its registry root anchored on chain;
+4. a relying party service with ShareRing LINK's age workflow, a signed request (deep link and QR
+   code), the wallet's consent and proof, the proof verified by the verifier contract, the result
+   delivered to a webhook receiver and its signature checked;
+5. what a user should see refused: a replayed response, a tampered public input, an expired
+   request, a revoked credential, a webhook delivery with a stale timestamp.
+
+Every file lands in ``--out`` (default ``demo-out/``) and ``rerun.sh`` there lists the commands to
+run any step again by hand.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shlex
+import subprocess
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import httpx
+
+from ..errors import ZkvctError
+from .procs import Services, free_port, zkvct_command
+
+SEED_WORKFLOW = {
+    "name": "Age Verification Workflow",
+    "nodes": [
+        {"id": "start-1", "type": "start", "data": {"label": "Start", "config": {"requiredInputs": []}}},
+        {"id": "age_verification-1", "type": "age_verification",
+         "data": {"label": "Verify Age (18+)", "config": {"valueType": "age", "operator": "gte", "compareValue": 18,
+                                                          "label": "Please enter your date of birth"}}},
+        {"id": "delivery_webhook-1", "type": "delivery_webhook",
+         "data": {"label": "Send to RP",
+                  "config": {"url": "https://api.hotel.com/verify",
+                             "payloadSchema": {"type": "object", "properties": {
+                                 "age_verified": {"type": "boolean"},
+                                 "verifiedAt": {"type": "string", "format": "date-time"}}}},
+                  "bindings": [
+                      {"target": "input.payload.age_verified",
+                       "source": {"ref": "taskOutput", "nodeId": "age_verification-1", "path": "value"}},
+                      {"target": "input.payload.verifiedAt",
+                       "source": {"ref": "taskOutput", "nodeId": "age_verification-1", "path": "verifiedAt"}}]}},
+        {"id": "end_ok-1", "type": "end_ok", "data": {"label": "End", "config": {"publicMessage": "Verification complete"}}},
+    ],
+    "edges": [{"source": "start-1", "target": "age_verification-1"},
+              {"source": "age_verification-1", "target": "delivery_webhook-1"},
+              {"source": "delivery_webhook-1", "target": "end_ok-1"}],
+}
+
+
+class DemoError(ZkvctError):
+    """A step of the demo failed; the message says which and shows the service's log."""
+
+
+@dataclass
+class Pipeline:
+    out: Path
+    echo: Callable[[str], None]
+    years: int = 18
+    power: int = 13
+    timings: dict[str, float] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+    rerun: list[str] = field(default_factory=list)
+    refusals: dict[str, str] = field(default_factory=dict)
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def __post_init__(self) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.secrets_dir = self.out / "secrets"
+        self.secrets_dir.mkdir(mode=0o700, exist_ok=True)
+        self.passfile = self.secrets_dir / "passphrase"
+        if not self.passfile.exists():
+            fd = os.open(self.passfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(24) + "\n")
+        self.env = {"ZKVCT_RP_HOME": str(self.out / "rp")}
+
+    @contextmanager
+    def step(self, n: int, title: str) -> Iterator[None]:
+        self.echo(f"[{n}] {title}")
+        t0 = time.perf_counter()
+        yield
+        dt = time.perf_counter() - t0
+        self.timings[title] = round(dt, 2)
+        self.echo(f"    done in {dt:.1f} s")
+
+    def cli(self, *args: str, json_out: bool = True, check: bool = True, timeout: float = 300) -> Any:
+        """Run ``zkvct ARGS`` as its own process; the JSON it prints, or the completed process."""
+        argv = zkvct_command(*args, *(["--json"] if json_out else []))
+        self.rerun.append("zkvct " + " ".join(shlex.quote(a) for a in args))
+        res = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env={**os.environ, **self.env})
+        if check and res.returncode != 0:
+            raise DemoError(f"`zkvct {' '.join(args[:3])} ...` failed (exit {res.returncode}):\n{res.stderr[-2000:]}"
+                            f"{res.stdout[-1000:]}")
+        if not json_out:
+            return res
+        try:
+            return json.loads(res.stdout) if res.stdout.strip() else {}
+        except json.JSONDecodeError:
+            raise DemoError(f"`zkvct {' '.join(args[:3])}` printed no JSON:\n{res.stdout[-1000:]}") from None
+
+    def spawn(self, *args: str) -> subprocess.Popen:
+        self.rerun.append("zkvct " + " ".join(shlex.quote(a) for a in args) + " &")
+        return subprocess.Popen(zkvct_command(*args, "--json"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env={**os.environ, **self.env})
+
+    # -- 1. the ceremony -----------------------------------------------------------------------
+
+    def _ceremony(self, svc: Services, name: str, home: Path, track_arg: list[str], keys: dict[str, Path],
+                  admin: dict[str, Any]) -> dict[str, Any]:
+        init = self.cli("ceremony", "init", str(home), "--name", name, "--admin-did", admin["did"], *track_arg,
+                        "--invites", "2", "--turn-timeout", "600")
+        port = free_port()
+        svc.start(f"coordinator-{name}", zkvct_command("ceremony", "serve", str(home), "--port", str(port)),
+                  port=port, health="/api/status")
+        url = f"http://127.0.0.1:{port}"
+        procs = [self.spawn("ceremony", "contribute", "--coordinator", url, "--key", str(keys[who]), "--invite", code,
+                            "--name", who, "--poll", "0.1")
+                 for who, code in zip(("alice", "bob"), init["invites"])]
+        for p in procs:
+            out, err = p.communicate(timeout=600)
+            if p.returncode != 0:
+                raise DemoError(f"a contributor failed:\n{err[-2000:]}")
+        fin = self.cli("ceremony", "finalize", "--coordinator", url, "--key", str(admin["key"]),
+                       "--beacon", secrets.token_hex(32), "--exp", "10")
+        svc.stop(f"coordinator-{name}")
+        report = self.cli("ceremony", "verify", str(home / "final"))
+        return {"init": init, "finalize": fin, "verify": report}
+
+    def ceremony(self, svc: Services) -> None:
+        cer = self.out / "ceremony"
+        cer.mkdir(exist_ok=True)
+        self.cli("circuit", "compile", "age_gte", "-o", str(cer))
+        r1cs = next(cer.glob("*.r1cs"))
+        keys = {who: self.secrets_dir / f"{who}.ceremony.key" for who in ("admin", "alice", "bob")}
+        dids = {who: self.cli("ceremony", "keygen", str(path))["did"] for who, path in keys.items()}
+        admin = {"did": dids["admin"], "key": keys["admin"]}
+        start = cer / "pot_0000.ptau"
+        self.cli("powersoftau", "new", str(self.power), str(start))
+        p1 = self._ceremony(svc, "phase1", cer / "phase1", ["--ptau", f"pot={start}"], keys, admin)
+        prepared = cer / "phase1" / "final" / "pot.ptau"  # the coordinator prepares phase 2 at finalize
+        k0 = cer / "age_gte_0000.zkey"
+        self.cli("groth16", "setup", str(r1cs), str(prepared), str(k0))
+        p2 = self._ceremony(svc, "phase2", cer / "phase2", ["--circuit", f"age_gte={k0},{r1cs},{prepared}"], keys, admin)
+        final_zkey = cer / "phase2" / "final" / "age_gte.zkey"
+        vk = cer / "verification_key.json"
+        self.cli("zkey", "export", "verificationkey", str(final_zkey), str(vk))
+        self.facts.update(zkey=str(final_zkey), vk=str(vk), r1cs=str(r1cs))
+        self.facts["ceremony"] = {"phase1": p1["verify"], "phase2": p2["verify"]}
+        self.echo(f"    phase 1 (power {self.power}) and phase 2 (age_gte): 2 contributors + a beacon each, "
+                  f"transcripts verified; key {final_zkey}")
+
+    # -- 2. the chain and the statement ---------------------------------------------------------
+
+    def chain(self, stack) -> None:
+        from ..chain.client import ChainClient
+        from ..chain.deployment import deploy
+        from ..chain.keys import localnet_wallet
+        from ..chain.localnet import Localnet
+
+        home = self.out / "chain"
+        net = stack.enter_context(Localnet(home=home, timeout_commit_ms=200, keep_home=True))
+        net.start()
+        client = ChainClient.from_localnet(net.info)
+        operator = localnet_wallet("alice")
+        dep = deploy(client, operator)
+        dep.save(home)
+        self.client, self.operator, self.deployment = client, operator, dep
+        self.facts["chain"] = {"home": str(home), "chain_id": net.info.chain_id, "verifier": dep.verifier,
+                               "registry": dep.registry}
+        self.echo(f"    wasmd {net.info.chain_id} on {net.info.rpc_url}; verifier {dep.verifier}")
+
+    def fund(self, address: str, amount: int = 10**12) -> None:
+        tx = self.client.ledger.send_tokens(address, amount, "nshr", self.operator)
+        tx.wait_to_complete()
+
+    def register(self, trusted_issuer: str) -> None:
+        from circuits.statements import get_statement
+
+        from ..chain.contracts import VerifierContract, did_of
+        from ..credentials.verify import registration_roles
+
+        st = get_statement("age_gte", years=self.years)
+        roles = [r.to_wire() for r in registration_roles(st)]
+        vk = json.loads(Path(self.facts["vk"]).read_text())
+        contract = VerifierContract(self.client, self.deployment.verifier)
+        operator_did = did_of(self.operator)
+        tx = self.client.execute(self.deployment.verifier, {"register_statement": {
+            "statement_id": "age_gte", "owner_did": operator_did, "verification_key": vk, "roles": roles,
+            "trusted_issuers": [trusted_issuer], "record_validity_secs": 86_400 * 365,
+            "description": f"age >= {self.years} (zkvct demo)"}}, self.operator)
+        self.contract = contract
+        self.facts["statement"] = {"id": "age_gte", "owner_did": operator_did, "roles": roles, "tx": tx.hash,
+                                   "gas": tx.gas_used}
+        self.echo(f"    age_gte registered by {operator_did[:24]}... (gas {tx.gas_used}), trusting {trusted_issuer[:24]}...")
+
+    # -- 3. issuer and wallet ---------------------------------------------------------------------
+
+    def issuer_init(self) -> None:
+        from ..did.identifier import parse_did
+
+        home = self.out / "issuer"
+        res = self.cli("issuer", "init", "--home", str(home), "--passphrase-file", str(self.passfile),
+                       "--chain-home", str(self.out / "chain"), "--epoch-s", "1")
+        self.issuer_did = res["issuer_did"]
+        self.fund(parse_did(self.issuer_did).address)
+        self.facts["issuer"] = {"did": self.issuer_did, "home": str(home)}
+
+    def issue(self, svc: Services) -> None:
+        home = self.out / "issuer"
+        issuer = svc.start("issuer", zkvct_command("issuer", "serve", "--home", str(home), "--passphrase-file",
+                                                   str(self.passfile), "--port", "{port}"))
+        self.issuer_url = issuer.url
+        self.rerun.append(f"zkvct issuer serve --home {home} --passphrase-file {self.passfile} --port {issuer.port} &")
+        offer = self.cli("issuer", "offer", "--home", str(home), "--url", issuer.url, "--dob", "1990-05-17",
+                         "--country", "SG", "--expiry", "2031-01-01")
+        self.wallet = self.out / "wallet" / "wallet.db"
+        self.wallet.parent.mkdir(exist_ok=True)
+        w = self.cli("wallet", "init", "--wallet", str(self.wallet), "--passphrase-file", str(self.passfile))
+        self.holder_did = w["did"]
+        cred = self.cli("wallet", "accept", "--wallet", str(self.wallet), "--passphrase-file", str(self.passfile),
+                        "--issuer", issuer.url, offer["offer_id"])
+        self.credential = cred["credential"]
+        self.cli("issuer", "epoch", "--home", str(home), "--url", issuer.url)
+        self.wait_anchored(home, issuer.url)
+        self.cli("wallet", "sync", "--wallet", str(self.wallet), "--passphrase-file", str(self.passfile))
+        keys = {"age_gte": {"statement": "age_gte", "params": {"years": self.years}, "zkey": self.facts["zkey"]}}
+        self.wallet_keys = self.out / "wallet" / "keys.json"
+        self.wallet_keys.write_text(json.dumps(keys, indent=2))
+        self.facts["holder"] = {"did": self.holder_did, "credential": self.credential}
+        self.echo(f"    credential for {self.holder_did[:24]}... issued by {self.issuer_did[:24]}...; root anchored")
+
+    def wait_anchored(self, home: Path, url: str, timeout: float = 60) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            st = self.cli("issuer", "status", "--home", str(home), "--url", url)
+            rows = st.get("outbox", [])
+            if rows and all(r.get("status") in ("anchored", "done", "sent") for r in rows):
+                return
+            time.sleep(0.5)
+        raise DemoError(f"the issuer's root was not anchored within {timeout:g} s: {rows}")
+
+    # -- 4. relying party, request, consent, proof, on-chain check, webhook ----------------------------
+
+    def relying_party(self, svc: Services) -> None:
+        from ..did.identifier import parse_did
+
+        rp_home = self.out / "rp"
+        port = free_port()
+        init = self.cli("rp", "init", "--home", str(rp_home), "--passphrase-file", str(self.passfile),
+                        "--public-url", f"http://127.0.0.1:{port}", "--trusted-issuer", self.issuer_did,
+                        "--chain-home", str(self.out / "chain"))
+        self.rp_did = init["did"]
+        self.fund(parse_did(self.rp_did).address)
+        self.deliveries_log = self.out / "webhook" / "deliveries.jsonl"
+        self.deliveries_log.parent.mkdir(exist_ok=True)
+        receiver = svc.start("webhook-receiver", zkvct_command("rp", "receiver", "--secret-file", str(rp_home / "webhook.secret"),
+                                                                "--log", str(self.deliveries_log), "--port", "{port}"))
+        svc.start("relying-party", zkvct_command("rp", "serve", "--home", str(rp_home), "--passphrase-file",
+                                                 str(self.passfile), "--port", str(port)), port=port)
+        self.rp_url = f"http://127.0.0.1:{port}"
+        wf = json.loads(json.dumps(SEED_WORKFLOW))
+        wf["nodes"][2]["data"]["config"]["url"] = receiver.url + "/webhook"
+        wf_file = rp_home / "age_workflow.json"
+        wf_file.write_text(json.dumps(wf, indent=2))
+        added = self.cli("rp", "workflow", "add", "--home", str(rp_home), str(wf_file), "--id", "age")
+        self.facts["relying_party"] = {"did": self.rp_did, "url": self.rp_url, "workflow": added}
+        self.echo(f"    relying party {self.rp_did[:24]}... with LINK's '{added['name']}' -> {added['tasks'][0]['statement']}")
+
+    def new_request(self, ttl: int | None = None, qr: Path | None = None) -> dict[str, Any]:
+        args = ["rp", "request", "new", "--home", str(self.out / "rp"), "--workflow", "age"]
+        if ttl:
+            args += ["--ttl", str(ttl)]
+        if qr:
+            args += ["--qr", str(qr)]
+        return self.cli(*args)
+
+    def approve(self, link: str, out: Path | None = None, check: bool = True) -> Any:
+        args = ["wallet", "request", "approve", link, "--wallet", str(self.wallet), "--passphrase-file", str(self.passfile),
+                "--keys", str(self.wallet_keys), "--chain-home", str(self.out / "chain"), "--yes"]
+        if out:
+            args += ["--save-response", str(out)]
+        return self.cli(*args, check=check) if check else self.cli(*args, json_out=False, check=False)
+
+    def prove_and_deliver(self) -> None:
+        req = self.new_request(qr=self.out / "rp" / "request.png")
+        self.echo(f"    request {req['id']}: {req['deep_link'][:60]}... (QR in {self.out / 'rp' / 'request.png'})")
+        inspect = self.cli("wallet", "request", "inspect", req["deep_link"], "--wallet", str(self.wallet),
+                           "--passphrase-file", str(self.passfile), "--keys", str(self.wallet_keys),
+                           "--chain-home", str(self.out / "chain"))["summary"]
+        self.echo(f"    wallet shows: {inspect['relying_party'][:24]}... asks {inspect['statement']} {inspect['params']}; "
+                  f"public: {', '.join(x.split(':')[0] for x in inspect['becomes_public'])}")
+        self.first_response = self.out / "wallet" / "response.json"
+        res = self.approve(req["deep_link"], out=self.first_response)
+        self.first_request = req
+        self.facts["verification"] = res
+        self.echo(f"    accepted on chain: tx {res.get('tx_hash')}, nullifier {str(res.get('nullifier'))[:16]}...")
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.deliveries_log.exists() and self.deliveries_log.read_text().strip():
+                break
+            time.sleep(0.2)
+        lines = [json.loads(x) for x in self.deliveries_log.read_text().splitlines()] if self.deliveries_log.exists() else []
+        if not lines:
+            raise DemoError("the webhook receiver got no delivery within 30 s")
+        self.facts["webhook"] = lines[0]
+        body = lines[0]["body"]
+        self.echo(f"    webhook {lines[0]['delivery_id']} received, signature checked: age_verified={body.get('age_verified')}, "
+                  f"tx {body.get('zkvct', {}).get('tx_hash')}")
+
+    # -- 5. what must be refused ---------------------------------------------------------------------------
+
+    def refuse(self, name: str, ok: bool, detail: str) -> None:
+        if not ok:
+            raise DemoError(f"{name}: expected a refusal, got {detail}")
+        self.refusals[name] = detail
+        self.echo(f"    refused as expected: {name}: {detail}")
+
+    def failures(self, svc: Services) -> None:
+        from .. import webhook
+
+        body = json.loads(self.first_response.read_text())
+        url = f"{self.rp_url}/requests/{self.first_request['id']}/response"
+        r = httpx.post(url, json=body, timeout=60)
+        self.refuse("replayed response", r.status_code == 409, f"{r.status_code} {r.json().get('error')}")
+        fresh = self.new_request()
+        r = httpx.post(f"{self.rp_url}/requests/{fresh['id']}/response", json=body, timeout=60)
+        self.refuse("replayed proof on a new request", r.status_code == 422, f"{r.status_code} {r.json().get('error')}")
+        tampered = json.loads(json.dumps(body))
+        tampered["public_inputs"][1] = str(int(tampered["public_inputs"][1]) + 365)
+        r = httpx.post(f"{self.rp_url}/requests/{fresh['id']}/response", json=tampered, timeout=60)
+        self.refuse("tampered public input", r.status_code == 422, f"{r.status_code} {r.json().get('error')}")
+        short = self.new_request(ttl=1)
+        time.sleep(2.2)
+        res = self.approve(short["deep_link"], check=False)
+        self.refuse("expired request", res.returncode != 0, (res.stderr.strip().splitlines() or ["?"])[-1])
+        serial = self.credential.get("serial")
+        self.cli("issuer", "revoke", "--home", str(self.out / "issuer"), "--url", self.issuer_url, str(serial))
+        self.wait_anchored(self.out / "issuer", self.issuer_url)
+        after = self.new_request()
+        res = self.approve(after["deep_link"], check=False)
+        self.refuse("revoked credential", res.returncode != 0, (res.stderr.strip().splitlines() or ["?"])[-1])
+        secret = (self.out / "rp" / "webhook.secret").read_bytes().strip()
+        payload = b'{"age_verified": true}'
+        headers = webhook.sign(secret, "dlv_stale_demo", payload, timestamp=int(time.time()) - 3600)
+        receiver = svc.running["webhook-receiver"]
+        r = httpx.post(receiver.url + "/webhook", content=payload, headers={"content-type": "application/json", **headers})
+        self.refuse("webhook with a stale timestamp", r.status_code == 401, f"{r.status_code} {r.json().get('error')}")
+
+    # -- the whole run ---------------------------------------------------------------------------------
+
+    def run(self) -> dict[str, Any]:
+        import contextlib
+        import shutil
+
+        for sub in ("ceremony", "chain", "issuer", "wallet", "rp", "webhook", "logs", "secrets"):
+            if sub != "secrets":
+                shutil.rmtree(self.out / sub, ignore_errors=True)
+        t0 = time.perf_counter()
+        with contextlib.ExitStack() as stack:
+            svc = stack.enter_context(Services(self.out / "logs", env=self.env))
+            try:
+                with self.step(1, "ceremony over HTTP: phase 1 and phase 2, two contributors and a beacon each"):
+                    self.ceremony(svc)
+                with self.step(2, "local chain, contracts, issuer identity, age_gte registered by the operator"):
+                    self.chain(stack)
+                    self.issuer_init()
+                    self.register(self.issuer_did)
+                with self.step(3, "issuer issues a credential to the wallet; root anchored"):
+                    self.issue(svc)
+                with self.step(4, "relying party request, wallet consent and proof, on-chain check, webhook"):
+                    self.relying_party(svc)
+                    self.prove_and_deliver()
+                with self.step(5, "refusals a user should see"):
+                    self.failures(svc)
+            except DemoError:
+                raise
+            except Exception as e:
+                logs = {name: s.log_tail(800) for name, s in svc.running.items()}
+                raise DemoError(f"{type(e).__name__}: {e}\n" + "\n".join(f"--- {n} ---\n{t}" for n, t in logs.items())) from e
+        total = time.perf_counter() - t0
+        (self.out / "rerun.sh").write_text("#!/usr/bin/env bash\n# each step of the last `zkvct demo`, to run by hand\n"
+                                          + "\n".join(self.rerun) + "\n")
+        summary = {"ok": True, "seconds": round(total, 1), "timings": self.timings, "refusals": self.refusals,
+                   "facts": self.facts, "out": str(self.out)}
+        (self.out / "demo.json").write_text(json.dumps(summary, indent=2, default=str))
+        return summary
