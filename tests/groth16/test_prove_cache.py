@@ -289,3 +289,17 @@ def test_cli_refuses_a_corrupted_key_after_checking_the_good_one(keys, tmp_path,
     assert res.exit_code == 2, res.output
     err = json.loads(res.stdout)["error"]
     assert "B2" in err and "subgroup" in err and "Traceback" not in res.output
+
+
+def test_the_table_decides_which_module_serves_a_name_whatever_ran_first():
+    """chain_cmd.register also adds an ``issuer`` group; the table gives the name to issuer_cmd."""
+    import click
+
+    from zkvct.cli import issuer_cmd
+    from zkvct.cli.main import LazyGroup
+
+    for order in (("chain", "issuer"), ("issuer", "chain")):
+        group = LazyGroup("zkvct")
+        ctx = click.Context(group)
+        got = {name: group.get_command(ctx, name) for name in order}
+        assert got["issuer"] is issuer_cmd.issuer_group
