@@ -343,4 +343,8 @@ def issuer_revoke_credential(home, grpc_url, rpc_url, chain_id, key_name, mnemon
 def register(main: click.Group) -> None:
     main.add_command(chain_group)
     main.add_command(statement_group)
-    main.add_command(issuer_group)
+    # the issuer's on-chain actions join the issuer service's group (zkvct/cli/issuer_cmd.py)
+
+
+#: ``zkvct issuer anchor-root | retire-root | revoke-credential``: added to the issuer group by issuer_cmd.
+ISSUER_CHAIN_COMMANDS = tuple(issuer_group.commands.values())

@@ -46,22 +46,26 @@ def setup_cmd(r1cs_path: str, ptau_path: str, zkey_path: str, trusted_ptau: bool
 @click.argument("proof_path", metavar="PROOF", type=click.Path(dir_okay=False, writable=True))
 @click.argument("public_path", metavar="PUBLIC", type=click.Path(dir_okay=False, writable=True))
 @click.option("--trusted-zkey", is_flag=True, help="Skip point checks on the key's bulk sections (only for a key you verified).")
+@click.option("--recheck-zkey", is_flag=True,
+              help="Check the key fully even if an earlier run recorded a check of the same bytes (by SHA-256, "
+                   "under ~/.cache/zkvct/checked-zkeys).")
 @json_option
 @command_errors
-def prove_cmd(zkey_path: str, wtns_path: str, proof_path: str, public_path: str, trusted_zkey: bool, as_json: bool) -> None:
+def prove_cmd(zkey_path: str, wtns_path: str, proof_path: str, public_path: str, trusted_zkey: bool, recheck_zkey: bool,
+              as_json: bool) -> None:
     """Prove with ZKEY and the witness WTNS; write PROOF (proof.json) and PUBLIC (public.json)."""
     from ..formats.wtns_file import read_wtns
+    from ..groth16.checked_keys import CheckedKeys
     from ..groth16.prove import prove
 
     with Progress("groth16 prove") as prog:
         prog("reading witness")
         witness = read_wtns(wtns_path)
         prog("reading and checking zkey, proving")
-        res = prove(zkey_path, witness, trusted_zkey=trusted_zkey)
-        res.proof.write(proof_path)
-        res.publics.write(public_path)
-    emit({"ok": True, "proof": proof_path, "public": public_path, "public_signals": res.publics.to_obj()}, as_json,
-         f"wrote {proof_path} and {public_path} ({len(res.publics.values)} public signals)")
+        res = prove(zkey_path, witness, trusted_zkey=trusted_zkey, checked_keys=None if recheck_zkey else CheckedKeys())
+        res.write(proof_path, public_path)
+    emit({"ok": True, "proof": proof_path, "public": public_path, "public_signals": res.public_obj()}, as_json,
+         f"wrote {proof_path} and {public_path} ({len(res.public_values)} public signals)")
 
 
 @groth16_group.command("verify")

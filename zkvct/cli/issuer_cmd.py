@@ -170,4 +170,8 @@ def status(home, url, as_json):
 
 
 def register(main: click.Group) -> None:
+    from .chain_cmd import ISSUER_CHAIN_COMMANDS
+
+    for cmd in ISSUER_CHAIN_COMMANDS:  # one `zkvct issuer` group: the service and its on-chain actions
+        issuer_group.add_command(cmd)
     main.add_command(issuer_group)

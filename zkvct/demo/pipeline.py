@@ -171,8 +171,7 @@ class Pipeline:
         from ..chain.localnet import Localnet
 
         home = self.out / "chain"
-        net = stack.enter_context(Localnet(home=home, timeout_commit_ms=200, keep_home=True))
-        net.start()
+        net = stack.enter_context(Localnet(home=home, timeout_commit_ms=200, keep_home=True))  # started by __enter__
         client = ChainClient.from_localnet(net.info)
         operator = localnet_wallet("alice")
         dep = deploy(client, operator)

@@ -325,9 +325,9 @@ def read_zkey(path: str | os.PathLike[str], *, trusted: bool = False) -> Zkey:
         raise
 
 
-def parse_zkey(data: bytes, *, trusted: bool = False) -> Zkey:
-    """Like :func:`read_zkey` for bytes held in memory."""
-    return _decode(parse_bytes(data, magic=ZKEY_MAGIC, versions=[ZKEY_VERSION]), trusted)
+def parse_zkey(data: bytes, *, trusted: bool = False, path: str = "<bytes>") -> Zkey:
+    """Like :func:`read_zkey` for bytes held in memory (``path`` only names them in messages)."""
+    return _decode(parse_bytes(data, magic=ZKEY_MAGIC, versions=[ZKEY_VERSION], path=path), trusted)
 
 
 # --------------------------------------------------------------------------------------------

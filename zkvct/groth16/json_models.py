@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from ..curve import G1Point, G2Point
 from ..errors import ZkvctError
 from ..field import Q, R
+from .snarkjs_json import dumps, g1_to_json, g2_to_json, proof_obj  # the writers live there (no pydantic)
 
 _DECIMAL = re.compile(r"0|[1-9][0-9]*")
 #: Longest decimal we parse (q has 77 digits); stops absurd inputs before int() sees them.
@@ -92,23 +93,6 @@ def g2_from_json(obj: Any, what: str, allow_infinity: bool = False) -> G2Point:
     return G2Point(x, y)
 
 
-def g1_to_json(p: G1Point) -> list[str]:
-    if p.infinity:
-        return ["0", "1", "0"]
-    return [str(p.x), str(p.y), "1"]
-
-
-def g2_to_json(p: G2Point) -> list[list[str]]:
-    if p.infinity:
-        return [["0", "0"], ["1", "0"], ["0", "0"]]
-    return [[str(p.x[0]), str(p.x[1])], [str(p.y[0]), str(p.y[1])], ["1", "0"]]
-
-
-def dumps(obj: Any) -> str:
-    """Serialise like snarkjs (``JSON.stringify(obj, null, 1)``, no trailing newline)."""
-    return json.dumps(obj, indent=1, ensure_ascii=False)
-
-
 def _load(path: str | Path, what: str) -> Any:
     p = Path(path)
     raw = p.read_bytes()
@@ -158,7 +142,7 @@ class Proof(_Strict):
 
     @classmethod
     def from_points(cls, a: G1Point, b: G2Point, c: G1Point) -> "Proof":
-        return cls(pi_a=g1_to_json(a), pi_b=g2_to_json(b), pi_c=g1_to_json(c), protocol="groth16", curve="bn128")
+        return cls(**proof_obj(a, b, c))
 
     def to_obj(self) -> dict[str, Any]:
         return {"pi_a": self.pi_a, "pi_b": self.pi_b, "pi_c": self.pi_c, "protocol": self.protocol, "curve": self.curve}

@@ -1,8 +1,8 @@
 """Groth16 proving from a ``.zkey`` and a witness (a ``.wtns`` file or an in-memory array).
 
 The whole computation (A/B/C evaluations, the coset FFTs, five MSMs, blinding) happens in the
-native core: :func:`proving_key` decodes the memory-mapped key's sections once into a
-``ProvingKey`` (reusable for any number of proofs), and one ``groth16_prove(key, witness)`` call
+native core: the key's sections are decoded once into a native ``ProvingKey`` (reusable for
+any number of proofs, see :mod:`.keycache`), and one ``groth16_prove(key, witness)`` call
 computes the proof from a zero-copy view of the witness. Python only checks the inputs and packs
 the result.
 
@@ -11,19 +11,31 @@ Checks before proving (each with a message naming the problem): the witness has 
 the circuit would give a proof that does not verify; the key holds no C matrix to check that up
 front, so :func:`prove` verifies its own proof (a few milliseconds natively) and reports an
 unsatisfied witness instead of writing a useless proof (``self_check=False`` skips this).
+
+:func:`prove` takes its key from :data:`~zkvct.groth16.keycache.KEYS`, the per-process cache of
+checked keys by content hash (see :mod:`.keycache`): the second proof with the same key file
+neither re-reads nor re-checks nor re-decodes it. :func:`prove_with_key` (an open ``Zkey``)
+decodes the key on every call; :func:`prove_loaded` proves with an already loaded key.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..curve import G1Point, G2Point
 from ..errors import ZkvctError
 from ..field import FR_BYTES, first_non_canonical, fr_ints
-from ..formats.zkey import Zkey, read_zkey
-from .json_models import Proof, PublicSignals
+from ..formats.zkey import Zkey
+from .checked_keys import CheckedKeys
+from .keycache import KEYS, LoadedKey
+from .snarkjs_json import dumps, proof_obj
+
+if TYPE_CHECKING:
+    from .json_models import Proof, PublicSignals
 
 
 class ProveError(ZkvctError, ValueError):
@@ -32,16 +44,48 @@ class ProveError(ZkvctError, ValueError):
 
 @dataclass(frozen=True)
 class ProveResult:
-    proof: Proof
-    publics: PublicSignals
+    """A proof and its public signals. The pydantic models (:attr:`proof`, :attr:`publics`) are
+    built on first use: the CLI writes both files from the points without importing pydantic."""
+
+    points: tuple[G1Point, G2Point, G1Point]
+    public_values: list[int]
+    _models: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def proof(self) -> "Proof":
+        if "proof" not in self._models:
+            from .json_models import Proof
+
+            self._models["proof"] = Proof.from_points(*self.points)
+        return self._models["proof"]
+
+    @property
+    def publics(self) -> "PublicSignals":
+        if "publics" not in self._models:
+            from .json_models import PublicSignals
+
+            self._models["publics"] = PublicSignals(values=list(self.public_values))
+        return self._models["publics"]
+
+    def public_obj(self) -> list[str]:
+        """public.json's content (decimal strings, outputs first)."""
+        return [str(v) for v in self.public_values]
+
+    def write(self, proof_path: str | os.PathLike[str], public_path: str | os.PathLike[str]) -> None:
+        """Write proof.json and public.json byte for byte as snarkjs does."""
+        Path(proof_path).write_text(dumps(proof_obj(*self.points)))
+        Path(public_path).write_text(dumps(self.public_obj()))
 
 
 def check_witness_shape(zk: Zkey, witness: np.ndarray) -> np.ndarray:
     """Return the witness as a contiguous ``(nVars, 32)`` uint8 array or raise :class:`ProveError`."""
+    return _checked_witness(zk.header.n_vars, witness)
+
+
+def _checked_witness(n_vars: int, witness: np.ndarray) -> np.ndarray:
     w = np.ascontiguousarray(witness, dtype=np.uint8)
     if w.ndim != 2 or w.shape[1] != FR_BYTES:
         raise ProveError(f"witness must have shape (n, 32) (32-byte little-endian values), got {w.shape}")
-    n_vars = zk.header.n_vars
     if w.shape[0] != n_vars:
         raise ProveError(f"witness has {w.shape[0]} values but the proving key expects nVars = {n_vars}")
     bad = first_non_canonical(w)
@@ -72,54 +116,68 @@ def proving_key(zk: Zkey):
         raise ProveError(f"{zk.path}: {exc}") from None
 
 
+def loaded_key(zk: Zkey) -> LoadedKey:
+    """An open key as a :class:`LoadedKey` (decoded now, not cached: the caller holds the file)."""
+    h = zk.header
+    return LoadedKey(
+        digest=b"", path=str(zk.path), n_vars=h.n_vars, n_public=h.n_public, domain_size=h.domain_size,
+        native=proving_key(zk), alpha1=h.alpha1, beta2=h.beta2, gamma2=h.gamma2, delta2=h.delta2,
+        ic=bytes(zk.ic), subgroup_checked=False,
+    )
+
+
 def prove_with_key(zk: Zkey, witness: np.ndarray, *, self_check: bool = True, r: int | None = None, s: int | None = None) -> ProveResult:
     """Prove with an open key. ``r``/``s`` fix the blinding (tests only); default is fresh randomness."""
-    from .. import native
+    _checked_witness(zk.header.n_vars, witness)  # before decoding the key: bad input fails fast
+    return prove_loaded(loaded_key(zk), witness, self_check=self_check, r=r, s=s)
 
-    w = check_witness_shape(zk, witness)
-    h = zk.header
-    key = proving_key(zk)
+
+def prove_loaded(key: LoadedKey, witness: np.ndarray, *, self_check: bool = True, r: int | None = None, s: int | None = None) -> ProveResult:
+    """Prove with a loaded key (see :mod:`.keycache`); ``r``/``s`` as for :func:`prove_with_key`."""
+    from .. import native
+    from ..field import R
+
+    w = _checked_witness(key.n_vars, witness)
     blind = {}
     if r is not None:
-        blind["r"] = (r % _R()).to_bytes(32, "little")
+        blind["r"] = (r % R).to_bytes(32, "little")
     if s is not None:
-        blind["s"] = (s % _R()).to_bytes(32, "little")
+        blind["s"] = (s % R).to_bytes(32, "little")
     try:
-        pa, pb, pc = native.groth16_prove(key, w, **blind)
+        pa, pb, pc = native.groth16_prove(key.native, w, **blind)
     except ValueError as exc:
-        raise ProveError(f"{zk.path}: {exc}") from None
-    del key  # the decoded sections are not needed for the self-check
-    proof = Proof.from_points(G1Point.from_lem(pa, "pi_a"), G2Point.from_lem(pb, "pi_b"), G1Point.from_lem(pc, "pi_c"))
-    publics = PublicSignals(values=fr_ints(w[1:h.n_public + 1]))
+        raise ProveError(f"{key.path}: {exc}") from None
+    publics_raw = w[1:key.n_public + 1]
+    points = (G1Point.from_lem(pa, "pi_a"), G2Point.from_lem(pb, "pi_b"), G1Point.from_lem(pc, "pi_c"))
     if self_check:
-        ok = native.groth16_verify(h.alpha1, h.beta2, h.gamma2, h.delta2, zk.ic, pa, pb, pc, w[1:h.n_public + 1])
+        ok = native.groth16_verify(key.alpha1, key.beta2, key.gamma2, key.delta2, key.ic, pa, pb, pc, publics_raw)
         if not ok:
             raise ProveError(
                 "the proof does not verify against the key's own verification key: the witness does not "
-                f"satisfy the circuit of {zk.path} (check it with `zkvct wtns check R1CS WTNS`)"
+                f"satisfy the circuit of {key.path} (check it with `zkvct wtns check R1CS WTNS`)"
             )
-    return ProveResult(proof, publics)
+    return ProveResult(points, fr_ints(publics_raw))
 
 
-def _R() -> int:
-    from ..field import R
+def prove(zkey_path: str | os.PathLike[str], witness: np.ndarray | str | os.PathLike[str], *, trusted_zkey: bool = False,
+          self_check: bool = True, r: int | None = None, s: int | None = None, checked_keys: CheckedKeys | None = None) -> ProveResult:
+    """Prove from a ``.zkey`` path and a witness (``(n, 32)`` array or a ``.wtns`` path).
 
-    return R
-
-
-def prove(zkey_path: str | os.PathLike[str], witness: np.ndarray | str | os.PathLike[str], *, trusted_zkey: bool = False, self_check: bool = True) -> ProveResult:
-    """Prove from a ``.zkey`` path and a witness (``(n, 32)`` array or a ``.wtns`` path)."""
+    The key comes from the process's cache of checked keys (by content hash, see
+    :mod:`.keycache`); ``trusted_zkey=True`` skips the G2 subgroup check of its B2 section, and
+    ``checked_keys`` (the CLI's on-disk record, :mod:`.checked_keys`) skips it for a key whose
+    exact bytes this user's earlier runs checked.
+    """
     if not isinstance(witness, np.ndarray):
         from ..formats.wtns_file import read_wtns
 
         witness = read_wtns(witness)
-    with read_zkey(zkey_path, trusted=trusted_zkey) as zk:
-        return prove_with_key(zk, witness, self_check=self_check)
+    key = KEYS.load(zkey_path, trusted=trusted_zkey, checked=checked_keys)
+    return prove_loaded(key, witness, self_check=self_check, r=r, s=s)
 
 
 def prove_files(zkey_path: str, wtns_path: str, proof_path: str, public_path: str, **kw) -> ProveResult:
     """``zkvct groth16 prove``: write proof.json and public.json as snarkjs does."""
     res = prove(zkey_path, wtns_path, **kw)
-    res.proof.write(proof_path)
-    res.publics.write(public_path)
+    res.write(proof_path, public_path)
     return res
