@@ -22,6 +22,18 @@ from zkvct.groth16.json_models import VerificationKey
 from .verify import ChainView, RegisteredStatement, Role, RootStatus
 
 
+def _verification_key(obj: dict[str, Any]) -> VerificationKey:
+    """The registry keeps the key without ``vk_alphabeta_12`` (verifiers recompute e(alpha, beta));
+    the snarkjs file model requires it, so it is recomputed here, once per key."""
+    if "vk_alphabeta_12" not in obj:
+        from zkvct.groth16.json_models import g1_from_json, g2_from_json
+        from zkvct.groth16.verify_reference import alphabeta_json
+
+        obj = {**obj, "vk_alphabeta_12": alphabeta_json(g1_from_json(obj["vk_alpha_1"], "vk_alpha_1"),
+                                                         g2_from_json(obj["vk_beta_2"], "vk_beta_2"))}
+    return VerificationKey.parse(obj)
+
+
 class ContractView:
     """Everything from the chain. ``now`` defaults to the local clock (pass the block time of a
     recent block to judge as the contract would)."""
@@ -29,6 +41,7 @@ class ContractView:
     def __init__(self, contract: VerifierContract, now: Callable[[], int] | None = None):
         self.contract = contract
         self._now = now or (lambda: int(time.time()))
+        self._keys: dict[str, VerificationKey] = {}
         cfg = self._query({"config": {}})
         self.root_window_secs = int(cfg["root_window_secs"])
         self.date_tolerance_days = int(cfg.get("date_tolerance_days", 1))
@@ -40,9 +53,15 @@ class ContractView:
         return self._now()
 
     def statement(self, statement_id: str, version: int | None) -> RegisteredStatement | None:
+        """The registered statement, read fresh each time (a revocation shows at once); its key is
+        fetched and decoded once per key hash."""
         try:
             info = self._query({"statement": {"statement_id": statement_id, "version": version}})
-            vk = self._query({"verification_key": {"statement_id": statement_id, "version": version}})
+            key_hash = info.get("key_hash") or f"{statement_id}/{info['version']}"
+            vk = self._keys.get(key_hash)
+            if vk is None:
+                raw = self._query({"verification_key": {"statement_id": statement_id, "version": info["version"]}})
+                vk = self._keys[key_hash] = _verification_key(raw["verification_key"])
         except ContractError as exc:
             if "statement_unknown" in str(exc) or "not found" in str(exc).lower():
                 return None
@@ -51,7 +70,7 @@ class ContractView:
             statement_id=info["statement_id"], version=int(info["version"]),
             roles=tuple(Role.from_wire(r) for r in info["roles"]),
             trusted_issuers=tuple(info["trusted_issuers"]),
-            verification_key=VerificationKey.parse(vk["verification_key"]),
+            verification_key=vk,
             revoked=info.get("revoked_height") is not None)
 
     def root_status(self, issuer_did: str, root: int) -> RootStatus:
