@@ -15,8 +15,9 @@ from ..errors import ZkvctError
 
 BECH32_PREFIX = "shareledger"
 
-# secp256k1: y^2 = x^3 + 7 over F_p
+# secp256k1: y^2 = x^3 + 7 over F_p, a group of prime order n
 SECP256K1_P = 2**256 - 2**32 - 977
+SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 
 class AddressError(ZkvctError, ValueError):

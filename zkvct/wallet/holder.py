@@ -40,7 +40,7 @@ from ..services.issuer.registry import POP_TYP
 from .store import WalletError, WalletStore
 from .sync import SyncedPath, sync_path
 
-SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+from ..did.address import SECP256K1_N  # noqa: E402
 DID_KEY_INFO = b"zkvct/did-key/v1"
 SEED_BYTES = 32
 POP_LIFETIME_S = 120

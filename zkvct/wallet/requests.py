@@ -33,7 +33,7 @@ from ..did import jws
 from ..errors import ZkvctError
 from ..groth16.json_models import Proof
 
-SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+from ..did.address import SECP256K1_N  # noqa: E402
 MAX_TOKEN = 64 * 1024
 
 _ROLE_TEXT = {
