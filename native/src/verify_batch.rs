@@ -150,7 +150,13 @@ impl PreparedVerifyingKey {
     /// (a bad point, a public >= r, a wrong count) is an `Err`; a well-formed wrong proof `Ok(false)`.
     pub fn verify(&self, pi_a: &[u8], pi_b: &[u8], pi_c: &[u8], publics: &[u8]) -> Result<bool, Error> {
         let a = key_g1(pi_a, "proof pi_a")?;
-        let b = key_g2(pi_b, "proof pi_b")?;
+        // coordinates and the curve equation here; B's subgroup check runs beside the prepared
+        // half of the Miller loop below, and its verdict is given before any pairing result
+        if pi_b.len() != G2_BYTES {
+            return Err(Error::expected_bytes("proof pi_b", G2_BYTES, pi_b.len()));
+        }
+        let b = g2_from_lem(pi_b, Infinity::Reject, Trust::Trusted)
+            .map_err(|f| Error::point(f).context("proof pi_b: "))?;
         let c = key_g1(pi_c, "proof pi_c")?;
         if publics.len() % FR_BYTES != 0 {
             return Err(Error::Length(format!("public inputs: {} bytes is not a whole number of 32-byte scalars", publics.len())));
@@ -168,7 +174,13 @@ impl PreparedVerifyingKey {
             }
             other => other,
         })?;
-        Ok(self.check(&DecodedProof { a, b, c }, &pubs))
+        let vk_x = self.vk_x(&pubs).into_affine();
+        let (ab, f_rest) = rayon::join(
+            || crate::subgroup::g2_in_subgroup(&b).then(|| Bn254::multi_miller_loop([a], [b])),
+            || Bn254::multi_miller_loop([vk_x, c], [self.neg_gamma.clone(), self.neg_delta.clone()]),
+        );
+        let f_ab = ab.ok_or_else(|| Error::point(PointFault::NotInSubgroup).context("proof pi_b: "))?;
+        Ok(Bn254::final_exponentiation(MillerLoopOutput(f_ab.0 * f_rest.0)) == Some(self.alpha_beta))
     }
 
     /// Decode a batch: `proofs` holds N × `PROOF_BYTES`, `publics` N × n_public canonical
@@ -496,3 +508,4 @@ mod tests {
         assert_ne!(a, b);
     }
 }
+
