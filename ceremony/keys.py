@@ -16,19 +16,21 @@ import hashlib
 import os
 from dataclasses import dataclass
 
-from . import curve as C
+from zkvct.curve import G1Point, G2Point
+
 from .chacha import ChaCha
 from .ptau_file import PubKey
+from .sampling import fr_from_rng, g1_from_rng, hash_to_g2
 
 
-def g2_sp(personalization: int, challenge: bytes, g1_s: C.G1, g1_sx: C.G1) -> C.G2:
+def g2_sp(personalization: int, challenge: bytes, g1_s: G1Point, g1_sx: G1Point) -> G2Point:
     """snarkjs ``getG2sp``: the G2 base point bound to a challenge and a key's G1 part."""
     h = hashlib.blake2b(digest_size=64)
     h.update(bytes([personalization]))
     h.update(challenge)
-    h.update(C.g1_to_uncompressed(g1_s))
-    h.update(C.g1_to_uncompressed(g1_sx))
-    return C.hash_to_g2(h.digest())
+    h.update(g1_s.to_uncompressed())
+    h.update(g1_sx.to_uncompressed())
+    return hash_to_g2(h.digest())
 
 
 @dataclass
@@ -46,16 +48,16 @@ class SecretKey:
         self.tau = self.alpha = self.beta = 0
 
 
-def _pubkey_part(x: int, personalization: int, challenge: bytes, rng: ChaCha) -> tuple[C.G1, C.G1, C.G2]:
-    s = C.g1_from_rng(rng)
-    sx = C.g1_mul(s, x)
-    spx = C.g2_mul(g2_sp(personalization, challenge, s, sx), x)
+def _pubkey_part(x: int, personalization: int, challenge: bytes, rng: ChaCha) -> tuple[G1Point, G1Point, G2Point]:
+    s = g1_from_rng(rng)
+    sx = s.mul(x)
+    spx = g2_sp(personalization, challenge, s, sx).mul(x)
     return s, sx, spx
 
 
 def key_from_rng(rng: ChaCha, challenge: bytes) -> tuple[SecretKey, PubKey]:
     """snarkjs ``createPTauKey``: three scalars, then each key's G1 base and proof."""
-    sk = SecretKey(C.fr_from_rng(rng), C.fr_from_rng(rng), C.fr_from_rng(rng))
+    sk = SecretKey(fr_from_rng(rng), fr_from_rng(rng), fr_from_rng(rng))
     t = _pubkey_part(sk.tau, 0, challenge, rng)
     a = _pubkey_part(sk.alpha, 1, challenge, rng)
     b = _pubkey_part(sk.beta, 2, challenge, rng)

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
+from zkvct.curve import G1_GENERATOR, G2_GENERATOR, G1Point, G2Point
 from zkvct.field import R
 from zkvct.formats.binfile import BinWriter, FormatError
 
-from . import curve as C
 from . import kernels as K
 from .hashchain import ResponseHash
 from .keys import SecretKey, beacon_key, random_key
@@ -43,8 +43,8 @@ class CeremonyError(FormatError):
 def first_challenge_hash(power: int) -> bytes:
     """BLAKE2b of the blank-contribution hash and the generator-filled sections (snarkjs)."""
     n = 1 << power
-    g1 = C.g1_to_uncompressed(C.G1_GEN)
-    g2 = C.g2_to_uncompressed(C.G2_GEN)
+    g1 = G1_GENERATOR.to_uncompressed()
+    g2 = G2_GENERATOR.to_uncompressed()
     h = hashlib.blake2b(digest_size=64)
     h.update(hashlib.blake2b(b"", digest_size=64).digest())
 
@@ -67,8 +67,8 @@ def new(power: int, out: str | Path, progress: Progress = None) -> bytes:
     """Write the empty accumulator (every point the generator); return the first challenge hash."""
     if not 1 <= power <= MAX_POWER:
         raise CeremonyError(f"power {power} out of range; allowed 1..{MAX_POWER}")
-    g1 = C.g1_to_lem(C.G1_GEN)
-    g2 = C.g2_to_lem(C.G2_GEN)
+    g1 = G1_GENERATOR.to_lem()
+    g2 = G2_GENERATOR.to_lem()
     with BinWriter(out, magic=MAGIC, version=VERSION, n_sections=7) as w:
         w.section(1, encode_header(power, power))
         for sid, (grp, count) in section_points(power).items():
@@ -146,11 +146,11 @@ def _apply(src: Ptau, out: str | Path, sk: SecretKey, pk: PubKey, record: dict, 
         uncompressed.close()
         next_challenge = nxt.digest()
         contrib = Contribution(
-            tau_g1=C.g1_from_lem(firsts[2][64:128]),
-            tau_g2=C.g2_from_lem(firsts[3][128:256]),
-            alpha_g1=C.g1_from_lem(firsts[4][:64]),
-            beta_g1=C.g1_from_lem(firsts[5][:64]),
-            beta_g2=C.g2_from_lem(firsts[6][:128]),
+            tau_g1=G1Point.from_lem_checked(firsts[2][64:128]),
+            tau_g2=G2Point.from_lem_checked(firsts[3][128:256]),
+            alpha_g1=G1Point.from_lem_checked(firsts[4][:64]),
+            beta_g1=G1Point.from_lem_checked(firsts[5][:64]),
+            beta_g2=G2Point.from_lem_checked(firsts[6][:128]),
             key=pk,
             partial_hash=partial,
             next_challenge=next_challenge,

@@ -27,10 +27,10 @@ import numpy as np
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zkvct.curve import G1_GENERATOR, G2_GENERATOR, G1Point, G2Point
 from zkvct.errors import ZkvctError
 from zkvct.field import R
 
-from . import curve as C
 from . import kernels as K
 from .keys import beacon_key, g2_sp
 from .phase1 import Progress, first_challenge_hash
@@ -43,11 +43,11 @@ class TranscriptInvalid(ZkvctError):
 
 @dataclass
 class _Prev:
-    tau_g1: C.G1
-    tau_g2: C.G2
-    alpha_g1: C.G1
-    beta_g1: C.G1
-    beta_g2: C.G2
+    tau_g1: G1Point
+    tau_g2: G2Point
+    alpha_g1: G1Point
+    beta_g1: G1Point
+    beta_g2: G2Point
     next_challenge: bytes
 
 
@@ -68,17 +68,17 @@ class Phase1Report:
         }
 
 
-def same_ratio(a1: C.G1, b1: C.G1, a2: C.G2, b2: C.G2) -> bool:
+def same_ratio(a1: G1Point, b1: G1Point, a2: G2Point, b2: G2Point) -> bool:
     """b1/a1 == b2/a2 in the exponent: e(a1, b2) == e(b1, a2); infinity never passes."""
-    if a1 is None or b1 is None or a2 is None or b2 is None:
+    if a1.infinity or b1.infinity or a2.infinity or b2.infinity:
         return False
-    g1s = C.g1_to_lem(a1) + C.g1_to_lem(C.g1_neg(b1))
-    g2s = C.g2_to_lem(b2) + C.g2_to_lem(a2)
+    g1s = a1.to_lem() + b1.neg().to_lem()
+    g2s = b2.to_lem() + a2.to_lem()
     return K.pairing_product_is_one(g1s, g2s)
 
 
 def initial_state(ceremony_power: int) -> _Prev:
-    return _Prev(C.G1_GEN, C.G2_GEN, C.G1_GEN, C.G1_GEN, C.G2_GEN, first_challenge_hash(ceremony_power))
+    return _Prev(G1_GENERATOR, G2_GENERATOR, G1_GENERATOR, G1_GENERATOR, G2_GENERATOR, first_challenge_hash(ceremony_power))
 
 
 def verify_contribution(cur: Contribution, prev: _Prev) -> None:
@@ -120,7 +120,7 @@ def _rand_scalars(n: int) -> bytes:
     return arr.tobytes()
 
 
-def _powers_consistent(grp: str, data: memoryview, other: C.G1 | C.G2) -> bool:
+def _powers_consistent(grp: str, data: memoryview, other: G1Point | G2Point) -> bool:
     """Random linear combination check that consecutive points share one ratio (the final τ).
 
     ``data`` must have been validated (on curve, subgroup) by the caller."""
@@ -132,9 +132,9 @@ def _powers_consistent(grp: str, data: memoryview, other: C.G1 | C.G2) -> bool:
     r1 = K.msm(grp, data[:(n - 1) * size], rho, trusted=True)  # the caller validated the section
     r2 = K.msm(grp, data[size:], rho, trusted=True)
     if grp == "G1":
-        ok = same_ratio(C.g1_from_lem(r1, allow_infinity=True), C.g1_from_lem(r2, allow_infinity=True), C.G2_GEN, other)
+        ok = same_ratio(G1Point.from_lem_checked(r1, allow_infinity=True), G1Point.from_lem_checked(r2, allow_infinity=True), G2_GENERATOR, other)
     else:
-        ok = same_ratio(C.G1_GEN, other, C.g2_from_lem(r1, allow_infinity=True), C.g2_from_lem(r2, allow_infinity=True))
+        ok = same_ratio(G1_GENERATOR, other, G2Point.from_lem_checked(r1, allow_infinity=True), G2Point.from_lem_checked(r2, allow_infinity=True))
     return ok
 
 
@@ -161,24 +161,24 @@ def _sections_consistent(pt: Ptau, last: Contribution) -> bool:
     g1, g2 = K.SIZES["G1"], K.SIZES["G2"]
     rho = _rand_scalars(n)
     tau_g1, tau_g2 = pt.section(2), pt.section(3)
-    y = C.g2_from_lem(K.msm("G2", tau_g2[:n * g2], rho, trusted=True), allow_infinity=True)
+    y = G2Point.from_lem_checked(K.msm("G2", tau_g2[:n * g2], rho, trusted=True), allow_infinity=True)
     rho_last = int.from_bytes(rho[-32:], "little")
-    q_last = C.g2_from_lem(tau_g2[(n - 1) * g2:n * g2])
-    y_drop = C.g2_add(y, C.g2_mul(q_last, (R - rho_last) % R))
-    t_n = C.g1_from_lem(tau_g1[n * g1:(n + 1) * g1])
+    q_last = G2Point.from_lem_checked(tau_g2[(n - 1) * g2:n * g2])
+    y_drop = y.add(q_last.mul((R - rho_last) % R))
+    t_n = G1Point.from_lem_checked(tau_g1[n * g1:(n + 1) * g1])
 
-    def comb(data: bytes | memoryview, count: int) -> C.G1:
-        return C.g1_from_lem(K.msm("G1", data, rho[:count * 32], trusted=True), allow_infinity=True)
+    def comb(data: bytes | memoryview, count: int) -> G1Point:
+        return G1Point.from_lem_checked(K.msm("G1", data, rho[:count * 32], trusted=True), allow_infinity=True)
 
     checks = [
-        (comb(tau_g1[:n * g1], n), C.G1_GEN, y),
+        (comb(tau_g1[:n * g1], n), G1_GENERATOR, y),
         (comb(tau_g1[g1:(n + 1) * g1], n), last.tau_g1, y),
         (comb(tau_g1[n * g1:(2 * n - 1) * g1], n - 1), t_n, y_drop),
         (comb(pt.section(4), n), last.alpha_g1, y),
         (comb(pt.section(5), n), last.beta_g1, y),
     ]
     # e(m, G2) == e(base, y): same_ratio(base, m, G2, y) checks e(base, y) == e(m, G2)
-    return all(same_ratio(base, m, C.G2_GEN, yy) for m, base, yy in checks)
+    return all(same_ratio(base, m, G2_GENERATOR, yy) for m, base, yy in checks)
 
 
 def _sections_hash(pt: Ptau, last: Contribution, spec: dict) -> bytes:
@@ -194,12 +194,12 @@ def _sections_hash(pt: Ptau, last: Contribution, spec: dict) -> bytes:
 
 def _check_firsts(pt: Ptau, last: Contribution) -> None:
     """The first points are the generators and the last contribution's values."""
-    dec1 = lambda sid, i: C.g1_from_lem(pt.section(sid)[64 * i:64 * i + 64])  # noqa: E731
-    dec2 = lambda sid, i: C.g2_from_lem(pt.section(sid)[128 * i:128 * i + 128])  # noqa: E731
+    dec1 = lambda sid, i: G1Point.from_lem_checked(pt.section(sid)[64 * i:64 * i + 64])  # noqa: E731
+    dec2 = lambda sid, i: G2Point.from_lem_checked(pt.section(sid)[128 * i:128 * i + 128])  # noqa: E731
     firsts = [
-        (dec1(2, 0) == C.G1_GEN, "section 2: first point must be the G1 generator"),
+        (dec1(2, 0) == G1_GENERATOR, "section 2: first point must be the G1 generator"),
         (dec1(2, 1) == last.tau_g1, "section 2: tau*G1 differs from the last contribution's value"),
-        (dec2(3, 0) == C.G2_GEN, "section 3: first point must be the G2 generator"),
+        (dec2(3, 0) == G2_GENERATOR, "section 3: first point must be the G2 generator"),
         (dec2(3, 1) == last.tau_g2, "section 3: tau*G2 differs from the last contribution's value"),
         (dec1(4, 0) == last.alpha_g1, "section 4: alpha*G1 differs from the last contribution's value"),
         (dec1(5, 0) == last.beta_g1, "section 5: beta*G1 differs from the last contribution's value"),

@@ -23,19 +23,20 @@ from pathlib import Path
 
 import numpy as np
 
+from zkvct.curve import G1_GENERATOR, G2_GENERATOR, G1Point, G2Point
 from zkvct.errors import ZkvctError
 from zkvct.field import R
 from zkvct.formats.zkey import Contribution as ZContribution
 from zkvct.formats.binfile import BinWriter
 from zkvct.formats.zkey import GROTH16_PROTOCOL_ID, ZKEY_MAGIC, ZKEY_VERSION, MPCParams, Zkey, ZkeyHeader, read_zkey
 
-from . import curve as C
 from . import kernels as K
 from .chacha import ChaCha
 from .keys import beacon_rng
 from .phase1 import Progress
 from .phase1_verify import same_ratio
 from .ptau_file import truncate_name
+from .sampling import fr_from_rng, g1_from_rng, hash_to_g2
 
 
 class ZkeyInvalid(ZkvctError):
@@ -44,10 +45,10 @@ class ZkeyInvalid(ZkvctError):
 
 def hash_pubkey(h, c: ZContribution) -> None:
     """snarkjs ``hashPubKey``: the public part of one contribution, uncompressed, plus its transcript."""
-    h.update(C.g1_to_uncompressed(C.g1_from_lem(c.delta_after)))
-    h.update(C.g1_to_uncompressed(C.g1_from_lem(c.g1_s)))
-    h.update(C.g1_to_uncompressed(C.g1_from_lem(c.g1_sx)))
-    h.update(C.g2_to_uncompressed(C.g2_from_lem(c.g2_spx)))
+    h.update(G1Point.from_lem_checked(c.delta_after).to_uncompressed())
+    h.update(G1Point.from_lem_checked(c.g1_s).to_uncompressed())
+    h.update(G1Point.from_lem_checked(c.g1_sx).to_uncompressed())
+    h.update(G2Point.from_lem_checked(c.g2_spx).to_uncompressed())
     h.update(c.transcript)
 
 
@@ -82,15 +83,15 @@ def _apply(inp: str | Path, out: str | Path, rng: ChaCha, record: dict, progress
             except ValueError as exc:
                 raise ZkeyInvalid(f"{inp}: section {name}: {exc}") from exc
         acc = _accumulated(zk.mpc, len(zk.mpc.contributions))
-        delta = C.fr_from_rng(rng)
-        g1_s = C.g1_from_rng(rng)
-        g1_sx = C.g1_mul(g1_s, delta)
-        acc.update(C.g1_to_uncompressed(g1_s))
-        acc.update(C.g1_to_uncompressed(g1_sx))
+        delta = fr_from_rng(rng)
+        g1_s = g1_from_rng(rng)
+        g1_sx = g1_s.mul(delta)
+        acc.update(g1_s.to_uncompressed())
+        acc.update(g1_sx.to_uncompressed())
         transcript = acc.digest()
-        g2_spx = C.g2_mul(C.hash_to_g2(transcript), delta)
-        delta1 = C.g1_mul(C.g1_from_lem(zk.header.delta1), delta)
-        delta2 = C.g2_mul(C.g2_from_lem(zk.header.delta2), delta)
+        g2_spx = hash_to_g2(transcript).mul(delta)
+        delta1 = G1Point.from_lem_checked(zk.header.delta1).mul(delta)
+        delta2 = G2Point.from_lem_checked(zk.header.delta2).mul(delta)
         inv = pow(delta, -1, R)
         delta = 0
         if progress:
@@ -100,8 +101,8 @@ def _apply(inp: str | Path, out: str | Path, rng: ChaCha, record: dict, progress
             progress("H section", 1, 2)
         new_h = K.scale_powers("G1", zk.h, inv, 1)
         inv = 0
-        contrib = ZContribution(C.g1_to_lem(delta1), C.g1_to_lem(g1_s), C.g1_to_lem(g1_sx), C.g2_to_lem(g2_spx), transcript, **record)
-        header = replace(zk.header, delta1=C.g1_to_lem(delta1), delta2=C.g2_to_lem(delta2))
+        contrib = ZContribution(delta1.to_lem(), g1_s.to_lem(), g1_sx.to_lem(), g2_spx.to_lem(), transcript, **record)
+        header = replace(zk.header, delta1=delta1.to_lem(), delta2=delta2.to_lem())
         mpc = MPCParams(zk.mpc.cs_hash, list(zk.mpc.contributions) + [contrib])
         _write_contributed(out, zk, header, mpc, new_c, new_h)
         if progress:
@@ -150,15 +151,15 @@ def _rand_scalars(n: int) -> bytes:
     return arr.tobytes()
 
 
-def _same_ratio_sections(init: memoryview, cur: memoryview, delta2: C.G2) -> bool:
+def _same_ratio_sections(init: memoryview, cur: memoryview, delta2: G2Point) -> bool:
     """cur_i = init_i / δ for all i, checked as e(Σρ·init, G2) == e(Σρ·cur, δ·G2)."""
     n = len(init) // 64
     if n == 0:
         return len(cur) == 0
     rho = _rand_scalars(n)
-    a = C.g1_from_lem(K.msm("G1", init, rho, trusted=True), allow_infinity=True)  # both keys were read
-    b = C.g1_from_lem(K.msm("G1", cur, rho, trusted=True), allow_infinity=True)  # with validation
-    return same_ratio(a, b, delta2, C.G2_GEN)
+    a = G1Point.from_lem_checked(K.msm("G1", init, rho, trusted=True), allow_infinity=True)  # both keys were read
+    b = G1Point.from_lem_checked(K.msm("G1", cur, rho, trusted=True), allow_infinity=True)  # with validation
+    return same_ratio(a, b, delta2, G2_GENERATOR)
 
 
 def verify(zkey_path: str | Path, r1cs_path: str | Path, ptau_path: str | Path, progress: Progress = None) -> dict:
@@ -186,19 +187,19 @@ def _verify(zk: Zkey, init: Zkey, progress: Progress) -> dict:
             raise ZkeyInvalid(f"section {nm} differs from the key this circuit and ptau produce")
     acc = hashlib.blake2b(digest_size=64)
     acc.update(zk.mpc.cs_hash)
-    cur_delta = C.G1_GEN
+    cur_delta = G1_GENERATOR
     out = []
     for i, c in enumerate(zk.mpc.contributions, start=1):
         who = f"contribution #{i}" + (f" ({c.name})" if c.name else "")
-        g1_s, g1_sx = C.g1_from_lem(c.g1_s, f"{who} g1_s"), C.g1_from_lem(c.g1_sx, f"{who} g1_sx")
-        after = C.g1_from_lem(c.delta_after, f"{who} deltaAfter")
-        g2_spx = C.g2_from_lem(c.g2_spx, f"{who} g2_spx")
+        g1_s, g1_sx = G1Point.from_lem_checked(c.g1_s, f"{who} g1_s"), G1Point.from_lem_checked(c.g1_sx, f"{who} g1_sx")
+        after = G1Point.from_lem_checked(c.delta_after, f"{who} deltaAfter")
+        g2_spx = G2Point.from_lem_checked(c.g2_spx, f"{who} g2_spx")
         ours = acc.copy()
-        ours.update(C.g1_to_uncompressed(g1_s))
-        ours.update(C.g1_to_uncompressed(g1_sx))
+        ours.update(g1_s.to_uncompressed())
+        ours.update(g1_sx.to_uncompressed())
         if ours.digest() != c.transcript:
             raise ZkeyInvalid(f"{who}: transcript hash does not match the previous contributions (wrong previous hash)")
-        g2_sp = C.hash_to_g2(c.transcript)
+        g2_sp = hash_to_g2(c.transcript)
         if not same_ratio(g1_s, g1_sx, g2_sp, g2_spx):
             raise ZkeyInvalid(f"{who}: invalid proof of knowledge of delta (wrong ratio)")
         if not same_ratio(cur_delta, after, g2_sp, g2_spx):
@@ -207,19 +208,19 @@ def _verify(zk: Zkey, init: Zkey, progress: Progress) -> dict:
             if c.beacon_hash is None or c.num_iterations_exp is None:
                 raise ZkeyInvalid(f"{who}: beacon record without its beacon hash or iteration exponent")
             rng = beacon_rng(c.beacon_hash, c.num_iterations_exp)
-            prv = C.fr_from_rng(rng)
-            exp_s = C.g1_from_rng(rng)
-            if exp_s != g1_s or C.g1_mul(exp_s, prv) != g1_sx:
+            prv = fr_from_rng(rng)
+            exp_s = g1_from_rng(rng)
+            if exp_s != g1_s or exp_s.mul(prv) != g1_sx:
                 raise ZkeyInvalid(f"{who}: beacon key is not the one the beacon value reproduces")
         hash_pubkey(acc, c)
         cur_delta = after
         out.append({"index": i, "name": c.name or "", "type": "beacon" if c.type == 1 else "contribution",
                     "contribution_hash": contribution_hash(c).hex()})
-    delta1 = C.g1_from_lem(h.delta1, "header delta1")
-    delta2 = C.g2_from_lem(h.delta2, "header delta2")
+    delta1 = G1Point.from_lem_checked(h.delta1, "header delta1")
+    delta2 = G2Point.from_lem_checked(h.delta2, "header delta2")
     if delta1 != cur_delta:
         raise ZkeyInvalid("header delta1 is not the last contribution's deltaAfter")
-    if not same_ratio(C.G1_GEN, delta1, C.G2_GEN, delta2):
+    if not same_ratio(G1_GENERATOR, delta1, G2_GENERATOR, delta2):
         raise ZkeyInvalid("header delta1 and delta2 do not hold the same delta")
     if progress:
         progress("L and H sections", 0, 2)

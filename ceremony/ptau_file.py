@@ -21,10 +21,9 @@ import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zkvct.curve import G1Point, G2Point
 from zkvct.field import Q
 from zkvct.formats.binfile import BinFile, FormatError, read_binfile
-
-from . import curve as C
 
 MAGIC = b"ptau"
 VERSION = 1
@@ -51,29 +50,25 @@ def lagrange_points(power: int) -> dict[int, tuple[str, int]]:
 class PubKey:
     """A contribution's proof-of-knowledge keys for τ, α and β (decoded points)."""
 
-    tau_g1_s: C.G1
-    tau_g1_sx: C.G1
-    alpha_g1_s: C.G1
-    alpha_g1_sx: C.G1
-    beta_g1_s: C.G1
-    beta_g1_sx: C.G1
-    tau_g2_spx: C.G2
-    alpha_g2_spx: C.G2
-    beta_g2_spx: C.G2
+    tau_g1_s: G1Point
+    tau_g1_sx: G1Point
+    alpha_g1_s: G1Point
+    alpha_g1_sx: G1Point
+    beta_g1_s: G1Point
+    beta_g1_sx: G1Point
+    tau_g2_spx: G2Point
+    alpha_g2_spx: G2Point
+    beta_g2_spx: G2Point
 
     G1_FIELDS = ("tau_g1_s", "tau_g1_sx", "alpha_g1_s", "alpha_g1_sx", "beta_g1_s", "beta_g1_sx")
     G2_FIELDS = ("tau_g2_spx", "alpha_g2_spx", "beta_g2_spx")
 
     def to_lem(self) -> bytes:
-        return b"".join(C.g1_to_lem(getattr(self, f)) for f in self.G1_FIELDS) + b"".join(
-            C.g2_to_lem(getattr(self, f)) for f in self.G2_FIELDS
-        )
+        return b"".join(getattr(self, f).to_lem() for f in self.G1_FIELDS + self.G2_FIELDS)
 
     def to_uncompressed(self) -> bytes:
         """The form hashed into the response hash (snarkjs ``toPtauPubKeyRpr`` without Montgomery)."""
-        return b"".join(C.g1_to_uncompressed(getattr(self, f)) for f in self.G1_FIELDS) + b"".join(
-            C.g2_to_uncompressed(getattr(self, f)) for f in self.G2_FIELDS
-        )
+        return b"".join(getattr(self, f).to_uncompressed() for f in self.G1_FIELDS + self.G2_FIELDS)
 
     @classmethod
     def from_lem(cls, raw: bytes | memoryview, what: str) -> "PubKey":
@@ -81,10 +76,10 @@ class PubKey:
         vals: dict[str, object] = {}
         pos = 0
         for f in cls.G1_FIELDS:
-            vals[f] = C.g1_from_lem(raw[pos:pos + G1_SIZE], f"{what} key {f}")
+            vals[f] = G1Point.from_lem_checked(raw[pos:pos + G1_SIZE], f"{what} key {f}")
             pos += G1_SIZE
         for f in cls.G2_FIELDS:
-            vals[f] = C.g2_from_lem(raw[pos:pos + G2_SIZE], f"{what} key {f}")
+            vals[f] = G2Point.from_lem_checked(raw[pos:pos + G2_SIZE], f"{what} key {f}")
             pos += G2_SIZE
         return cls(**vals)  # type: ignore[arg-type]
 
@@ -93,11 +88,11 @@ class PubKey:
 class Contribution:
     """One record of section 7."""
 
-    tau_g1: C.G1
-    tau_g2: C.G2
-    alpha_g1: C.G1
-    beta_g1: C.G1
-    beta_g2: C.G2
+    tau_g1: G1Point
+    tau_g2: G2Point
+    alpha_g1: G1Point
+    beta_g1: G1Point
+    beta_g2: G2Point
     key: PubKey
     partial_hash: bytes
     next_challenge: bytes
@@ -118,8 +113,8 @@ class Contribution:
 
     def to_bytes(self) -> bytes:
         out = bytearray()
-        out += C.g1_to_lem(self.tau_g1) + C.g2_to_lem(self.tau_g2)
-        out += C.g1_to_lem(self.alpha_g1) + C.g1_to_lem(self.beta_g1) + C.g2_to_lem(self.beta_g2)
+        out += self.tau_g1.to_lem() + self.tau_g2.to_lem()
+        out += self.alpha_g1.to_lem() + self.beta_g1.to_lem() + self.beta_g2.to_lem()
         out += self.key.to_lem()
         if len(self.partial_hash) != PARTIAL_HASH_SIZE or len(self.next_challenge) != HASH_SIZE:
             raise ValueError("contribution hashes have the wrong length")
@@ -165,11 +160,11 @@ def parse_contributions(raw: bytes | memoryview, path: str = "<ptau>") -> list[C
             pos += n
             return b
 
-        tau_g1 = C.g1_from_lem(take(G1_SIZE), f"{what} tauG1")
-        tau_g2 = C.g2_from_lem(take(G2_SIZE), f"{what} tauG2")
-        alpha_g1 = C.g1_from_lem(take(G1_SIZE), f"{what} alphaG1")
-        beta_g1 = C.g1_from_lem(take(G1_SIZE), f"{what} betaG1")
-        beta_g2 = C.g2_from_lem(take(G2_SIZE), f"{what} betaG2")
+        tau_g1 = G1Point.from_lem_checked(take(G1_SIZE), f"{what} tauG1")
+        tau_g2 = G2Point.from_lem_checked(take(G2_SIZE), f"{what} tauG2")
+        alpha_g1 = G1Point.from_lem_checked(take(G1_SIZE), f"{what} alphaG1")
+        beta_g1 = G1Point.from_lem_checked(take(G1_SIZE), f"{what} betaG1")
+        beta_g2 = G2Point.from_lem_checked(take(G2_SIZE), f"{what} betaG2")
         key = PubKey.from_lem(take(PUBKEY_SIZE), what)
         partial = take(PARTIAL_HASH_SIZE)
         nxt = take(HASH_SIZE)

@@ -2,45 +2,26 @@
 
 * :func:`g2_not_in_subgroup` - points on the G2 twist curve whose order is not r (G2's cofactor is
   about 2^254, so a random curve point is outside the subgroup with overwhelming probability;
-  each result is checked to be so).
+  each result is checked to be so, with py_ecc, independently of the native core).
 * :func:`g1_off_curve` / :func:`g2_off_curve` - coordinates that fail the curve equation.
 """
 from __future__ import annotations
 
-from py_ecc.fields import optimized_bn128_FQ2 as FQ2
-
-from zkvct.curve import B2, G1Point, G2Point
+from zkvct.curve import B2, G1Point, G2Point, f2_add, f2_is_square, f2_mul, f2_sqrt
 from zkvct.field import Q
 
 
-def _fq2_sqrt(a: FQ2) -> FQ2 | None:
-    """Square root in Fq2 for q = 3 mod 4 (Adj and Rodriguez-Henriquez, Algorithm 9)."""
-    a1 = a ** ((Q - 3) // 4)
-    alpha = a1 * a1 * a
-    a0 = (alpha ** Q) * alpha
-    minus_one = FQ2([Q - 1, 0])
-    if a0 == minus_one:
-        return None
-    x0 = a1 * a
-    if alpha == minus_one:
-        x = FQ2([0, 1]) * x0
-    else:
-        b = (FQ2([1, 0]) + alpha) ** ((Q - 1) // 2)
-        x = b * x0
-    return x if x * x == a else None
-
-
 def g2_not_in_subgroup(count: int, start: int = 5) -> list[G2Point]:
+    """``count`` twist points (x0 + u, y) for x0 = start, start+1, ... that lie outside G2."""
     out: list[G2Point] = []
     x0 = start
-    b2 = FQ2(list(B2))
     while len(out) < count:
-        x = FQ2([x0, 1])
-        y = _fq2_sqrt(x * x * x + b2)
+        x = (x0, 1)
         x0 += 1
-        if y is None:
+        rhs = f2_add(f2_mul(f2_mul(x, x), x), B2)
+        if not f2_is_square(rhs):
             continue
-        p = G2Point(tuple(int(c) for c in x.coeffs), tuple(int(c) for c in y.coeffs))  # type: ignore[arg-type]
+        p = G2Point(x, f2_sqrt(rhs))
         assert p.is_on_curve()
         if not p.in_subgroup():
             out.append(p)

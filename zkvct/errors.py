@@ -1,7 +1,8 @@
-"""The exception every user-facing error derives from.
+"""The project's exception hierarchy, defined once so every layer (and the Rust core) raises the same classes.
 
 The CLI turns a :class:`ZkvctError` (or a ``ValueError`` raised while parsing user input) into a
-one-line message and exit code 2 instead of a traceback.
+one-line message and exit code 2 instead of a traceback. The native core raises :class:`PointError`
+by importing it from here, so the name and module must stay put.
 """
 
 
@@ -9,13 +10,21 @@ class ZkvctError(Exception):
     """A problem with the user's input or files; the message says what is wrong and what is allowed."""
 
 
-# The native core's refusals (native/src/error.rs), raised by ``zkvct._native`` itself. Each is a
-# ValueError so callers that catch ValueError keep working; ``index`` is the position of the
-# offending item in its buffer, or None.
+class FormatError(ZkvctError, ValueError):
+    """A file is truncated, has the wrong magic/version, or has malformed sections."""
 
-class PointError(ValueError):
-    """A curve point that is not canonical, not on the curve, outside the subgroup or at infinity."""
 
+class PointError(FormatError):
+    """A point is malformed: coordinate >= q, not on the curve, outside the subgroup, or infinity where forbidden.
+
+    A :class:`FormatError` because a bad point is a malformed part of the file or JSON it came from:
+    readers that report format problems report these too.
+    """
+
+
+# The native core's other refusals (native/src/error.rs; a bad point is the PointError above),
+# raised by ``zkvct._native`` itself. Each is a ValueError so callers that catch ValueError keep
+# working; ``index`` is the position of the offending item in its buffer, or None.
 
 class ScalarError(ValueError):
     """A scalar (witness value, public input, coefficient, blinding factor) that is not < r."""

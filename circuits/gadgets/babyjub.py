@@ -6,6 +6,7 @@ d is not), so the same formula doubles and adds, in and out of the circuit.
 """
 from __future__ import annotations
 
+from zkvct.dsl.hints import div
 from zkvct.field import R
 
 A = 168700
@@ -58,13 +59,13 @@ def assert_on_curve(api, p, name: str = "on_curve") -> None:
     with api.scope(name):
         x2 = api.mul(x, x, name="x2")
         y2 = api.mul(y, y, name="y2")
-        api.assert_mul(x2, y2, (api._lift(x2) * A + y2 - 1) * pow(D, -1, R), name="equation")
+        api.assert_mul(x2, y2, (api.as_signal(x2) * A + y2 - 1) * pow(D, -1, R), name="equation")
 
 
 def add_circuit(api, p, q, name: str = "add"):
     """Complete addition (6 constraints; fewer when an operand is constant)."""
-    x1, y1 = (api._lift(v) for v in p)
-    x2, y2 = (api._lift(v) for v in q)
+    x1, y1 = (api.as_signal(v) for v in p)
+    x2, y2 = (api.as_signal(v) for v in q)
     with api.scope(name):
         beta = api.mul(x1, y2, name="beta")
         gamma = api.mul(y1, x2, name="gamma")
@@ -74,8 +75,8 @@ def add_circuit(api, p, q, name: str = "add"):
         num_y = delta + beta * A - gamma
         den_x = 1 + tau * D
         den_y = 1 - tau * D
-        x3 = api.hint(lambda n, d: n * pow(d, -1, R) % R if d else 0, num_x, den_x, name="x3")
-        y3 = api.hint(lambda n, d: n * pow(d, -1, R) % R if d else 0, num_y, den_y, name="y3")
+        x3 = api.hint(div, num_x, den_x, name="x3")
+        y3 = api.hint(div, num_y, den_y, name="y3")
         api.assert_mul(x3, den_x, num_x, name="x3_def")
         api.assert_mul(y3, den_y, num_y, name="y3_def")
     return x3, y3
@@ -83,7 +84,7 @@ def add_circuit(api, p, q, name: str = "add"):
 
 def select_point(api, bit, p):
     """``bit ? p : identity`` (linear when p is constant, 2 constraints otherwise)."""
-    x, y = (api._lift(v) for v in p)
+    x, y = (api.as_signal(v) for v in p)
     return api.mul(bit, x, name="sel_x"), 1 + api.mul(bit, y - 1, name="sel_y")
 
 

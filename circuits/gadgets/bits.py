@@ -8,6 +8,7 @@ both fit), so it is refused; use :func:`to_bits_strict` for full-width values.
 from __future__ import annotations
 
 from zkvct.dsl import Signal
+from zkvct.dsl.hints import bits_le
 from zkvct.field import R
 
 
@@ -30,7 +31,7 @@ def to_bits(api, x, n: int, name: str = "bits") -> list[Signal]:
     """Little-endian bits of ``x``; proves ``0 <= x < 2^n`` (n <= 253)."""
     if not 1 <= n <= 253:
         raise ValueError(f"to_bits: n = {n} bits is not allowed (1 <= n <= 253; wider values alias mod r)")
-    bits = api.hint(lambda v: [(v >> i) & 1 for i in range(n)], x, n_out=n, name=name)
+    bits = api.hint(bits_le, x, n_out=n, name=name)
     if n == 1:
         bits = [bits]
     total = api.constant(0)

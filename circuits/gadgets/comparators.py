@@ -32,7 +32,7 @@ def less_than(api, a, b, n: int, *, checked: bool = False, name: str = "lt"):
     """Boolean signal ``a < b`` for ``a, b`` proven in ``[0, 2^n)``."""
     _check(api, a, b, n, checked, name)
     with api.scope(name):
-        bits = to_bits(api, api._lift(a) - b + (1 << n), n + 1, name="diff")
+        bits = to_bits(api, api.as_signal(a) - b + (1 << n), n + 1, name="diff")
     return 1 - bits[n]
 
 
@@ -51,10 +51,10 @@ def greater_eq(api, a, b, n: int, *, checked: bool = False, name: str = "ge"):
 def assert_le(api, a, b, n: int, *, checked: bool = False, name: str = "assert_le") -> None:
     """Enforce ``a <= b`` with both in ``[0, 2^n)``: ``b - a`` must fit in n bits (3n constraints)."""
     _check(api, a, b, n, checked, name)
-    assert_range(api, api._lift(b) - a, n, name=f"{name}_diff")
+    assert_range(api, api.as_signal(b) - a, n, name=f"{name}_diff")
 
 
 def assert_lt(api, a, b, n: int, *, checked: bool = False, name: str = "assert_lt") -> None:
     """Enforce ``a < b`` with both in ``[0, 2^n)``: ``b - a - 1`` must fit in n bits."""
     _check(api, a, b, n, checked, name)
-    assert_range(api, api._lift(b) - a - 1, n, name=f"{name}_diff")
+    assert_range(api, api.as_signal(b) - a - 1, n, name=f"{name}_diff")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 
+from zkvct.dsl.hints import bits_le
 from zkvct.field import R
 
 from . import babyjub as bj
@@ -57,7 +58,7 @@ def assert_bits_lt_const(api, bits: list, c: int, name: str = "lt_const") -> Non
         lt = api.constant(0)
         eq = api.constant(1)
         for i in range(len(bits) - 1, -1, -1):
-            b = api._lift(bits[i])
+            b = api.as_signal(bits[i])
             if (c >> i) & 1:
                 lt = lt + api.mul(eq, 1 - b, name=f"lt{i}")
                 eq = api.mul(eq, b, name=f"eq{i}") if i else eq
@@ -79,7 +80,7 @@ def eddsa_poseidon_verify(api, ax, ay, r8x, r8y, s, msg, name: str = "eddsa") ->
         api.assert_nonzero(a8[0], name="a_not_small_order")
         h = poseidon(api, [r8x, r8y, ax, ay, msg], name="h")
         # strict 254-bit decomposition: bits below r, so h has exactly one
-        h_bits = api.hint(lambda v: [(v >> i) & 1 for i in range(254)], h, n_out=254, name="h_bits")
+        h_bits = api.hint(bits_le, h, n_out=254, name="h_bits")
         total = api.constant(0)
         for i, b in enumerate(h_bits):
             api.assert_bool(b, name=f"h_bits[{i}]_bool")

@@ -6,6 +6,7 @@ gives ``out = 1`` whatever ``inv`` is (that free ``inv`` changes nothing else, w
 """
 from __future__ import annotations
 
+from zkvct.dsl.hints import inverse
 from zkvct.field import R
 
 
@@ -19,15 +20,15 @@ def is_equal_value(a: int, b: int) -> int:
 
 
 def is_zero(api, x, name: str = "iszero"):
-    x = api._lift(x)
+    x = api.as_signal(x)
     if x.is_constant():
         return api.constant(is_zero_value(x.constant_value()))
     with api.scope(name):
-        inv = api.hint(lambda v: pow(v, -1, R) if v else 0, x, name="inv")
+        inv = api.hint(inverse, x, name="inv")
         out = 1 - api.mul(x, inv, name="x_inv")
         api.assert_mul(x, out, 0, name="x_out")
     return out
 
 
 def is_equal(api, a, b, name: str = "iseq"):
-    return is_zero(api, api._lift(a) - b, name=name)
+    return is_zero(api, api.as_signal(a) - b, name=name)

@@ -64,11 +64,11 @@ def merkle_root(api, leaf, index_bits: list, siblings: list, name: str = "merkle
     """Root computed from ``leaf``, the index bits (constrained boolean by the caller) and siblings."""
     if len(index_bits) != len(siblings):
         raise ValueError("merkle_root: need one index bit per sibling")
-    cur = api._lift(leaf)
+    cur = api.as_signal(leaf)
     with api.scope(name):
         for level, (bit, sib) in enumerate(zip(index_bits, siblings)):
             with api.scope(f"l{level}"):
-                left = cur + api.mul(bit, api._lift(sib) - cur, name="sw")
+                left = cur + api.mul(bit, api.as_signal(sib) - cur, name="sw")
                 right = cur + sib - left
                 cur = poseidon(api, [left, right], name="h")
     return cur

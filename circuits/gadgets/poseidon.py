@@ -11,6 +11,7 @@ previous S-box output (see ``_sbox_input``), which keeps the matrices as sparse 
 """
 from __future__ import annotations
 
+from zkvct.dsl.hints import identity
 from zkvct.field import R
 
 from .poseidon_params import N_ROUNDS_F, N_ROUNDS_P, poseidon_params
@@ -82,7 +83,7 @@ def _sbox_input(api, a, pending: list[int], state: list, name: str):
         return a
     y = max(cands)
     coeff = a.terms[y]
-    w = api.hint(lambda v: v, a, name=name)
+    w = api.hint(identity, a, name=name)
     rest = dict(a.terms)
     del rest[y]
     inv = pow(coeff, -1, R)
@@ -100,7 +101,7 @@ def poseidon_permute_circuit(api, state: list) -> list:
     consts, mds = poseidon_params(t)
     r_p = N_ROUNDS_P[t - 2]
     half = N_ROUNDS_F // 2
-    s = [api._lift(v) for v in state]
+    s = [api.as_signal(v) for v in state]
     pending: list[int] = []  # S-box output variables not yet used to absorb an input definition
     for rnd in range(N_ROUNDS_F + r_p):
         base = rnd * t

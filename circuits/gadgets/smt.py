@@ -17,6 +17,7 @@ so their low bits are unique.
 """
 from __future__ import annotations
 
+from zkvct.dsl.hints import hint
 from zkvct.field import R
 
 from .bits import to_bits
@@ -99,12 +100,25 @@ def _n_levels(siblings: list[int]) -> int:
     return n
 
 
+@hint("smt.levels")
+def smt_levels(siblings: tuple[int, ...], n_out: int) -> int:
+    """Number of real levels of a padded SMT proof: siblings up to the last non-zero one."""
+    return _n_levels(list(siblings))
+
+
+@hint("smt.enabled_prefix")
+def smt_enabled_prefix(inputs: tuple[int, ...], n_out: int) -> list[int]:
+    """``n_out`` flags, 1 for the first ``n`` levels and 0 after (``inputs = (n,)``)."""
+    (n,) = inputs
+    return [1 if i < n else 0 for i in range(n_out)]
+
+
 def _walk(api, root, key_bits: list, node, siblings: list, name: str) -> None:
     depth = len(siblings)
     with api.scope(name):
         # enabled[i] = 1 for the real levels 0..L-1 (a prefix), from a hint on the siblings
-        n_levels = api.hint(lambda *s: _n_levels(list(s)), *siblings, name="levels")
-        enabled = api.hint(lambda n: [1 if i < n else 0 for i in range(depth)], n_levels, n_out=depth, name="en")
+        n_levels = api.hint(smt_levels, *siblings, name="levels")
+        enabled = api.hint(smt_enabled_prefix, n_levels, n_out=depth, name="en")
         if depth == 1:
             enabled = [enabled]
         total = api.constant(0)
@@ -115,10 +129,10 @@ def _walk(api, root, key_bits: list, node, siblings: list, name: str) -> None:
             api.assert_mul(siblings[i], 1 - enabled[i], 0, name=f"sib{i}_padding")
             total = total + enabled[i]
         api.assert_equal(total, n_levels, name="levels_def")
-        cur = api._lift(node)
+        cur = api.as_signal(node)
         for i in range(depth - 1, -1, -1):
             with api.scope(f"l{i}"):
-                left = cur + api.mul(key_bits[i], api._lift(siblings[i]) - cur, name="sw")
+                left = cur + api.mul(key_bits[i], api.as_signal(siblings[i]) - cur, name="sw")
                 right = cur + siblings[i] - left
                 h = poseidon(api, [left, right], name="h")
                 cur = api.select(enabled[i], h, cur, name="en_sel")
@@ -145,7 +159,7 @@ def smt_exclusion(api, root, key, old_key, old_value, is_old0, siblings: list, *
         api.assert_bool(is_old0, name="is_old0_bool")
         same = is_equal(api, old_key, key, name="same_key")
         # a different key must sit in the slot unless it is empty
-        api.assert_mul(1 - api._lift(is_old0), same, 0, name="old_key_differs")
+        api.assert_mul(1 - api.as_signal(is_old0), same, 0, name="old_key_differs")
         leaf = poseidon(api, [old_key, old_value, 1], name="old_leaf")
-        node = api.mul(1 - api._lift(is_old0), leaf, name="old_node")
+        node = api.mul(1 - api.as_signal(is_old0), leaf, name="old_node")
     _walk(api, root, bits, node, siblings, name)

@@ -1,8 +1,9 @@
 """age >= N: the credential's date of birth is on or before ``cutoff_days``.
 
-The verifier (or contract, from block time, +-1 day) supplies ``cutoff_days`` = today minus N
-calendar years, so one circuit serves every N. Both dates are range-checked to 20 bits before the
-comparison, so a date past the cutoff by any amount (2^k, r - 1) cannot wrap around.
+The verifier (or contract, from block time) checks ``cutoff_days`` = ``today_days`` minus N calendar
+years, so one circuit serves every N. Both dates are range-checked to 20 bits before the
+comparison, so a date past the cutoff by any amount (2^k, r - 1) cannot wrap around. Expiry is
+checked by the core, like in every statement.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from .credential import DATE_BITS, cutoff_days
 
 class AgeAtLeast(CredentialStatement):
     name = "age_gte"
-    description = "holder was born on or before cutoff_days (age >= N with cutoff = today - N years)"
+    description = "holder was born on or before cutoff_days (age >= N with cutoff = today - N years), credential not expired"
     predicate_public = [Input("cutoff_days", bits=DATE_BITS, role="cutoff_days",
                               doc="today minus N years, days since 1900-01-01")]
 

@@ -1,15 +1,14 @@
-"""Several predicates over one credential in one proof: age >= N, residency in a set, not expired."""
+"""Several predicates over one credential in one proof: age >= N and residency in a set (expiry is in the core)."""
 from __future__ import annotations
 
 from zkvct.dsl import Input
 
-from ..gadgets.comparators import assert_le, assert_lt
+from ..gadgets.comparators import assert_le
 from ..gadgets.set_membership import assert_in
 from ..gadgets.sponge import sponge
 from .base import CredentialStatement
-from .credential import COUNTRY_BITS, DATE_BITS, cutoff_days, days
+from .credential import COUNTRY_BITS, DATE_BITS, cutoff_days
 from .residency import SET_SLOTS, country_set
-from .validity import TODAY
 
 
 class AgeResidencyValid(CredentialStatement):
@@ -23,7 +22,6 @@ class AgeResidencyValid(CredentialStatement):
         self.years, self.slots, self.countries = years, slots, tuple(countries)
         self.predicate_public = [
             Input("cutoff_days", bits=DATE_BITS, role="cutoff_days", doc="today minus N years"),
-            TODAY,
             Input("set_hash", role="param", doc="sponge([set_len, *set]) of the accepted list"),
         ]
         self.predicate_private = [
@@ -39,11 +37,9 @@ class AgeResidencyValid(CredentialStatement):
 
     def predicate(self, api, x) -> None:
         assert_le(api, x.dob_days, x.cutoff_days, DATE_BITS, name="dob_le_cutoff")
-        assert_lt(api, x.today_days, x.expiry_days, DATE_BITS, name="today_lt_expiry")
         api.assert_equal(sponge(api, [x.set_len, *x.set], name="set_digest"), x.set_hash, name="set_hash")
         assert_in(api, x.country, x.set, x.set_len, name="membership")
 
     def predicate_input(self, cred, reg, today):
         elems, n, h = country_set(list(self.countries), self.slots)
-        return {"cutoff_days": cutoff_days(today, self.years), "today_days": days(today),
-                "set_hash": str(h), "set": elems, "set_len": n}
+        return {"cutoff_days": cutoff_days(today, self.years), "set_hash": str(h), "set": elems, "set_len": n}

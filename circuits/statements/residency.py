@@ -2,7 +2,7 @@
 
 The set is a fixed-size list of ``SET_SLOTS`` country codes plus its length, committed to by one
 public ``set_hash = sponge([length, c_0, ..., c_{K-1}])`` (role ``param``: the verifier registers
-the hash of the list it accepts); slots at or past the length are padding and never match.
+the hash of the list it accepts); slots at or past the length are padding and never match. Expiry is checked by the core.
 """
 from __future__ import annotations
 
@@ -55,13 +55,13 @@ class _Residency(CredentialStatement):
 
 class ResidencyIn(_Residency):
     name = "residency_in"
-    description = "holder's country of residence is one of a committed list"
+    description = "holder's country of residence is one of a committed list, credential not expired"
     member = True
 
 
 class ResidencyNotIn(_Residency):
     name = "residency_not_in"
-    description = "holder's country of residence is none of a committed list (e.g. sanctions)"
+    description = "holder's country of residence is none of a committed list (e.g. sanctions), credential not expired"
     member = False
 
     def __init__(self, countries: tuple[str, ...] = ("KP", "IR"), **kw):

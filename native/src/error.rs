@@ -115,3 +115,21 @@ impl From<String> for Error {
         Error::Invalid(m)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_keep_kind_index_and_context() {
+        let e = Error::point_at(3, PointFault::CoordinateNotReduced("y.c1")).context("B2 points: ");
+        assert_eq!(e.to_string(), "B2 points: point 3: y.c1 coordinate is not < q");
+        assert!(matches!(e, Error::Point { index: Some(3), fault: PointFault::CoordinateNotReduced("y.c1"), .. }));
+        let s = Error::scalar_at(2).context("witness: ");
+        assert_eq!(s.to_string(), "witness: scalar 2: not canonical (>= r)");
+        assert!(matches!(s, Error::Scalar { index: Some(2), .. }));
+        assert_eq!(Error::scalar().context("r: ").to_string(), "r: scalar is not canonical (>= r)");
+        assert_eq!(Error::expected_bytes("H points", 128, 64).to_string(), "H points: expected 128 bytes, got 64");
+        assert_eq!(Error::from("2 rows but only 1 points".to_string()), Error::Invalid("2 rows but only 1 points".into()));
+    }
+}

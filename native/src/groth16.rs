@@ -338,3 +338,44 @@ pub fn random_fr() -> Result<Fr, Error> {
     Ok(f)
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encoding::{g1_batch_to_lem, g2_batch_to_lem};
+    use ark_bn254::G2Affine;
+
+    /// A two-wire key with generator points: enough to exercise decoding once and proving twice.
+    fn sections_bytes() -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+        (g1_batch_to_lem(&[G1Affine::generator()]), g2_batch_to_lem(&[G2Affine::generator()]), 0u32.to_le_bytes().to_vec())
+    }
+
+    #[test]
+    fn key_is_decoded_once_and_serves_many_proofs() {
+        let (g1, g2, coeffs) = sections_bytes();
+        let (g1x2, g2x2) = (g1.repeat(2), g2.repeat(2));
+        let k = Sections {
+            n_vars: 2, n_public: 0, domain_size: 2, coeffs: &coeffs,
+            a: &g1x2, b1: &g1x2, b2: &g2x2, c: &g1, h: &g1x2,
+            alpha1: &g1, beta1: &g1, beta2: &g2, delta1: &g1, delta2: &g2,
+        };
+        let key = ProvingKey::new(&k, Trust::Checked).unwrap();
+        let mut w = vec![0u8; 64];
+        w[0] = 1;
+        w[32] = 5;
+        let p1 = prove(&key, &w, Fr::from(3u64), Fr::from(4u64)).unwrap();
+        let p2 = prove(&key, &w, Fr::from(3u64), Fr::from(4u64)).unwrap();
+        assert_eq!((p1.a, p1.b, p1.c), (p2.a, p2.b, p2.c));
+        assert!(matches!(prove(&key, &w[..32], Fr::one(), Fr::one()), Err(Error::Length(_))));
+
+        let short_h = Sections { h: &g1, ..k };
+        let e = ProvingKey::new(&short_h, Trust::Checked).err().unwrap();
+        assert_eq!(e.to_string(), "H points: expected 128 bytes, got 64");
+        let mut bad = g1x2.clone();
+        bad[64 + 3] ^= 1;
+        let off_curve = Sections { a: &bad, ..k };
+        let e = ProvingKey::new(&off_curve, Trust::Checked).err().unwrap();
+        assert!(matches!(e, Error::Point { index: Some(1), .. }), "{e}");
+        assert!(e.to_string().starts_with("A points: point 1: "));
+    }
+}

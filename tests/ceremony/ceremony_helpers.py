@@ -4,9 +4,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from g16_badpoints import g2_not_in_subgroup
+from zkvct.curve import G1Point
 from zkvct.formats.binfile import BinWriter, read_binfile
 
-from ceremony import curve as C
 from ceremony.ptau_file import encode_contributions, open_ptau
 
 
@@ -41,19 +42,11 @@ def with_contributions(src: Path, dst: Path, edit) -> Path:
 
 def g2_point_outside_subgroup() -> bytes:
     """LEM bytes of a point on the twist curve that is not in the order-r subgroup."""
-    x0 = 1
-    while True:
-        x = (x0, 0)
-        rhs = C.f2_add(C.f2_mul(C.f2_mul(x, x), x), C.B2)
-        if C.f2_is_square(rhs):
-            p = (x, C.f2_sqrt(rhs))
-            if C.g2_on_curve(p) and not C.g2_in_subgroup(p):
-                return C.g2_to_lem(p)
-        x0 += 1
+    return g2_not_in_subgroup(1)[0].to_lem()
 
 
 def g1_point_off_curve() -> bytes:
-    return C.g1_to_lem((1, 3))
+    return G1Point(1, 3).to_lem()
 
 
 BEACON = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"

@@ -8,7 +8,7 @@ from ceremony_helpers import (
     g1_point_off_curve, g2_point_outside_subgroup, rewrite, section, with_contributions,
 )
 
-from ceremony import curve as C
+from zkvct.curve import G1_GENERATOR, G2_GENERATOR
 from ceremony import phase1, phase1_verify
 from ceremony.phase1_verify import TranscriptInvalid
 from ceremony.ptau_file import open_ptau
@@ -43,7 +43,7 @@ def test_wrong_ratio_in_key(work, zkvct_chain) -> None:
     """x·g2_sp replaced by (x+1)·g2_sp: the proof of knowledge for tau fails."""
     def edit(cs):
         k = cs[-1].key
-        k.tau_g2_spx = C.g2_add(k.tau_g2_spx, C.G2_GEN)
+        k.tau_g2_spx = k.tau_g2_spx.add(G2_GENERATOR)
     with_contributions(zkvct_chain["z2"], work / "r.ptau", edit)
     with pytest.raises(TranscriptInvalid, match=r"contribution #2 \(dave\): invalid proof of knowledge for tau"):
         phase1_verify.verify(work / "r.ptau")
@@ -61,7 +61,7 @@ def test_reused_key(work, zkvct_chain) -> None:
 def test_tampered_section_point(work, zkvct_chain) -> None:
     """One power replaced by another valid point: the powers are no longer successive."""
     s2 = bytearray(section(zkvct_chain["z2"], 2))
-    s2[64 * 5:64 * 6] = C.g1_to_lem(C.g1_mul(C.G1_GEN, 12345))
+    s2[64 * 5:64 * 6] = G1_GENERATOR.mul(12345).to_lem()
     rewrite(zkvct_chain["z2"], work / "p.ptau", {2: bytes(s2)})
     with pytest.raises(TranscriptInvalid, match=r"section 2 \(tau\*G1\): the points are not successive powers"):
         phase1_verify.verify(work / "p.ptau")
@@ -77,9 +77,9 @@ def test_tampered_point_in_each_section_is_named(work, zkvct_chain, sid, index, 
     """A valid point in the wrong place fails the combined check; the fallback names the section."""
     data = bytearray(section(zkvct_chain["z2"], sid))
     if sid == 3:
-        data[128 * index:128 * (index + 1)] = C.g2_to_lem(C.g2_mul(C.G2_GEN, 4242))
+        data[128 * index:128 * (index + 1)] = G2_GENERATOR.mul(4242).to_lem()
     else:
-        data[64 * index:64 * (index + 1)] = C.g1_to_lem(C.g1_mul(C.G1_GEN, 4242))
+        data[64 * index:64 * (index + 1)] = G1_GENERATOR.mul(4242).to_lem()
     rewrite(zkvct_chain["z2"], work / f"t{sid}.ptau", {sid: bytes(data)})
     with pytest.raises(TranscriptInvalid, match=name + ": the points are not successive powers"):
         phase1_verify.verify(work / f"t{sid}.ptau")
@@ -178,7 +178,7 @@ def test_forged_beacon(work, zkvct_chain) -> None:
 
 def test_tampered_lagrange_section(work, zkvct_chain) -> None:
     s14 = bytearray(section(zkvct_chain["z4"], 14))
-    s14[64 * 7:64 * 8] = C.g1_to_lem(C.g1_mul(C.G1_GEN, 7))
+    s14[64 * 7:64 * 8] = G1_GENERATOR.mul(7).to_lem()
     rewrite(zkvct_chain["z4"], work / "l.ptau", {14: bytes(s14)})
     with pytest.raises(TranscriptInvalid, match="section 14: Lagrange points for domain size 2\\^3"):
         phase1_verify.verify(work / "l.ptau")

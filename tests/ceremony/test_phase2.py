@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 from ceremony_helpers import BEACON, g2_point_outside_subgroup
 
-from ceremony import curve as C
+from zkvct.curve import G1_GENERATOR, G2_GENERATOR, G2Point
 from ceremony import phase2
 from ceremony.phase2 import ZkeyInvalid
 from zkvct.formats.binfile import FormatError
@@ -70,8 +70,8 @@ def _edit_last(src, dst, **fields):
 
 def test_wrong_ratio(circuit, chain, tmp_path) -> None:
     with read_zkey(chain["k1"]) as zk:
-        spx = C.g2_add(C.g2_from_lem(zk.mpc.contributions[-1].g2_spx), C.G2_GEN)
-    _edit_last(chain["k1"], tmp_path / "r.zkey", g2_spx=C.g2_to_lem(spx))
+        spx = G2Point.from_lem_checked(zk.mpc.contributions[-1].g2_spx).add(G2_GENERATOR)
+    _edit_last(chain["k1"], tmp_path / "r.zkey", g2_spx=spx.to_lem())
     with pytest.raises(ZkeyInvalid, match="invalid proof of knowledge of delta"):
         phase2.verify(tmp_path / "r.zkey", circuit["r1cs"], circuit["ptau"])
 
@@ -94,7 +94,7 @@ def test_reused_key(circuit, chain, tmp_path) -> None:
 def test_tampered_l_section(circuit, chain, tmp_path) -> None:
     def c(zk):
         raw = bytearray(zk.c)
-        raw[:64] = C.g1_to_lem(C.g1_mul(C.G1_GEN, 99))
+        raw[:64] = G1_GENERATOR.mul(99).to_lem()
         return bytes(raw)
     _edit(chain["k1"], tmp_path / "l.zkey", c=c)
     with pytest.raises(ZkeyInvalid, match=r"section C \(L\) is not the initial one divided by delta"):
@@ -104,7 +104,7 @@ def test_tampered_l_section(circuit, chain, tmp_path) -> None:
 def test_tampered_h_section(circuit, chain, tmp_path) -> None:
     def h(zk):
         raw = bytearray(zk.h)
-        raw[64:128] = C.g1_to_lem(C.g1_mul(C.G1_GEN, 5))
+        raw[64:128] = G1_GENERATOR.mul(5).to_lem()
         return bytes(raw)
     _edit(chain["k1"], tmp_path / "h.zkey", h=h)
     with pytest.raises(ZkeyInvalid, match="section H is not the initial one divided by delta"):
@@ -113,7 +113,7 @@ def test_tampered_h_section(circuit, chain, tmp_path) -> None:
 
 def test_tampered_delta_in_header(circuit, chain, tmp_path) -> None:
     def header(zk):
-        return dataclasses.replace(zk.header, delta2=C.g2_to_lem(C.g2_mul(C.G2_GEN, 3)))
+        return dataclasses.replace(zk.header, delta2=G2_GENERATOR.mul(3).to_lem())
     _edit(chain["k1"], tmp_path / "d.zkey", header=header)
     with pytest.raises(ZkeyInvalid, match="delta1 and delta2 do not hold the same delta"):
         phase2.verify(tmp_path / "d.zkey", circuit["r1cs"], circuit["ptau"])

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from cosmpy.aerial.wallet import LocalWallet
 from cosmpy.crypto.keypairs import PrivateKey
+from g16_badpoints import g2_not_in_subgroup
 from py_ecc.optimized_bn128 import FQ, FQ2, curve_order, is_inf, is_on_curve, multiply, normalize
 from py_ecc.optimized_bn128 import b2 as B2_TWIST
 
@@ -62,38 +63,11 @@ def g2_json(pt):
     return [[str(x.coeffs[0]), str(x.coeffs[1])], [str(y.coeffs[0]), str(y.coeffs[1])], ["1", "0"]]
 
 
-def fq2_sqrt(a: FQ2) -> FQ2 | None:
-    """Square root in Fq2 = Fq[i]/(i^2+1), q = 3 mod 4, via the norm: (x0 + x1 i)^2 = a."""
-    a0, a1 = (int(c) for c in a.coeffs)
-    norm = (a0 * a0 + a1 * a1) % Q
-    s = pow(norm, (Q + 1) // 4, Q)
-    if s * s % Q != norm:
-        return None
-    inv2 = pow(2, Q - 2, Q)
-    for t in ((a0 + s) * inv2 % Q, (a0 - s) * inv2 % Q):
-        x0 = pow(t, (Q + 1) // 4, Q)
-        if x0 * x0 % Q != t or x0 == 0:
-            continue
-        x1 = a1 * pow(2 * x0, Q - 2, Q) % Q
-        cand = FQ2([x0, x1])
-        if cand * cand == a:
-            return cand
-    return None
-
-
 def g2_outside_subgroup():
     """A point on the twist curve y^2 = x^3 + b2 whose order is not r (computed, then checked)."""
-    x0 = 3
-    while True:
-        x = FQ2([x0, 1])
-        y = fq2_sqrt(x * x * x + B2_TWIST)
-        x0 += 1
-        if y is None:
-            continue
-        pt = (x, y, FQ2([1, 0]))
-        assert is_on_curve(pt, B2_TWIST)
-        if not is_inf(multiply(pt, R)):
-            return pt
+    pt = g2_not_in_subgroup(1, start=3)[0].to_py_ecc()
+    assert is_on_curve(pt, B2_TWIST) and not is_inf(multiply(pt, R))
+    return pt
 
 
 def tampered(kind: str, proof: dict, public: list[str]) -> tuple[dict, list[str]]:

@@ -92,7 +92,7 @@ def test_snarkjs_reads_compiled_statement_and_witness(npm_peers, tmp_path, age_i
     assert code == 0, out
     info = npm_peers.snarkjs("r1cs", "info", files["r1cs"]).stdout
     assert f"# of Constraints: {json.loads(run('circuit', 'info', 'age_gte', '--json')[1])['stats']['constraints']}" in info
-    assert "# of Public Inputs: 6" in info
+    assert "# of Public Inputs: 7" in info
     check = npm_peers.snarkjs("wtns", "check", files["r1cs"], str(tmp_path / "age.wtns"))
     assert "WITNESS IS CORRECT" in check.stdout
     # a tampered witness is refused by snarkjs as well

@@ -1,14 +1,17 @@
-"""Statement circuits: compile, satisfy, pass ``circuit check``, meet budgets, refuse adversarial witnesses."""
+"""Statement circuits (protocol v2): compile, satisfy, pass ``circuit check``, meet budgets, refuse
+adversarial witnesses. The tests marked "v2 attack" describe witnesses that satisfied the v1
+circuits (see docs/threat-model.md) and must not satisfy v2."""
 from __future__ import annotations
 
 import pytest
 
 from circuits.statements import STATEMENTS, get_statement
 from circuits.statements.credential import (Credential, Registry, core_input, country_code, cutoff_days, days)
+from circuits.statements.roles import ROOT_ROLES
 from circuits.statements.residency import country_set
 from zkvct.dsl import compile_circuit
 from zkvct.dsl.check import check_circuit
-from zkvct.dsl.circuit import ROLES
+from circuits.statements.roles import CREDENTIAL_ROLES as ROLES
 from zkvct.field import R
 from zkvct.r1cs import WitnessError, check_witness
 from zkvct.dsl.compiler import pack
@@ -59,8 +62,10 @@ def test_statement_satisfied_by_example(name):
     assert native_ok(cc, data=cc.circuit.example_input())
     roles = cc.circuit.public_roles
     assert len(roles) == cc.r1cs.n_public and set(roles) <= set(ROLES)
-    for role in ("issuer_root", "scope", "nullifier", "challenge", "holder_did_hash"):
-        assert role in roles
+    assert roles[0] in ROOT_ROLES and sum(r in ROOT_ROLES for r in roles) == 1
+    assert roles[-5:] == ["today_days", "scope", "nullifier", "challenge", "holder_did_hash"]
+    for role in set(roles) - {"param"}:
+        assert roles.count(role) == 1, role
 
 
 @pytest.mark.parametrize("name", sorted(STATEMENTS))
@@ -73,14 +78,23 @@ def test_statement_passes_soundness_check(name):
 
 def test_budgets():
     assert compiled("age_gte").n_constraints <= 6000
-    assert len(compiled("age_gte").circuit.public_roles) == 6
+    assert len(compiled("age_gte").circuit.public_roles) == 7
 
 
 def test_roles_of_age():
     assert get_statement("age_gte").public_roles == [
-        "issuer_root", "cutoff_days", "scope", "nullifier", "challenge", "holder_did_hash"]
+        "issuer_root", "cutoff_days", "today_days", "scope", "nullifier", "challenge", "holder_did_hash"]
     assert get_statement("age_gte", with_did=False).public_roles == [
-        "issuer_root", "cutoff_days", "scope", "nullifier", "challenge"]
+        "issuer_root", "cutoff_days", "today_days", "scope", "nullifier", "challenge"]
+    assert get_statement("not_revoked").public_roles == [
+        "revocation_root", "today_days", "scope", "nullifier", "challenge", "holder_did_hash"]
+
+
+def test_example_inputs_use_fresh_secrets():
+    st = get_statement("not_expired", depth=4)
+    a, b = st.example_input(), st.example_input()
+    for name in ("holder_secret", "salt", "scope", "challenge", "holder_did_hash"):
+        assert a[name] != b[name], name
 
 
 # -- adversarial: age ----------------------------------------------------------------------------
@@ -89,12 +103,16 @@ TODAY = "2026-11-21"
 CUTOFF = cutoff_days(TODAY, 18)
 
 
-def _world(dob_days: int, country: int = country_code("SG"), acc: int = 0, exp: int = days("2030-01-01")):
+DID_HASH = 4242
+
+
+def _world(dob_days: int, country: int = country_code("SG"), acc: int = 0, exp: int = days("2030-01-01"),
+           did_hash: int = DID_HASH):
     reg = Registry()
-    cred = Credential(holder_secret=777, serial=11, dob_days=dob_days, country=country,
+    cred = Credential(holder_secret=777, serial=11, holder_did_hash=did_hash, dob_days=dob_days, country=country,
                       accredited_until_days=acc, expiry_days=exp, salt=99)
     reg.issue(cred)
-    return cred, reg, core_input(cred, reg, scope=5, challenge=31337, holder_did_hash=4242)
+    return cred, reg, core_input(cred, reg, today_days=days(TODAY), scope=5, challenge=31337)
 
 
 def _age_data(dob_days, cutoff=CUTOFF):
@@ -151,8 +169,8 @@ def test_age_tampered_root_and_nullifier_and_scope():
     bad = dict(good, nullifier=cred.nullifier(6))
     assert not native_ok(cc, inputs=flat(cc, bad))
     # a credential that is not in the registry (another salt)
-    other = Credential(holder_secret=777, serial=11, dob_days=CUTOFF - 100, country=country_code("SG"),
-                       accredited_until_days=0, expiry_days=days("2030-01-01"), salt=100)
+    other = Credential(holder_secret=777, serial=11, holder_did_hash=DID_HASH, dob_days=CUTOFF - 100,
+                       country=country_code("SG"), accredited_until_days=0, expiry_days=days("2030-01-01"), salt=100)
     assert not native_ok(cc, inputs=flat(cc, dict(good, salt=other.salt)))
 
 
@@ -171,8 +189,53 @@ def test_revoked_credential_fails():
     cred, reg, data = _world(CUTOFF - 100)
     data["cutoff_days"] = CUTOFF
     reg.revoke(cred.serial)
-    data.update(core_input(cred, reg, scope=5, challenge=31337, holder_did_hash=4242))
+    data.update(core_input(cred, reg, today_days=days(TODAY), scope=5, challenge=31337))
     assert not native_ok(cc, inputs=flat(cc, data))
+
+
+# -- v2 attacks: the holder DID is in the leaf ------------------------------------------------------
+
+@pytest.mark.parametrize("with_did", [True, False])
+def test_v2_attack_proof_for_another_did(with_did):
+    """v1 only squared holder_did_hash, so one credential proved for any DID. In v2 the hash is in
+    the leaf: another DID's hash (public or private) does not open the registry root."""
+    cc = compile_circuit(get_statement("age_gte", with_did=with_did))
+    good = _age_data(CUTOFF - 100)
+    assert native_ok(cc, inputs=flat(cc, good))
+    for other in (DID_HASH + 1, 0, 2**253 - 1):
+        assert not native_ok(cc, inputs=flat(cc, dict(good, holder_did_hash=other))), other
+
+
+def test_v2_the_leaf_commits_the_did_hash():
+    a, _, _ = _world(CUTOFF - 100)
+    b, _, _ = _world(CUTOFF - 100, did_hash=DID_HASH + 1)
+    assert a.leaf != b.leaf and a.nullifier(5) == b.nullifier(5)
+
+
+# -- v2 attacks: every statement checks expiry ------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(STATEMENTS))
+def test_v2_attack_expired_credential(name):
+    """v1's age_gte and residency_* never looked at expiry_days: an expired credential proved."""
+    cc = compiled(name)
+    st = cc.circuit
+    today = days(TODAY)
+    for exp, ok in ((today + 1, True), (today, False), (today - 400, False)):
+        cred, reg, data = _world(days("1990-01-01"), acc=today + 30, exp=exp)
+        data = st.statement_input(cred, reg, today=TODAY, scope=5, challenge=31337)
+        assert native_ok(cc, inputs=flat(cc, data)) == ok, (name, exp)
+
+
+def test_v2_attack_expired_today_cannot_wrap():
+    cc = compiled("age_gte")
+    cred, reg, _ = _world(CUTOFF - 100, exp=days(TODAY) - 1)
+    data = cc.circuit.statement_input(cred, reg, today=TODAY, scope=5, challenge=31337)
+    for today in (0, days(TODAY) - (1 << 20), R - 1):  # a "today" before expiry only by wrapping
+        bad = dict(data, today_days=today % R)
+        if today == 0:
+            assert native_ok(cc, inputs=flat(cc, bad))  # a stale date proves; the verifier checks today_days
+        else:
+            assert not native_ok(cc, inputs=flat(cc, bad)), today
 
 
 # -- adversarial: residency ----------------------------------------------------------------------
@@ -225,7 +288,7 @@ def test_expired_and_wrapped_today(name):
         (today + 10, 0, name == "not_expired"),      # never accredited
     ]:
         _, _, data = _world(days("1990-01-01"), acc=acc, exp=exp)
-        data["today_days"] = today
+        assert data["today_days"] == today
         assert native_ok(cc, inputs=flat(cc, data)) == ok, (exp, acc)
     _, _, data = _world(days("1990-01-01"), acc=today + 5, exp=today + 5)
     for wrapped in (R - 1, (today - (1 << 20)) % R, today + 5 + (1 << 20), today + 5):
@@ -233,23 +296,20 @@ def test_expired_and_wrapped_today(name):
         assert not native_ok(cc, inputs=flat(cc, data))
 
 
-def test_not_revoked_rejects_a_revoked_serial():
+def test_v2_attack_revoked_credential_under_revocation_root():
+    """not_revoked proves membership under the issuer's *current* root (role revocation_root): once
+    the leaf is zeroed, no opening of the credential reaches that root."""
     cc = compiled("not_revoked")
     st = cc.circuit
-    data = st.example_input()
-    assert native_ok(cc, data=data)
-    # revoke serial 5 (the holder's) and try to prove exclusion with the old proof pieces
-    from circuits.gadgets.smt import SparseMerkleTree
-    smt = SparseMerkleTree()
-    for s in (3, 7, 12, 13, 5):
-        smt.insert(s, 1)
-    f = smt.find(5)
-    assert f["found"]
-    sib = f["siblings"] + [0] * (st.revocation_depth - len(f["siblings"]))
-    for old_key, old_value, is_old0 in ((5, 1, 0), (0, 0, 1), (13, 1, 0)):
-        bad = dict(data, revocation_root=smt.root, rev_siblings=sib, rev_old_key=old_key,
-                   rev_old_value=old_value, rev_is_old0=is_old0)
-        assert not native_ok(cc, inputs=flat(cc, bad))
+    cred, reg, _ = _world(days("1990-01-01"))
+    before = st.statement_input(cred, reg, today=TODAY, scope=5, challenge=31337)
+    assert native_ok(cc, inputs=flat(cc, before))
+    reg.revoke(cred.serial)
+    after = st.statement_input(cred, reg, today=TODAY, scope=5, challenge=31337)
+    assert after["revocation_root"] != before["revocation_root"]
+    assert not native_ok(cc, inputs=flat(cc, after))
+    # the old path against the new root fails too
+    assert not native_ok(cc, inputs=flat(cc, dict(before, revocation_root=after["revocation_root"])))
 
 
 def test_multi_predicate_each_predicate_matters():

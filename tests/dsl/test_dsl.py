@@ -5,13 +5,28 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from zkvct.dsl import Circuit, DslError, Input, InputError, compile_circuit
+from zkvct.dsl import Circuit, DslError, Input, InputError, compile_circuit, hint
+from zkvct.dsl.hints import identity
 from zkvct.field import R
 from zkvct.formats.r1cs_file import read_r1cs
 from zkvct.formats.wtns_file import read_wtns
 from zkvct.field import fr_ints
 
 fr = st.integers(min_value=0, max_value=R - 1)
+
+
+@hint("test_dsl.two_copies")
+def two_copies(inputs, n_out):
+    """Always two values, whatever n_out asks (a broken hint)."""
+    (v,) = inputs
+    return [v, v]
+
+
+@hint("test_dsl.affine")
+def affine(inputs, n_out):
+    """``u*k + v`` for inputs ``(u, v, k)``."""
+    u, v, k = inputs
+    return (u * k + v) % R
 
 
 class Cubic(Circuit):
@@ -23,7 +38,7 @@ class Cubic(Circuit):
 
     def define(self, api, x):
         x3 = x.x * x.x * x.x
-        t = api.hint(lambda a: a, x3 + x.x, name="t")  # a hint pinned by a linear constraint
+        t = api.hint(identity, x3 + x.x, name="t")  # a hint pinned by a linear constraint
         api.assert_equal(t, x3 + x.x)
         api.assert_equal(t + 5, x.y)
 
@@ -61,7 +76,7 @@ def test_linear_contradiction_among_internals_is_an_error():
         public = [Input("a")]
 
         def define(self, api, x):
-            h = api.hint(lambda v: v, x.a, name="h")
+            h = api.hint("dsl.identity", x.a, name="h")
             api.assert_equal(h, x.a)
             api.assert_equal(h, x.a + 1)
 
@@ -93,12 +108,12 @@ def test_hint_returning_wrong_count_is_reported():
         public = [Input("a")]
 
         def define(self, api, x):
-            h = api.hint(lambda v: [v, v], x.a, n_out=3)
+            h = api.hint(two_copies, x.a, n_out=3)
             for s in h:
                 api.assert_equal(s, x.a)
 
     cc = compile_circuit(C())
-    with pytest.raises(DslError, match="returned 2 values, expected 3"):
+    with pytest.raises(DslError, match=r"\(test_dsl.two_copies\) returned 2 values, expected 3"):
         cc.compute_vars({"a": 1})
 
 
@@ -146,8 +161,8 @@ def test_roles_and_interface():
     info = c.interface()
     assert info["private_inputs"][0]["shape"] == [2, 3]
     assert info["private_inputs"][0]["bits"] == 8
-    with pytest.raises(ValueError, match="role"):
-        Input("x", role="owner")
+    with pytest.raises(ValueError, match="role 'not a name' must be an identifier"):
+        Input("x", role="not a name")
 
 
 def test_export_r1cs_wtns_sym(tmp_path):
@@ -198,7 +213,7 @@ def _build(ops):
                 elif kind == "lin":
                     pool.append(p * k + q)
                 else:
-                    h = api.hint(lambda u, v, k=k: (u * k + v) % R, p, q)
+                    h = api.hint(affine, p, q, k)  # k enters as a constant input
                     api.assert_equal(h, p * k + q)
                     pool.append(h)
             api.assert_equal(pool[-1], x.out)

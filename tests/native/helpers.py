@@ -6,6 +6,7 @@ compared against (LEM = Montgomery little-endian, snarkjs "uncompressed" = big-e
 from __future__ import annotations
 
 import py_ecc.optimized_bn128 as bn
+from g16_badpoints import g2_not_in_subgroup
 
 Q = bn.field_modulus
 R = bn.curve_order
@@ -72,40 +73,15 @@ def g2_mul(k: int):
     return bn.multiply(bn.G2, k % R)
 
 
-def fq2_sqrt(a: bn.FQ2):
-    """Square root in Fq2 (q = 3 mod 4; Adj & Rodriguez-Henriquez, alg. 9) or None."""
-    a1 = a ** ((Q - 3) // 4)
-    alpha = a1 * a1 * a
-    a0 = (alpha ** Q) * alpha
-    minus_one = bn.FQ2([Q - 1, 0])
-    if a0 == minus_one:
-        return None
-    x0 = a1 * a
-    if alpha == minus_one:
-        x = bn.FQ2([0, 1]) * x0
-    else:
-        b = (bn.FQ2([1, 0]) + alpha) ** ((Q - 1) // 2)
-        x = b * x0
-    return x if x * x == a else None
-
-
 def twist_point_outside_subgroup(start: int = 1):
     """A point on the G2 twist curve y^2 = x^3 + b2 that is NOT in the order-r subgroup.
 
-    The twist's group order is r times a ~254-bit cofactor, so a point found by solving the curve
-    equation is outside the subgroup except with negligible probability (asserted below).
+    The first (c + u, y) with c >= start found by solving the curve equation
+    (:func:`g16_badpoints.g2_not_in_subgroup`, pure Python, membership checked with py_ecc).
     Returns ((x0, x1), (y0, y1)) ints.
     """
-    c = start
-    while True:
-        x = bn.FQ2([c, 1])
-        y = fq2_sqrt(x ** 3 + bn.b2)
-        if y is not None:
-            p = (x, y, bn.FQ2.one())
-            assert bn.is_on_curve(p, bn.b2)
-            assert not bn.is_inf(bn.multiply(p, R)), "found a subgroup point by chance"
-            return ((int(x.coeffs[0]), int(x.coeffs[1])), (int(y.coeffs[0]), int(y.coeffs[1])))
-        c += 1
+    p = g2_not_in_subgroup(1, start)[0]
+    return p.x, p.y
 
 
 def g2_lem_ints(x, y) -> bytes:

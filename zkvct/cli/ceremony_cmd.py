@@ -1,5 +1,6 @@
-"""Ceremony commands: ``zkvct powersoftau ...`` (phase 1), ``zkvct zkey contribute|beacon|verify``
-(phase 2) and ``zkvct ceremony ...`` (contributor client and coordinator service).
+"""Ceremony commands: ``zkvct powersoftau ...`` (phase 1) and ``zkvct ceremony ...`` (contributor
+client and coordinator service, from :mod:`.ceremony_service_cmd`). Phase 2 on a single key
+(``zkvct zkey contribute|beacon|verify``) lives with the other ``zkey`` verbs in :mod:`.zkey_cmd`.
 
 Verification commands exit 0 when the transcript is valid and 1 (``REJECTED: <reason>``) when a
 check fails; malformed input exits 2. Long steps show progress on stderr; ``--json`` prints one
@@ -7,28 +8,11 @@ JSON object on stdout.
 """
 from __future__ import annotations
 
-from typing import Callable
-
 import click
 
 from .common import Rejected, command_errors, emit, json_option
-from .progress import Progress
-
-
-def _progress(label: str, enabled: bool) -> tuple[Progress, Callable[[str, int, int], None]]:
-    """A stderr progress display and the (step, done, total) callback the ceremony code calls."""
-    prog = Progress(label, enabled=enabled)
-    last = {"step": None}
-
-    def cb(step: str, done: int, total: int) -> None:
-        pct = f"{100 * done // max(total, 1):3d}%"
-        if step != last["step"]:
-            last["step"] = step
-            prog(f"{step} {pct}")
-        else:
-            prog.step = f"{step} {pct}"
-
-    return prog, cb
+from .contribution_options import beacon_options, contribution_options, in_out_arguments
+from .progress import step_progress as _progress  # also imported from here by ceremony_service_cmd
 
 
 # ---------------------------------------------------------------- phase 1
@@ -54,10 +38,7 @@ def ptau_new(power: int, out: str, as_json: bool) -> None:
 
 
 @ptau_group.command("contribute")
-@click.argument("inp", metavar="IN", type=click.Path(exists=True, dir_okay=False))
-@click.argument("out", type=click.Path(dir_okay=False))
-@click.option("--name", default="", help="Contributor name stored in the transcript (64 chars max).")
-@click.option("--entropy", "-e", default="", help="Extra text mixed into the OS randomness (optional).")
+@contribution_options("transcript")
 @json_option
 @command_errors
 def ptau_contribute(inp: str, out: str, name: str, entropy: str, as_json: bool) -> None:
@@ -72,11 +53,7 @@ def ptau_contribute(inp: str, out: str, name: str, entropy: str, as_json: bool) 
 
 
 @ptau_group.command("beacon")
-@click.argument("inp", metavar="IN", type=click.Path(exists=True, dir_okay=False))
-@click.argument("out", type=click.Path(dir_okay=False))
-@click.argument("beacon_hash", metavar="BEACON_HEX")
-@click.argument("num_iterations_exp", metavar="EXP", type=int)
-@click.option("--name", default="", help="Name stored with the beacon contribution.")
+@beacon_options()
 @json_option
 @command_errors
 def ptau_beacon(inp: str, out: str, beacon_hash: str, num_iterations_exp: int, name: str, as_json: bool) -> None:
@@ -112,8 +89,7 @@ def ptau_verify(path: str, as_json: bool) -> None:
 
 
 @ptau_group.command("prepare-phase2")
-@click.argument("inp", metavar="IN", type=click.Path(exists=True, dir_okay=False))
-@click.argument("out", type=click.Path(dir_okay=False))
+@in_out_arguments()
 @json_option
 @command_errors
 def ptau_prepare(inp: str, out: str, as_json: bool) -> None:
@@ -139,73 +115,8 @@ def ptau_truncate(inp: str, template: str, as_json: bool) -> None:
     emit({"ok": True, "files": files}, as_json, "\n".join(f"wrote {f}" for f in files))
 
 
-# ---------------------------------------------------------------- phase 2 (added to `zkvct zkey`)
-
-
-@click.command("contribute")
-@click.argument("inp", metavar="IN", type=click.Path(exists=True, dir_okay=False))
-@click.argument("out", type=click.Path(dir_okay=False))
-@click.option("--name", default="", help="Contributor name stored in the key (64 chars max).")
-@click.option("--entropy", "-e", default="", help="Extra text mixed into the OS randomness (optional).")
-@json_option
-@command_errors
-def zkey_contribute(inp: str, out: str, name: str, entropy: str, as_json: bool) -> None:
-    """Phase 2: add a contribution (new random delta) to the Groth16 key IN, write OUT."""
-    from ceremony import phase2
-
-    prog, cb = _progress("zkey contribute", not as_json)
-    with prog:
-        res = phase2.contribute(inp, out, name=name, entropy=entropy, progress=cb)
-    emit({"ok": True, "file": out, "contribution_hash": res.contribution_hash.hex()}, as_json,
-         f"wrote {out}\ncontribution hash (publish it): {res.contribution_hash.hex()}")
-
-
-@click.command("beacon")
-@click.argument("inp", metavar="IN", type=click.Path(exists=True, dir_okay=False))
-@click.argument("out", type=click.Path(dir_okay=False))
-@click.argument("beacon_hash", metavar="BEACON_HEX")
-@click.argument("num_iterations_exp", metavar="EXP", type=int)
-@click.option("--name", default="", help="Name stored with the beacon contribution.")
-@json_option
-@command_errors
-def zkey_beacon(inp: str, out: str, beacon_hash: str, num_iterations_exp: int, name: str, as_json: bool) -> None:
-    """Phase 2: apply the public beacon BEACON_HEX (SHA-256 iterated 2^EXP times)."""
-    from ceremony import phase1, phase2
-
-    res = phase2.beacon(inp, out, phase1.parse_beacon_hash(beacon_hash), num_iterations_exp, name=name)
-    emit({"ok": True, "file": out, "contribution_hash": res.contribution_hash.hex()}, as_json,
-         f"wrote {out}\nbeacon contribution hash: {res.contribution_hash.hex()}")
-
-
-@click.command("verify")
-@click.argument("r1cs_path", metavar="R1CS", type=click.Path(exists=True, dir_okay=False))
-@click.argument("ptau_path", metavar="PTAU", type=click.Path(exists=True, dir_okay=False))
-@click.argument("zkey_path", metavar="ZKEY", type=click.Path(exists=True, dir_okay=False))
-@json_option
-@command_errors
-def zkey_verify(r1cs_path: str, ptau_path: str, zkey_path: str, as_json: bool) -> None:
-    """Phase 2: verify ZKEY was made from R1CS and PTAU by valid contributions (snarkjs argument order)."""
-    from ceremony import phase2
-
-    prog, cb = _progress("zkey verify", not as_json)
-    try:
-        with prog:
-            rep = phase2.verify(zkey_path, r1cs_path, ptau_path, progress=cb)
-    except phase2.ZkeyInvalid as exc:
-        raise Rejected({"file": zkey_path, "reason": str(exc)}, str(exc)) from exc
-    lines = [f"{zkey_path}: ZKey OK ({len(rep['contributions'])} contributions)"]
-    lines += [f"  #{c['index']} {c['type']} {c['name']!r}: {c['contribution_hash'][:32]}..." for c in rep["contributions"]]
-    emit(rep, as_json, "\n".join(lines))
-
-
 def register(main: click.Group) -> None:
     main.add_command(ptau_group)
-    zkey = main.commands.get("zkey")
-    if not isinstance(zkey, click.Group):  # zkey_cmd (groth16 side) not present: own the group
-        zkey = click.Group("zkey", help="Groth16 proving keys (.zkey).")
-        main.add_command(zkey)
-    for cmd in (zkey_contribute, zkey_beacon, zkey_verify):
-        zkey.add_command(cmd)
     from . import ceremony_service_cmd
 
     ceremony_service_cmd.register(main)

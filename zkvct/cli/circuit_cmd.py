@@ -159,7 +159,8 @@ def circuit_check(statement: str, params: tuple[str, ...], input_path: str | Non
         lines = "; ".join(f"{r['circuit']}: {f['message']}" for r in failed for f in r["errors"][:5])
         raise Rejected(result, f"{sum(len(r['errors']) for r in failed)} soundness finding(s): {lines}")
     human = "\n".join(f"{r['circuit']}: OK ({r['hints_checked']} hint outputs, {r['trials']} tampering trials, "
-                      f"{len(r['info'])} informational notes)" for r in results)
+                      f"{len(r['info'])} informational notes)\n  hints: "
+                      + ", ".join(f"{name} x{calls}" for name, calls in r["hints"].items()) for r in results)
     emit({"ok": True, **result}, as_json, human)
 
 

@@ -3,7 +3,10 @@
 1. compile the "age >= 18" statement circuit (Python DSL -> .r1cs + .sym);
 2. phase 1: a Powers-of-Tau with two contributions and a beacon, prepared for phase 2 (.ptau);
 3. phase 2: the circuit's .zkey from that .ptau, and its verification_key.json;
-4. issuer and holder: a credential registry, the holder's witness (.wtns) and a Groth16 proof;
+4. issuer and holder (protocol v2, docs/protocol.md): a credential issued to a sample did:shr
+   holder with a fresh random holder secret and salt, a registry, and the holder's witness (.wtns)
+   and Groth16 proof answering a sample relying party's request (scope and challenge derived from
+   the relying party's DID, the statement id and the request, never chosen);
 5. relying party: verify natively and with the independent py_ecc verifier, and show that a
    tampered public input is rejected.
 
@@ -36,6 +39,7 @@ def demo(out_dir: str, years: int, reference: bool, as_json: bool) -> None:
     from circuits.statements import get_statement
     from ceremony import phase1
 
+    from ..credentials.sample import sample_presentation
     from ..dsl.compiler import compile_circuit
     from ..groth16.export import export_verification_key
     from ..groth16.json_models import PublicSignals
@@ -84,7 +88,7 @@ def demo(out_dir: str, years: int, reference: bool, as_json: bool) -> None:
             vk = export_verification_key(out / "age_gte.zkey", out / "verification_key.json")
 
         with timed("witness"):
-            data = statement.example_input()
+            data = sample_presentation(statement, statement_id=f"age-{years}").input
             witness = compiled.write_wtns(out / "age_gte.wtns", data)
         with timed("prove"):
             result = prove(out / "age_gte.zkey", witness)

@@ -22,9 +22,10 @@ from . import (  # noqa: E402
     groth16_cmd,
     onchain_cmd,
     r1cs_cmd,
+    rp_cmd,
     serve_cmd,
     zkey_cmd,
 )
 
-for _module in (r1cs_cmd, groth16_cmd, zkey_cmd, demo_cmd, circuit_cmd, ceremony_cmd, chain_cmd, onchain_cmd, did_cmd, serve_cmd):
+for _module in (r1cs_cmd, groth16_cmd, zkey_cmd, demo_cmd, circuit_cmd, ceremony_cmd, chain_cmd, onchain_cmd, did_cmd, serve_cmd, rp_cmd):
     _module.register(main)

@@ -10,6 +10,7 @@ import itertools
 import sys
 import threading
 import time
+from typing import Callable
 
 import click
 
@@ -52,3 +53,20 @@ class Progress:
             sys.stderr.write("\r\033[K")
         if self.enabled and exc_type is None:
             click.echo(f"[{self.label}] done in {time.perf_counter() - self.t0:.2f} s", err=True)
+
+
+def step_progress(label: str, enabled: bool) -> tuple[Progress, Callable[[str, int, int], None]]:
+    """A stderr progress display and the ``(step, done, total)`` callback that long library calls
+    (the ceremony's contribute/verify) report to: a new line per step, a percentage within it."""
+    prog = Progress(label, enabled=enabled)
+    last = {"step": None}
+
+    def cb(step: str, done: int, total: int) -> None:
+        pct = f"{100 * done // max(total, 1):3d}%"
+        if step != last["step"]:
+            last["step"] = step
+            prog(f"{step} {pct}")
+        else:
+            prog.step = f"{step} {pct}"
+
+    return prog, cb

@@ -8,9 +8,10 @@ messages.
 from __future__ import annotations
 
 import contextlib
-from typing import Callable, Iterator, Sequence
+from typing import Iterator
 
 from ..field import R
+from .hints import Hint, HintError, identity, inverse, resolve_hint
 from .signal import Operand, Signal
 
 LC = dict[int, int]
@@ -60,11 +61,20 @@ class Builder:
         self.var_kind.append(kind)
         return len(self.var_names) - 1
 
-    def _lift(self, x: Operand) -> Signal:
+    def as_signal(self, x: Operand) -> Signal:
+        """``x`` as a :class:`Signal` of this circuit: a signal is returned as is, an integer
+        becomes the constant ``x mod r``.
+
+        Gadgets call it on an operand that may be either (``api.as_signal(a) - b`` works when
+        both ``a`` and ``b`` are plain integers, where ``a - b`` would not be a signal). A signal of
+        another circuit, a bool or a non-integer is a :class:`DslError`.
+        """
         if isinstance(x, Signal):
             if x.api is not self:
                 raise DslError("signal belongs to another circuit")
             return x
+        if isinstance(x, bool) or not isinstance(x, int):
+            raise DslError(f"a circuit operand is a signal or an integer, not {type(x).__name__}")
         return Signal(self, {0: x % R} if x % R else {})
 
     def input_var(self, kind: str, full_name: str) -> Signal:
@@ -73,11 +83,14 @@ class Builder:
 
     # -- constants -------------------------------------------------------------------------
     def constant(self, k: int) -> Signal:
-        return self._lift(k)
+        """The constant ``k mod r`` as a signal (no variable, no constraint)."""
+        if isinstance(k, Signal):
+            raise DslError("api.constant takes an integer; use api.as_signal for a signal-or-integer operand")
+        return self.as_signal(k)
 
     @property
     def one(self) -> Signal:
-        return self._lift(1)
+        return self.as_signal(1)
 
     def lincomb(self, pairs) -> Signal:
         """``sum k_i * s_i`` for constant ``k_i`` in one pass (no intermediate signals)."""
@@ -106,7 +119,7 @@ class Builder:
 
     def mul(self, a: Operand, b: Operand, name: str | None = None) -> Signal:
         """``a * b`` as a new variable with one constraint (no constraint when a side is constant)."""
-        a, b = self._lift(a), self._lift(b)
+        a, b = self.as_signal(a), self.as_signal(b)
         if a.is_constant():
             return b.scale(a.constant_value())
         if b.is_constant():
@@ -119,12 +132,12 @@ class Builder:
 
     def assert_mul(self, a: Operand, b: Operand, c: Operand, name: str | None = None) -> None:
         """Constrain ``a * b == c``."""
-        self._constraint(self._lift(a), self._lift(b), self._lift(c), name)
+        self._constraint(self.as_signal(a), self.as_signal(b), self.as_signal(c), name)
 
     def assert_equal(self, a: Operand, b: Operand, name: str | None = None) -> None:
         """Constrain ``a == b`` (a linear constraint; the compiler may substitute it away)."""
-        diff = self._lift(a) - self._lift(b)
-        self._constraint(diff, self.one, self._lift(0), name or "eq")
+        diff = self.as_signal(a) - self.as_signal(b)
+        self._constraint(diff, self.one, self.as_signal(0), name or "eq")
 
     def define_by(self, var: Signal, a: Operand, b: Operand, name: str | None = None) -> None:
         """Constrain ``a == b`` and have the compiler eliminate *this* constraint by solving it for
@@ -148,30 +161,38 @@ class Builder:
 
     def assert_bool(self, x: Operand, name: str | None = None) -> None:
         """Constrain ``x * (x - 1) == 0``."""
-        x = self._lift(x)
-        self._constraint(x, x - 1, self._lift(0), name or "bool")
+        x = self.as_signal(x)
+        self._constraint(x, x - 1, self.as_signal(0), name or "bool")
 
     def assert_nonzero(self, x: Operand, name: str | None = None) -> None:
         """Constrain ``x != 0`` by exhibiting its inverse."""
-        x = self._lift(x)
-        inv = self.hint(lambda v: pow(v, -1, R) if v else 0, x, name=(name or "nz") + "_inv")
+        x = self.as_signal(x)
+        inv = self.hint(inverse, x, name=(name or "nz") + "_inv")
         self.assert_mul(x, inv, 1, name=name or "nonzero")
 
     def select(self, cond: Operand, if_true: Operand, if_false: Operand, name: str | None = None) -> Signal:
         """``cond ? if_true : if_false`` for a boolean ``cond`` (the caller constrains it boolean)."""
-        t, f = self._lift(if_true), self._lift(if_false)
+        t, f = self.as_signal(if_true), self.as_signal(if_false)
         return f + self.mul(cond, t - f, name=name)
 
     # -- hints -----------------------------------------------------------------------------
-    def hint(self, fn: Callable[..., int | Sequence[int]], *inputs: Operand, n_out: int = 1,
+    def hint(self, fn: Hint | str, *inputs: Operand, n_out: int = 1,
              name: str | None = None) -> Signal | list[Signal]:
-        """New variables computed by ``fn(*input_values)`` outside the constraints.
+        """New variables computed outside the constraints by the registered hint ``fn`` (a
+        :class:`~zkvct.dsl.hints.Hint` made with ``@hint("ns.name")``, or that name).
 
         The caller MUST constrain them (``zkvct circuit check`` tampers with every hint output to
-        find ones that are not pinned down). ``fn`` gets ints and returns one int (``n_out == 1``)
-        or a sequence of ``n_out`` ints.
+        find ones that are not pinned down, and names the hint in its findings). The hint gets the
+        input values and ``n_out`` (see :mod:`zkvct.dsl.hints`); lambdas are refused so every
+        piece of unconstrained code has a stable name.
         """
-        ins = [self._lift(x).terms for x in inputs]
+        try:
+            fn = resolve_hint(fn)
+        except HintError as exc:
+            raise DslError(str(exc)) from None
+        if not isinstance(n_out, int) or isinstance(n_out, bool) or n_out < 1:
+            raise DslError(f"hint {fn.name}: n_out must be a positive integer, got {n_out!r}")
+        ins = [self.as_signal(x).terms for x in inputs]
         base = name or "hint"
         outs = tuple(self._new_var("hint", base if n_out == 1 else f"{base}[{i}]") for i in range(n_out))
         self.hint_vars.extend(outs)
@@ -181,9 +202,9 @@ class Builder:
 
     def wire(self, x: Operand, name: str | None = None) -> Signal:
         """Materialise a linear combination as its own variable (one linear constraint)."""
-        x = self._lift(x)
+        x = self.as_signal(x)
         if x.is_constant():
             return x
-        w = self.hint(lambda v: v, x, name=name or "wire")
+        w = self.hint(identity, x, name=name or "wire")
         self.assert_equal(w, x, name=(name or "wire") + "_def")
         return w

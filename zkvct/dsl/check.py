@@ -36,9 +36,13 @@ class Finding:
     kind: str
     subject: str
     message: str
+    hint: str = ""  # registered name of the hint that computes ``subject``, when it is a hint output
 
     def as_dict(self) -> dict[str, str]:
-        return {"level": self.level, "kind": self.kind, "subject": self.subject, "message": self.message}
+        d = {"level": self.level, "kind": self.kind, "subject": self.subject, "message": self.message}
+        if self.hint:
+            d["hint"] = self.hint
+        return d
 
 
 @dataclass
@@ -47,6 +51,8 @@ class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     trials: int = 0
     hints_checked: int = 0
+    #: registered hint name -> calls in the witness program (what unconstrained code the circuit runs)
+    hints: dict[str, int] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Finding]:
@@ -59,6 +65,7 @@ class CheckReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "circuit": self.circuit, "ok": self.ok, "trials": self.trials, "hints_checked": self.hints_checked,
+            "hints": dict(self.hints),
             "errors": [f.as_dict() for f in self.errors],
             "info": [f.as_dict() for f in self.findings if f.level != "error"],
         }
@@ -94,8 +101,10 @@ def _structural(cc: CompiledCircuit, report: CheckReport) -> None:
                                            f"{what} {name} appears in no constraint"))
         elif count[w] == 1 and linear_only[w] and w > cc.n_inputs:
             if var in hint_set:
+                h = cc.hint_of(var)
                 report.findings.append(Finding("error", "hint_dangling", name,
-                                               f"hint output {name} appears in one constraint only, linearly: nothing else pins or uses it"))
+                                               f"hint output {name} ({h}) appears in one constraint only, linearly: "
+                                               f"nothing else pins or uses it", hint=h))
             else:
                 report.findings.append(Finding("info", "product_unused", name,
                                                f"product {name} is used by no other constraint (fine for binding a public input)"))
@@ -152,14 +161,16 @@ def _tamper(cc: CompiledCircuit, samples: list[dict], trials: int, rng: random.R
                     flagged.add(var)
                     report.findings.append(Finding(
                         "error", "hint_not_pinned", cc.var_names[var],
-                        f"hint output {cc.var_names[var]} can be changed (to {value}) with all constraints still "
-                        f"satisfied and {len(others)} other value(s) changing, e.g. {cc.var_names[others[0]]}"))
+                        f"hint output {cc.var_names[var]} ({cc.hint_of(var)}) can be changed (to {value}) with all "
+                        f"constraints still satisfied and {len(others)} other value(s) changing, "
+                        f"e.g. {cc.var_names[others[0]]}", hint=cc.hint_of(var)))
                     break
                 inert.add(var)
     report.hints_checked = len(targets)
     for var in sorted(inert - flagged):
         report.findings.append(Finding("info", "hint_inert", cc.var_names[var],
-                                       f"hint output {cc.var_names[var]} is free for this input but changes nothing else"))
+                                       f"hint output {cc.var_names[var]} ({cc.hint_of(var)}) is free for this input "
+                                       f"but changes nothing else", hint=cc.hint_of(var)))
 
 
 def check_circuit(cc: CompiledCircuit, samples: list[dict] | None = None, *, trials: int = 2,
@@ -170,7 +181,7 @@ def check_circuit(cc: CompiledCircuit, samples: list[dict] | None = None, *, tri
     ``max_hints`` tampers with a random subset of that many hint outputs (large circuits);
     ``tamper_defined`` includes the ``api.define_hint`` outputs (slow; the tests use it on gadgets).
     """
-    report = CheckReport(cc.circuit.name)
+    report = CheckReport(cc.circuit.name, hints=cc.hint_usage())
     _structural(cc, report)
     if samples:
         _tamper(cc, samples, trials, random.Random(seed), report, max_hints, tamper_defined)

@@ -1,13 +1,19 @@
 """Circuit declarations: typed public/private inputs with roles and allowed ranges.
 
-A statement circuit subclasses :class:`Circuit`, lists its inputs, and implements
-``define(api, x)`` where ``x.<name>`` is a :class:`~zkvct.dsl.signal.Signal` (or nested lists
-of them for array inputs). Each public input carries a *role* (``issuer_root``,
-``cutoff_days``, ``today_days``, ``scope``, ``nullifier``, ``challenge``, ``holder_did_hash``,
-``param``) so a verifier contract knows which check to apply to it; :attr:`Circuit.public_roles`
-lists them in public-signal order. Each input also declares its allowed range, used to reject a
-bad ``input.json`` with a message that names the input and the range (the circuit itself must
-still range-check whatever soundness depends on).
+A circuit subclasses :class:`Circuit`, lists its inputs, and implements ``define(api, x)`` where
+``x.<name>`` is a :class:`~zkvct.dsl.signal.Signal` (or nested lists of them for array inputs).
+
+Each public input may carry a *role*: an identifier naming what a verifier must do with that
+value (a contract checks an ``issuer_root`` against its anchored roots, a ``challenge`` against
+the request...). The DSL gives roles no meaning of its own, so it keeps no list of them: a family
+of circuits declares its vocabulary in :attr:`Circuit.roles` (the credential statements use
+``circuits/statements/roles.py``) and its inputs are checked against it. An input without a role
+is a plain parameter (:data:`DEFAULT_ROLE`); :attr:`Circuit.public_roles` lists the roles in
+public-signal order.
+
+Each input also declares its allowed range, used to reject a bad ``input.json`` with a message
+that names the input and the range (the circuit itself must still range-check whatever soundness
+depends on).
 """
 from __future__ import annotations
 
@@ -20,7 +26,8 @@ from typing import Any, Iterator
 
 from ..field import R
 
-ROLES = ("issuer_root", "cutoff_days", "today_days", "scope", "nullifier", "challenge", "holder_did_hash", "param")
+#: the role of a public input that declares none: a parameter the verifier supplies as is
+DEFAULT_ROLE = "param"
 
 
 class InputError(ValueError):
@@ -38,8 +45,8 @@ class Input:
     doc: str = ""
 
     def __post_init__(self) -> None:
-        if self.role is not None and self.role not in ROLES:
-            raise ValueError(f"input {self.name}: role {self.role!r} is not one of {', '.join(ROLES)}")
+        if self.role is not None and not (isinstance(self.role, str) and self.role.isidentifier()):
+            raise ValueError(f"input {self.name}: role {self.role!r} must be an identifier such as 'issuer_root'")
         if not self.name.isidentifier():
             raise ValueError(f"input name {self.name!r} must be an identifier")
 
@@ -110,6 +117,15 @@ def _flatten(raw: Any, shape: tuple[int, ...], where: str) -> list[Any]:
     return out
 
 
+def _check_roles(owner: str, roles: tuple[str, ...] | None, inputs: list[Input]) -> None:
+    if roles is None:
+        return
+    for inp in inputs:
+        if inp.role is not None and inp.role != DEFAULT_ROLE and inp.role not in roles:
+            allowed = ", ".join(dict.fromkeys([*roles, DEFAULT_ROLE]))
+            raise ValueError(f"input {inp.name}: role {inp.role!r} is not one of {allowed} (the roles of {owner})")
+
+
 class Circuit(abc.ABC):
     """Base class of every DSL circuit (see the module docstring)."""
 
@@ -117,16 +133,34 @@ class Circuit(abc.ABC):
     description: str = ""
     public: list[Input] = []
     private: list[Input] = []
+    #: the role vocabulary of this family of circuits (``None``: any identifier); every input's
+    #: role must be one of these, or :data:`DEFAULT_ROLE`, checked by :meth:`check_roles`
+    roles: tuple[str, ...] | None = None
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if cls.roles is not None:
+            bad = [r for r in cls.roles if not (isinstance(r, str) and r.isidentifier())]
+            if isinstance(cls.roles, str) or bad:
+                raise TypeError(f"{cls.__name__}.roles must be a tuple of identifiers, got {cls.roles!r}")
+        # inputs declared in the class body are checked now; ones built in __init__ at compile time
+        _check_roles(cls.__name__, cls.roles, [*cls.public, *cls.private])
 
     @abc.abstractmethod
     def define(self, api, x) -> None:
         """Declare the constraints over the inputs ``x`` (a namespace of signals) through ``api``."""
 
     # -- declared interface ----------------------------------------------------------------
+    def check_roles(self) -> None:
+        """Raise ``ValueError`` naming the input, its role and the allowed roles when an input's
+        role is outside :attr:`roles` (run by :meth:`declare`, i.e. on every compile)."""
+        _check_roles(self.name or type(self).__name__, self.roles, [*self.public, *self.private])
+
     @property
     def public_roles(self) -> list[str]:
         """Role of each public signal, in public.json order (arrays expanded)."""
-        return [inp.role or "param" for inp in self.public for _ in range(inp.size)]
+        self.check_roles()
+        return [inp.role or DEFAULT_ROLE for inp in self.public for _ in range(inp.size)]
 
     @property
     def public_names(self) -> list[str]:
@@ -183,6 +217,7 @@ class Circuit(abc.ABC):
 
     def declare(self, api) -> SimpleNamespace:
         """Create the input variables (public first, then private) and return the namespace."""
+        self.check_roles()
         ns = SimpleNamespace()
         for kind, group in (("pub", self.public), ("prv", self.private)):
             for inp in group:

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..field import R
 from ..r1cs import R1CS
-from .builder import MUL, Builder, DslError
+from .builder import HINT, MUL, Builder, DslError
 from .circuit import Circuit, InputError
 
 LC = dict[int, int]
@@ -124,6 +124,7 @@ class CompiledCircuit:
     defined_hints: set[int] = field(default_factory=set)
     pre_constraints: list[tuple[LC, LC, LC, str]] = field(repr=False, default_factory=list)
     compile_seconds: float = 0.0
+    _hint_name_cache: dict[int, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_constraints(self) -> int:
@@ -132,6 +133,25 @@ class CompiledCircuit:
     @property
     def n_wires(self) -> int:
         return self.r1cs.n_wires
+
+    # -- hints -----------------------------------------------------------------------------
+    def hint_of(self, var: int) -> str:
+        """Registered name of the hint that computes variable ``var`` ('' for other variables)."""
+        return self._hint_names().get(var, "")
+
+    def _hint_names(self) -> dict[int, str]:
+        if self._hint_name_cache is None:
+            self._hint_name_cache = {v: step[2].name for step in self.steps if step[0] == HINT for v in step[1]}
+        return self._hint_name_cache
+
+    def hint_usage(self) -> dict[str, int]:
+        """How many times each registered hint is called by the witness program (name -> calls),
+        the audit list of the unconstrained code this circuit relies on."""
+        usage: dict[str, int] = {}
+        for step in self.steps:
+            if step[0] == HINT:
+                usage[step[2].name] = usage.get(step[2].name, 0) + 1
+        return dict(sorted(usage.items()))
 
     # -- witness ---------------------------------------------------------------------------
     def input_values(self, data: dict[str, Any]) -> list[int]:
@@ -164,16 +184,17 @@ class CompiledCircuit:
                 va = _eval(a, vals)
                 vals[out] = va * (va if a is b else _eval(b, vals)) % R
             else:
-                _, outs, fn, ins = step
+                _, outs, h, ins = step
                 try:
-                    res = fn(*[_eval(t, vals) for t in ins])
+                    res = h.fn(tuple(_eval(t, vals) for t in ins), len(outs))
                 except (ValueError, ZeroDivisionError, ArithmeticError) as exc:
-                    raise InputError(f"witness hint {self.var_names[outs[0]]} failed: {exc}") from exc
+                    raise InputError(f"witness hint {self.var_names[outs[0]]} ({h.name}) failed: {exc}") from exc
                 if len(outs) == 1 and isinstance(res, int):
                     res = (res,)
                 res = list(res)
                 if len(res) != len(outs):
-                    raise DslError(f"hint {self.var_names[outs[0]]} returned {len(res)} values, expected {len(outs)}")
+                    raise DslError(f"hint {self.var_names[outs[0]]} ({h.name}) returned {len(res)} values, "
+                                   f"expected {len(outs)}")
                 for v, x in zip(outs, res):
                     vals[v] = ov.get(v, x % R)
         return vals
@@ -228,6 +249,7 @@ class CompiledCircuit:
             "labels": len(self.var_names),
             "eliminated": sum(1 for w in self.var_wire if w < 0),
             "compile_seconds": round(self.compile_seconds, 4),
+            "hints": self.hint_usage(),
         }
 
 

@@ -17,14 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from ..errors import ZkvctError
+from ..errors import FormatError  # noqa: F401 (defined once in zkvct.errors; re-exported for readers)
 
 _HEADER = struct.Struct("<4sII")
 _SECTION_HEADER = struct.Struct("<IQ")
-
-
-class FormatError(ZkvctError, ValueError):
-    """A file is truncated, has the wrong magic/version, or has malformed sections."""
 
 
 @dataclass

@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..curve import G1Point, G2Point, PointError
+from ..curve import G1Point, G2Point
+from ..errors import PointError
 from ..field import R
 from .json_models import Proof, PublicSignals, VerificationKey
 

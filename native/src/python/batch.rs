@@ -99,12 +99,7 @@ fn g1_sparse_lincomb<'py>(py: Python<'py>, points: &Bound<'py, PyAny>, row_offse
     let out = py
         .allow_threads(|| {
             let pts = enc::g1_batch_from_lem(ps, Infinity::Allow)?;
-            check_rows(&offs, pts.len())?;
-            if n_out > MAX_OUT {
-                return Err(Error::Invalid(format!("n_out = {n_out} exceeds the supported maximum {MAX_OUT}")));
-            }
-            let co = enc::scalars_bigint(cs).map_err(|e| e.context("coefficients: "))?;
-            let cols = batch::transpose(&offs, &ws, &co, n_out)?;
+            let cols = lincomb_columns(&offs, &ws, cs, pts.len(), n_out)?;
             Ok::<_, Error>(enc::g1_batch_to_lem(&batch::g1_sparse_lincomb(&pts, &cols)))
         })
         .map_err(PyErr::from)?;
@@ -120,12 +115,7 @@ fn g2_sparse_lincomb<'py>(py: Python<'py>, points: &Bound<'py, PyAny>, row_offse
     let out = py
         .allow_threads(|| {
             let pts = enc::g2_batch_from_lem(ps, Infinity::Allow, trust(trusted))?;
-            check_rows(&offs, pts.len())?;
-            if n_out > MAX_OUT {
-                return Err(Error::Invalid(format!("n_out = {n_out} exceeds the supported maximum {MAX_OUT}")));
-            }
-            let co = enc::scalars_bigint(cs).map_err(|e| e.context("coefficients: "))?;
-            let cols = batch::transpose(&offs, &ws, &co, n_out)?;
+            let cols = lincomb_columns(&offs, &ws, cs, pts.len(), n_out)?;
             Ok::<_, Error>(enc::g2_batch_to_lem(&batch::g2_sparse_lincomb(&pts, &cols)))
         })
         .map_err(PyErr::from)?;
@@ -134,6 +124,16 @@ fn g2_sparse_lincomb<'py>(py: Python<'py>, points: &Bound<'py, PyAny>, row_offse
 
 /// Largest output count accepted by the sparse linear combinations (2^28 wires).
 const MAX_OUT: usize = 1 << 28;
+
+/// The CSR rows (one per point) checked and transposed into the output columns.
+fn lincomb_columns(offs: &[u64], ws: &[u32], coeffs: &[u8], n_points: usize, n_out: usize) -> Result<batch::Columns, Error> {
+    check_rows(offs, n_points)?;
+    if n_out > MAX_OUT {
+        return Err(Error::Invalid(format!("n_out = {n_out} exceeds the supported maximum {MAX_OUT}")));
+    }
+    let co = enc::scalars_bigint(coeffs).map_err(|e| e.context("coefficients: "))?;
+    Ok(batch::transpose(offs, ws, &co, n_out)?)
+}
 
 fn check_rows(offs: &[u64], n_points: usize) -> Result<(), Error> {
     if offs.is_empty() {

@@ -1,0 +1,1 @@
+"""The pipeline ``make demo`` runs: every role of the system as a real process on 127.0.0.1."""

@@ -1,0 +1,124 @@
+"""Real services as separate processes, for the demo pipeline and the end-to-end tests.
+
+:class:`Services` starts each service from its own CLI command (``zkvct rp serve`` ...), on a
+free 127.0.0.1 port it picks, with the service's output in ``logs/<name>.log``; it waits until
+the service answers its health URL, and stops every process (SIGTERM, then SIGKILL) when the
+``with`` block ends. Children also get SIGTERM if this process dies (Linux PDEATHSIG), so a
+killed demo leaves nothing running.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import httpx
+
+from ..chain.localnet import _set_pdeathsig
+from ..errors import ZkvctError
+
+
+class ServiceError(ZkvctError):
+    """A service did not start, or died."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def zkvct_command(*args: str) -> list[str]:
+    """The zkvct CLI run by this interpreter (works from a venv without PATH set up)."""
+    return [sys.executable, "-m", "zkvct", *args]
+
+
+@dataclass
+class Service:
+    name: str
+    proc: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_tail(self, chars: int = 2000) -> str:
+        try:
+            return self.log.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+
+class Services:
+    def __init__(self, log_dir: Path, env: dict[str, str] | None = None):
+        self.log_dir = log_dir
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.running: dict[str, Service] = {}
+
+    def start(self, name: str, argv: Sequence[str], *, port: int | None = None, health: str | None = "/healthz",
+              timeout: float = 60.0, env: dict[str, str] | None = None) -> Service:
+        """Start ``argv`` (``{port}`` in it is replaced by the port) and wait for ``health``."""
+        port = port or free_port()
+        args = [a.replace("{port}", str(port)) for a in argv]
+        log = self.log_dir / f"{name}.log"
+        fh = open(log, "ab")
+        proc = subprocess.Popen(args, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env={**self.env, **(env or {})}, preexec_fn=_set_pdeathsig, start_new_session=True)
+        fh.close()
+        svc = Service(name, proc, port, log)
+        self.running[name] = svc
+        if health is not None:
+            self.wait_healthy(svc, health, timeout)
+        return svc
+
+    def wait_healthy(self, svc: Service, path: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if svc.proc.poll() is not None:
+                raise ServiceError(f"{svc.name} exited with code {svc.proc.returncode}:\n{svc.log_tail()}")
+            try:
+                if httpx.get(svc.url + path, timeout=2.0).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise ServiceError(f"{svc.name} did not answer {path} within {timeout:g} s:\n{svc.log_tail()}")
+            time.sleep(0.1)
+
+    def stop(self, name: str, sig: int = signal.SIGTERM, grace: float = 10.0) -> None:
+        svc = self.running.pop(name, None)
+        if svc is None:
+            return
+        for s, wait in ((sig, grace), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(svc.proc.pid, s)
+            except ProcessLookupError:
+                break
+            try:
+                svc.proc.wait(wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+
+    def kill(self, name: str) -> None:
+        """SIGKILL, no grace: what a crash looks like."""
+        self.stop(name, signal.SIGKILL, 5.0)
+
+    def stop_all(self) -> None:
+        for name in list(self.running)[::-1]:
+            self.stop(name)
+
+    def __enter__(self) -> "Services":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop_all()

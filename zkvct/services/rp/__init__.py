@@ -1,0 +1,1 @@
+"""Relying-party service: LINK-style workflows, signed proof requests, response checks, webhooks."""
