@@ -15,8 +15,8 @@ others: probability ≤ 1/(2^128 − 1), far below the project's 2^-64. When the
 each proof is checked singly and the first bad one is named. (Full argument: docs/DESIGN.md,
 "Batch verification", and native/src/verify_batch.rs.)
 
-:func:`prepared_key_for` keeps recently used prepared keys, keyed by the SHA-256 of the key's
-point encodings, so :func:`zkvct.groth16.verify.verify` reuses them without its callers changing:
+:func:`prepared_key_for` keeps recently used prepared keys, keyed by the SHA-256 of the fields
+the key's points are read from, so :func:`zkvct.groth16.verify.verify` reuses them without its callers changing:
 a different key has different bytes and never hits another key's entry.
 """
 from __future__ import annotations
@@ -82,13 +82,13 @@ def key_encodings(vk: VerificationKey) -> tuple[bytes, bytes, bytes, bytes, byte
     return (vk.alpha1().to_lem(), vk.beta2().to_lem(), vk.gamma2().to_lem(), vk.delta2().to_lem(), g1_lem_array(vk.ic()))
 
 
-def key_digest(encodings: Iterable[bytes]) -> bytes:
-    """SHA-256 over the key's point encodings, each length-prefixed (so no two keys share it)."""
-    h = hashlib.sha256(b"zkvct groth16 prepared key v1")
-    for part in encodings:
-        h.update(len(part).to_bytes(8, "little"))
-        h.update(part)
-    return h.digest()
+def key_digest(vk: VerificationKey) -> bytes:
+    """SHA-256 over the fields the key's points are read from (nPublic, α, β, γ, δ, IC as the
+    JSON holds them). ``repr`` of these nested lists is unambiguous, and the points are a function
+    of exactly these values, so equal digests mean equal points; hashing the text is cheaper than
+    re-encoding the points on every verification. (vk_alphabeta_12 is not read by the verifier.)"""
+    fields = (vk.nPublic, vk.vk_alpha_1, vk.vk_beta_2, vk.vk_gamma_2, vk.vk_delta_2, vk.IC)
+    return hashlib.sha256(b"zkvct groth16 prepared key v1\0" + repr(fields).encode()).digest()
 
 
 class PreparedKey:
@@ -98,13 +98,12 @@ class PreparedKey:
     (``zkvct.errors.PointError`` naming the point); after that only the proofs are checked.
     """
 
-    def __init__(self, vk: VerificationKey, encodings: tuple[bytes, ...] | None = None) -> None:
+    def __init__(self, vk: VerificationKey) -> None:
         from .. import native
 
-        enc = encodings if encodings is not None else key_encodings(vk)
         self.n_public: int = vk.nPublic
-        self.digest: bytes = key_digest(enc)
-        self.native = native.PreparedVerifyingKey(*enc)
+        self.digest: bytes = key_digest(vk)
+        self.native = native.PreparedVerifyingKey(*key_encodings(vk))
         if self.native.n_public != self.n_public:  # the model guarantees len(IC) = nPublic + 1
             raise ValueError(f"IC holds {self.native.n_public + 1} points but nPublic = {self.n_public}")
 
@@ -191,17 +190,16 @@ _cache_lock = threading.Lock()
 
 def prepared_key_for(vk: VerificationKey) -> PreparedKey | None:
     """The prepared form of ``vk`` from the cache (built on first use), or None when the native
-    core refuses the key (the caller then reports the fault its own way). Keyed by the digest of
-    the key's point encodings: an entry is only ever used for the very same points."""
-    enc = key_encodings(vk)
-    digest = key_digest(enc)
+    core refuses the key (the caller then reports the fault its own way). Keyed by
+    :func:`key_digest`: an entry is only ever used for the very same points."""
+    digest = key_digest(vk)
     with _cache_lock:
         hit = _cache.get(digest)
         if hit is not None:
             _cache.move_to_end(digest)
             return hit
     try:
-        prepared = PreparedKey(vk, enc)
+        prepared = PreparedKey(vk)
     except ValueError:
         return None
     with _cache_lock:

@@ -7,7 +7,7 @@ membership (the verifier never takes a "trusted" path) before ``groth16_verify``
 pairing-product check. Any invalid input gives ``ok=False`` with the reason, never an exception.
 
 Keys are prepared once and cached (:func:`zkvct.groth16.batch.prepared_key_for`, keyed by the
-hash of the key's point encodings): a relying party verifying many proofs of one statement pays
+hash of the fields the key's points are read from): a relying party verifying many proofs of one statement pays
 for the key's checks and e(α, β) once. Results and reasons are the same as without the cache;
 a key the native core refuses takes the full path, which names its first bad point.
 """
