@@ -6,10 +6,12 @@ the native core as LEM bytes, where ``g1_validate``/``g2_validate`` check curve 
 membership (the verifier never takes a "trusted" path) before ``groth16_verify`` runs the
 pairing-product check. Any invalid input gives ``ok=False`` with the reason, never an exception.
 
-Keys are prepared once and cached (:func:`zkvct.groth16.batch.prepared_key_for`, keyed by the
-hash of the fields the key's points are read from): a relying party verifying many proofs of one statement pays
-for the key's checks and e(α, β) once. Results and reasons are the same as without the cache;
-a key the native core refuses takes the full path, which names its first bad point.
+Keys are prepared once and cached (:func:`zkvct.groth16.batch.prepared_key_for`, keyed by a
+hash of the fields the key's points are read from): a relying party verifying many proofs of
+one statement pays for the key's checks and e(α, β) once, and a proof is then checked by the
+prepared key (its points fully, B's subgroup included). Results and reasons are the same as
+without the cache: a malformed proof is named by the same per-point checks, and a key the
+native core refuses takes the full path below, which names its first bad point.
 """
 from __future__ import annotations
 
