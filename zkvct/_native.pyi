@@ -72,3 +72,19 @@ def groth16_verify(
     alpha1: Buffer, beta2: Buffer, gamma2: Buffer, delta2: Buffer, ic_points: Buffer,
     pi_a: Buffer, pi_b: Buffer, pi_c: Buffer, publics: Buffer,
 ) -> bool: ...
+
+GROTH16_PROOF_BYTES: int
+"""Bytes of one proof in a batch buffer: pi_a (64) | pi_b (128) | pi_c (64), LEM."""
+
+class PreparedVerifyingKey:
+    """A Groth16 verification key checked once (curve, subgroup, not infinity; IC may hold
+    infinity) with e(alpha, beta) and the lines of -gamma, -delta precomputed."""
+    def __init__(self, alpha1: Buffer, beta2: Buffer, gamma2: Buffer, delta2: Buffer, ic_points: Buffer) -> None: ...
+    @property
+    def n_public(self) -> int: ...
+    def verify(self, pi_a: Buffer, pi_b: Buffer, pi_c: Buffer, publics: Buffer) -> bool:
+        """One proof, fully checked; malformed input raises, a wrong proof is False."""
+    def batch_verify(self, proofs: Buffer, publics: Buffer) -> Optional[int]:
+        """N proofs (N x 256 bytes) and N x n_public scalars in one pairing check with fresh
+        128-bit OS-random coefficients: None if all are valid (N = 0 too), else the first bad
+        index. Malformed input raises with ``index`` naming the proof."""

@@ -59,6 +59,8 @@ blake2b_digest = _core.blake2b_digest
 ProvingKey = _core.ProvingKey
 groth16_prove = _core.groth16_prove
 groth16_verify = _core.groth16_verify
+PreparedVerifyingKey = _core.PreparedVerifyingKey
+GROTH16_PROOF_BYTES = _core.GROTH16_PROOF_BYTES
 simd_enabled = _core.simd_enabled
 
 # ---------------------------------------------------------------- group-generic helpers

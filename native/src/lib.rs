@@ -17,6 +17,7 @@ mod python;
 pub mod r1cs;
 pub mod simd;
 pub mod subgroup;
+pub mod verify_batch;
 
 use pyo3::prelude::*;
 

@@ -17,6 +17,7 @@ mod msm;
 mod pairing;
 mod r1cs;
 mod simd;
+mod verify;
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     encoding::register(m)?;
@@ -27,5 +28,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     r1cs::register(m)?;
     blake2b::register(m)?;
     groth16::register(m)?;
+    verify::register(m)?;
     simd::register(m)
 }
