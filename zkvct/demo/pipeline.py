@@ -231,9 +231,17 @@ class Pipeline:
         cred = self.cli("wallet", "accept", "--wallet", str(self.wallet), "--passphrase-file", str(self.passfile),
                         "--issuer", issuer.url, offer["offer_id"])
         self.credential = cred["credential"]
+        # a second holder, whose credential step 5 revokes before it is ever used
+        offer_b = self.cli("issuer", "offer", "--home", str(home), "--url", issuer.url, "--dob", "1985-02-01",
+                           "--country", "MY", "--expiry", "2031-01-01")
+        self.wallet_b = self.out / "wallet" / "wallet-b.db"
+        self.cli("wallet", "init", "--wallet", str(self.wallet_b), "--passphrase-file", str(self.passfile))
+        self.credential_b = self.cli("wallet", "accept", "--wallet", str(self.wallet_b), "--passphrase-file",
+                                     str(self.passfile), "--issuer", issuer.url, offer_b["offer_id"])["credential"]
         self.cli("issuer", "epoch", "--home", str(home), "--url", issuer.url)
         self.wait_anchored(home, issuer.url)
-        self.cli("wallet", "sync", "--wallet", str(self.wallet), "--passphrase-file", str(self.passfile))
+        for w in (self.wallet, self.wallet_b):
+            self.cli("wallet", "sync", "--wallet", str(w), "--passphrase-file", str(self.passfile))
         keys = {"age_gte": {"statement": "age_gte", "params": {"years": self.years}, "zkey": self.facts["zkey"]}}
         self.wallet_keys = self.out / "wallet" / "keys.json"
         self.wallet_keys.write_text(json.dumps(keys, indent=2))
@@ -285,8 +293,8 @@ class Pipeline:
             args += ["--qr", str(qr)]
         return self.cli(*args)
 
-    def approve(self, link: str, out: Path | None = None, check: bool = True) -> Any:
-        args = ["wallet", "request", "approve", link, "--wallet", str(self.wallet), "--passphrase-file", str(self.passfile),
+    def approve(self, link: str, out: Path | None = None, check: bool = True, wallet: Path | None = None) -> Any:
+        args = ["wallet", "request", "approve", link, "--wallet", str(wallet or self.wallet), "--passphrase-file", str(self.passfile),
                 "--keys", str(self.wallet_keys), "--chain-home", str(self.out / "chain"), "--yes"]
         if out:
             args += ["--save-response", str(out)]
@@ -336,20 +344,30 @@ class Pipeline:
         fresh = self.new_request()
         r = httpx.post(f"{self.rp_url}/requests/{fresh['id']}/response", json=body, timeout=60)
         self.refuse("replayed proof on a new request", r.status_code == 422, f"{r.status_code} {r.json().get('error')}")
-        tampered = json.loads(json.dumps(body))
-        tampered["public_inputs"][1] = str(int(tampered["public_inputs"][1]) + 365)
+        from ..did.jws import unverified_payload
+
+        token = unverified_payload(httpx.get(fresh["request_uri"], timeout=30).text)
+        request = json.dumps({"id": token["id"], "nonce": token["nonce"], "expires_at": token["exp"]})
+        proved = self.cli("wallet", "prove", "--wallet", str(self.wallet), "--passphrase-file", str(self.passfile),
+                          "--statement", "age_gte", "--params", json.dumps({"years": self.years}),
+                          "--zkey", self.facts["zkey"], "--rp", self.rp_did, "--request", request)["presentation"]
+        tampered = {"proof": proved["proof"], "public_inputs": list(proved["public_inputs"]),
+                    "issuer_did": proved["issuer_did"], "holder_did": proved["holder_did"]}
+        tampered["public_inputs"][1] = str(int(tampered["public_inputs"][1]) + 365)  # cutoff_days a year later
         r = httpx.post(f"{self.rp_url}/requests/{fresh['id']}/response", json=tampered, timeout=60)
-        self.refuse("tampered public input", r.status_code == 422, f"{r.status_code} {r.json().get('error')}")
+        self.refuse("tampered public input (a fresh proof, cutoff moved)", r.status_code == 422,
+                    f"{r.status_code} {r.json().get('error')}")
         short = self.new_request(ttl=1)
         time.sleep(2.2)
         res = self.approve(short["deep_link"], check=False)
         self.refuse("expired request", res.returncode != 0, (res.stderr.strip().splitlines() or ["?"])[-1])
-        serial = self.credential.get("serial")
+        serial = self.credential_b.get("serial")
         self.cli("issuer", "revoke", "--home", str(self.out / "issuer"), "--url", self.issuer_url, str(serial))
         self.wait_anchored(self.out / "issuer", self.issuer_url)
         after = self.new_request()
-        res = self.approve(after["deep_link"], check=False)
-        self.refuse("revoked credential", res.returncode != 0, (res.stderr.strip().splitlines() or ["?"])[-1])
+        res = self.approve(after["deep_link"], check=False, wallet=self.wallet_b)  # its path is from before the revocation
+        self.refuse("revoked credential (second holder)", res.returncode != 0,
+                    (res.stderr.strip().splitlines() or ["?"])[-1][:160])
         secret = (self.out / "rp" / "webhook.secret").read_bytes().strip()
         payload = b'{"age_verified": true}'
         headers = webhook.sign(secret, "dlv_stale_demo", payload, timestamp=int(time.time()) - 3600)
@@ -370,11 +388,25 @@ class Pipeline:
         with contextlib.ExitStack() as stack:
             svc = stack.enter_context(Services(self.out / "logs", env=self.env))
             try:
+                import threading
+
+                chain_error: list[BaseException] = []
+
+                def chain_up() -> None:  # the node starts while the ceremony runs: they share nothing
+                    try:
+                        self.chain(stack)
+                        self.issuer_init()
+                    except BaseException as e:  # noqa: BLE001 - reported after the ceremony
+                        chain_error.append(e)
+
+                starter = threading.Thread(target=chain_up, name="chain-up")
+                starter.start()
                 with self.step(1, "ceremony over HTTP: phase 1 and phase 2, two contributors and a beacon each"):
                     self.ceremony(svc)
-                with self.step(2, "local chain, contracts, issuer identity, age_gte registered by the operator"):
-                    self.chain(stack)
-                    self.issuer_init()
+                with self.step(2, "local chain (started beside the ceremony), contracts, age_gte registered"):
+                    starter.join()
+                    if chain_error:
+                        raise chain_error[0]
                     self.register(self.issuer_did)
                 with self.step(3, "issuer issues a credential to the wallet; root anchored"):
                     self.issue(svc)
