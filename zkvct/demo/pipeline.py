@@ -218,8 +218,10 @@ class Pipeline:
 
     def issue(self, svc: Services) -> None:
         home = self.out / "issuer"
+        # one machine plays every holder here, so the per-client rate limit is raised for the demo
         issuer = svc.start("issuer", zkvct_command("issuer", "serve", "--home", str(home), "--passphrase-file",
-                                                   str(self.passfile), "--port", "{port}"))
+                                                   str(self.passfile), "--port", "{port}", "--rate", "100",
+                                                   "--burst", "400"))
         self.issuer_url = issuer.url
         self.rerun.append(f"zkvct issuer serve --home {home} --passphrase-file {self.passfile} --port {issuer.port} &")
         offer = self.cli("issuer", "offer", "--home", str(home), "--url", issuer.url, "--dob", "1990-05-17",
@@ -391,20 +393,28 @@ class Pipeline:
                 import threading
 
                 chain_error: list[BaseException] = []
+                chain_ready, pipeline_done = threading.Event(), threading.Event()
 
-                def chain_up() -> None:  # the node starts while the ceremony runs: they share nothing
+                def chain_up() -> None:
+                    """Start the node while the ceremony runs (they share nothing). The thread lives
+                    until the pipeline ends: the node's parent-death signal is tied to the thread
+                    that started it."""
                     try:
                         self.chain(stack)
                         self.issuer_init()
                     except BaseException as e:  # noqa: BLE001 - reported after the ceremony
                         chain_error.append(e)
+                    chain_ready.set()
+                    pipeline_done.wait()
 
-                starter = threading.Thread(target=chain_up, name="chain-up")
+                starter = threading.Thread(target=chain_up, name="chain-up", daemon=True)
                 starter.start()
+                stack.callback(starter.join, 30)
+                stack.callback(pipeline_done.set)
                 with self.step(1, "ceremony over HTTP: phase 1 and phase 2, two contributors and a beacon each"):
                     self.ceremony(svc)
                 with self.step(2, "local chain (started beside the ceremony), contracts, age_gte registered"):
-                    starter.join()
+                    chain_ready.wait()
                     if chain_error:
                         raise chain_error[0]
                     self.register(self.issuer_did)

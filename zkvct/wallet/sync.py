@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import time
+
 import httpx
 
 from circuits.gadgets.merkle import MerkleTree, root_from_proof, zero_hashes
@@ -48,12 +50,27 @@ class SyncedPath:
         return reg
 
 
+#: How long one level's download may wait on the issuer's rate limit in all.
+MAX_RATE_WAIT_S = 30.0
+
+
+def _retry_after(resp: httpx.Response) -> float:
+    value = resp.headers.get("retry-after", "1")
+    return float(min(int(value), 10)) if value.isascii() and value.isdigit() else 1.0
+
+
 def _level(client: httpx.Client, level: int) -> tuple[dict[int, int], set[str]]:
     nodes: dict[int, int] = {}
     roots: set[str] = set()
     after = -1
+    waited = 0.0
     while True:
         resp = client.get("/v1/registry/nodes", params={"level": level, "after": after, "limit": PAGE})
+        if resp.status_code == 429 and waited < MAX_RATE_WAIT_S:  # a public, rate-limited endpoint: wait as told
+            pause = min(_retry_after(resp), MAX_RATE_WAIT_S - waited)
+            time.sleep(pause)
+            waited += pause
+            continue
         if resp.status_code != 200:
             raise SyncError(f"the issuer refused the registry read ({resp.status_code}): {resp.text[:200]}")
         page = resp.json()
