@@ -92,10 +92,10 @@ class RecordingSink:
         self.crash_after_send = False
         self.down = False
 
-    def root_anchored(self, issuer_did, root):
+    def root_is_current(self, issuer_did, root):
         if self.down:
             raise ConnectionError("node unreachable")
-        return any(r == root for r, _ in self.anchored)
+        return bool(self.anchored) and self.anchored[-1][0] == root
 
     def anchor_root(self, issuer_did, root, retire_previous):
         if self.down:
@@ -172,3 +172,19 @@ def test_expired_offer_changes_nothing(db_url):
     assert (err.value.status, err.value.code) == (410, "offer_expired")
     assert issuer.registry_info()["issued"] == 0
     assert issuer.offer_info(offer)["redeemed"] is False
+
+
+def test_revoking_the_newest_credential_reanchors_the_earlier_root(db_url):
+    """Revoking the newest credential returns the tree to the root it had before that credential;
+    the retiring anchor of that (once seen) root must still be sent, or the revoked credential's
+    root stays acceptable."""
+    issuer = make_issuer(db_url)
+    sink = RecordingSink()
+    issue(issuer)
+    before = issuer.close_epoch()["root"]
+    newest = issue(issuer)
+    issuer.close_epoch()
+    Anchorer(issuer.engine, issuer.did, sink).drain()
+    issuer.revoke(newest["serial"])
+    Anchorer(issuer.engine, issuer.did, sink).drain()
+    assert sink.anchored[-1] == (before, True)

@@ -1,7 +1,10 @@
 """Durable anchoring: the outbox rows written by :mod:`.registry` are sent to the chain in order.
 
 A row is marked done only after the chain has its effect, and before a row is sent the chain is
-asked whether it already has it (``IssuerRoot {issuer_did, root}``): so a crash anywhere (after
+asked whether it already has it (``IssuerRoot {issuer_did, root}`` says the root is the issuer's
+*current* one; "anchored at some time" is not enough, because a tree can return to an earlier root:
+revoking the newest credential restores the root from before it, and that anchor must still be
+sent to make it current and retire the others): so a crash anywhere (after
 the root was computed and queued, after the transaction was broadcast but before it was marked,
 during the mark) loses nothing and anchors once. Rows are processed strictly in id order: a
 revocation's retiring anchor never overtakes the epoch anchors queued before it.
@@ -28,7 +31,7 @@ log = logging.getLogger("zkvct.issuer.outbox")
 class ChainSink(Protocol):
     """What the anchorer needs from the chain (see :class:`VerifierSink`)."""
 
-    def root_anchored(self, issuer_did: str, root: str) -> bool: ...
+    def root_is_current(self, issuer_did: str, root: str) -> bool: ...
 
     def anchor_root(self, issuer_did: str, root: str, retire_previous: bool) -> tuple[str, int]: ...
 
@@ -43,9 +46,9 @@ class VerifierSink:
         self.address = verifier_address
         self.wallet = wallet
 
-    def root_anchored(self, issuer_did: str, root: str) -> bool:
+    def root_is_current(self, issuer_did: str, root: str) -> bool:
         res = self.client.query(self.address, {"issuer_root": {"issuer_did": issuer_did, "root": root}})
-        return bool(res.get("anchored"))
+        return bool(res.get("current"))
 
     def anchor_root(self, issuer_did: str, root: str, retire_previous: bool) -> tuple[str, int]:
         """``AnchorRoot {issuer_did, root, retire_previous}`` (docs/protocol.md).
@@ -124,7 +127,7 @@ class Anchorer:
 
     def _apply(self, row: Any) -> tuple[str | None, int | None]:
         if row.kind == "anchor_root":
-            if self.sink.root_anchored(self.issuer_did, row.root):
+            if self.sink.root_is_current(self.issuer_did, row.root):
                 return None, None  # an earlier attempt reached the chain; do not anchor twice
             return self.sink.anchor_root(self.issuer_did, row.root, bool(row.retire_previous))
         if row.kind == "revoke_credential":
