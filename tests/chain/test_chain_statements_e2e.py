@@ -121,8 +121,7 @@ def test_every_shipped_statement_is_accepted_on_chain(world, wallets):
     ver, bob = world["ver"], wallets["bob"]
     for name in SHIPPED:
         k = world["keyed"][name]
-        assert ver.verification_key(name).verification_key == {
-            x: v for x, v in k.vk.to_obj().items() if x != "vk_alphabeta_12"}
+        assert ver.verification_key(name).verification_key == k.vk.to_obj()
         req, res = present(world, name)
         ok = ver.verify(bob, req)
         # the contract's proof hash is the protocol package's
@@ -153,6 +152,18 @@ def test_attacks_are_refused_with_their_own_reason(world, wallets):
     # a challenge chosen by the prover (validly proven, not derived from the request)
     chosen, _ = present2(challenge=123456789)
     refused(ver, bob, chosen, "challenge_mismatch")
+    # the off-chain verifier reading this contract (zkvct.credentials.chain_view.ContractView, at
+    # the block's time) refuses these the same way
+    from zkvct.credentials.chain_view import ContractView
+    from zkvct.credentials.verify import verify_presentation
+
+    view = ContractView(ver, now=lambda: block_now(world["chain"])[0])
+    assert verify_presentation(req.to_wire(), view).ok
+    for bad, code in ((chosen, "challenge_mismatch"),
+                      (req.model_copy(update={"relying_party_did": did_of(dave)}), "scope_mismatch"),
+                      (req.model_copy(update={"holder_did": did_of(dave)}), "holder_did_mismatch")):
+        verdict = verify_presentation(bad.to_wire(), view)
+        assert (verdict.ok, str(verdict.reason)) == (False, code), verdict
     # an expired request, correctly answered
     now, _ = block_now(world["chain"])
     old, _ = present2(request=derive.ProofRequest("old", "n", now - 60))
