@@ -93,8 +93,10 @@ for c in cw1056 zkvct_verifier; do
     log "$c.wasm: wasm-validate (MVP) ok"
 done
 size=$(stat -c %s "$out/zkvct_verifier.wasm")
-if [ "$size" -gt 409600 ]; then
-    echo "zkvct_verifier.wasm is $size bytes; the budget is 400 KB (wasmd allows 800 KiB)" >&2
+# 430 KiB: protocol v2's messages took the verifier past the former 400 KB budget (see
+# benchmarks/RESULTS.md, "Protocol v2 contract"); wasmd allows 800 KiB.
+if [ "$size" -gt 440320 ]; then
+    echo "zkvct_verifier.wasm is $size bytes; the budget is 430 KiB (wasmd allows 800 KiB)" >&2
     exit 1
 fi
 

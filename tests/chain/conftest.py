@@ -68,3 +68,11 @@ def registry(chain, wallets):
 @pytest.fixture(scope="session")
 def verifier_wasm() -> Path:
     return artifact("zkvct_verifier.wasm")
+
+
+@pytest.fixture(scope="session")
+def age_prover(tmp_path_factory, npm_peers):
+    """The protocol-v2 toy circuits compiled once per session, with their keys (see age_v2.py)."""
+    from age_v2 import AgeProver
+
+    return AgeProver(tmp_path_factory.mktemp("age_v2"), npm_peers)

@@ -7,12 +7,11 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from zkvct.chain.localnet import LocalnetError, load_info, repo_root
+from zkvct.chain.localnet import LocalnetError, load_info
 from zkvct.cli.main import main as cli
 
 pytestmark = [pytest.mark.chain, pytest.mark.slow]
 
-FIX = repo_root() / "verifier_contract" / "fixtures"
 
 
 def run(*args):
@@ -43,7 +42,7 @@ def test_up_status_down(tmp_path, localnet):  # `localnet` only to share the was
 
 
 @pytest.mark.wasm
-def test_deploy_register_verify_through_recorded_deployment(tmp_path, localnet):
+def test_deploy_register_verify_through_recorded_deployment(tmp_path, localnet, age_prover):
     home = tmp_path / "net2"
     assert run("chain", "up", "--home", str(home), "--block-ms", "200").exit_code == 0
     try:
@@ -56,21 +55,43 @@ def test_deploy_register_verify_through_recorded_deployment(tmp_path, localnet):
         from zkvct.chain.keys import localnet_wallet
 
         owner = did_of(localnet_wallet("alice"))
-        out = run("statement", "register", "--home", str(home), "--statement-id", "one", "--owner-did", owner,
-                  "--vk", str(FIX / "one_input" / "verification_key.json"), "--role", "nullifier", "--json")
+        issuer = did_of(localnet_wallet("carol"))
+        vk = tmp_path / "vk.json"
+        vk.write_text(json.dumps(age_prover.vk("anon")))
+        roles = ["issuer_root", "cutoff_days:18", "today_days", "scope", "nullifier", "challenge"]
+        out = run("statement", "register", "--home", str(home), "--statement-id", "anon", "--owner-did", owner,
+                  "--vk", str(vk), *[x for r in roles for x in ("--role", r)], "--trusted-issuer", issuer, "--json")
         assert out.exit_code == 0, out.output
         assert json.loads(out.stdout)["version"] == "1"
         bad_role = run("statement", "register", "--home", str(home), "--statement-id", "x", "--owner-did", owner,
-                       "--vk", str(FIX / "one_input" / "verification_key.json"), "--role", "cutoff_days")
+                       "--vk", str(vk), "--role", "cutoff_days")
         assert bad_role.exit_code == 2 and "number of years" in bad_role.output
-        args = ["verify", "--on-chain", "--home", str(home), "--statement-id", "one",
-                "--proof", str(FIX / "one_input" / "proof_8.json"), "--public", str(FIX / "one_input" / "public_8.json")]
+        key = run("statement", "key", "--home", str(home), "--statement-id", "anon", "--out", str(tmp_path / "k.json"))
+        assert key.exit_code == 0, key.output
+        assert json.loads((tmp_path / "k.json").read_text())["IC"] == age_prover.vk("anon")["IC"]
+        from datetime import datetime, timezone
+
+        p = age_prover.prove("anon", rp_did=owner, statement_id="anon", holder_did=did_of(localnet_wallet("bob")),
+                             today=datetime.now(timezone.utc).date(), serial=5)
+        (tmp_path / "proof.json").write_text(json.dumps(p.proof))
+        (tmp_path / "public.json").write_text(json.dumps(p.public))
+        out = run("issuer", "anchor-root", "--home", str(home), "--issuer-did", issuer, "--root", p.root,
+                  "--from", "carol", "--json")
+        assert out.exit_code == 0, out.output
+        args = ["verify", "--on-chain", "--home", str(home), "--statement-id", "anon",
+                "--proof", str(tmp_path / "proof.json"), "--public", str(tmp_path / "public.json"),
+                "--issuer-did", issuer, "--relying-party-did", owner, "--request-id", p.request.id,
+                "--request-nonce", p.request.nonce, "--expires-at", str(p.request.expires_at)]
         dry = run(*args, "--dry-run", "--json")
-        assert dry.exit_code == 0 and json.loads(dry.stdout)["accepted"] is True
+        assert dry.exit_code == 0 and json.loads(dry.stdout)["accepted"] is True, dry.output
         assert run(*args).exit_code == 0
         replay = run(*args, "--json")
         assert replay.exit_code == 1
-        assert "already used" in json.loads(replay.stdout)["reason"]
+        assert json.loads(replay.stdout)["reason"].startswith("proof_replayed: ")
+        # the issuer retires the root (a revocation): the dry run now names root_retired
+        out = run("issuer", "anchor-root", "--home", str(home), "--issuer-did", issuer, "--root", "42",
+                  "--retire-previous", "--from", "carol", "--json")
+        assert out.exit_code == 0 and json.loads(out.stdout)["retire_previous"] is True, out.output
         bob_addr = str(localnet_wallet("bob").address())
         out = run("did", "add-delegate", owner, "--type", "veriKey", "--delegate", bob_addr, "--validity", "3600",
                   "--home", str(home), "--json")

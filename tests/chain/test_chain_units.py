@@ -88,3 +88,23 @@ def test_test_mnemonics_are_deterministic_and_distinct():
     assert localnet_mnemonic("alice") == localnet_mnemonic("alice")
     assert len(localnet_mnemonic("alice").split()) == 24
     assert len({localnet_mnemonic(n) for n in ("alice", "bob", "carol", "dave", "eve")}) == 5
+
+
+def test_verify_cli_needs_the_request_and_authorize_needs_the_key_from_the_environment(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from zkvct.cli.main import main as cli
+
+    proof, public = tmp_path / "proof.json", tmp_path / "public.json"
+    proof.write_text('{"pi_a": [], "pi_b": [], "pi_c": []}')
+    public.write_text('["1"]')
+    base = ["--statement-id", "s", "--proof", str(proof), "--public", str(public), "--issuer-did", "did:shr:x"]
+    # the relying party and the request are required: the contract derives scope and challenge from them
+    out = CliRunner().invoke(cli, ["verify", "--on-chain", *base])
+    assert out.exit_code == 2 and "--relying-party-did" in out.output
+    monkeypatch.delenv("ZK_HOLDER_KEY", raising=False)
+    out = CliRunner().invoke(cli, ["verify-authorize", *base, "--relying-party-did", "did:shr:y", "--request-id", "r",
+                                   "--request-nonce", "n", "--expires-at", "5", "--holder-did", "did:shr:z",
+                                   "--private-key-env", "ZK_HOLDER_KEY", "--out", str(tmp_path / "a.json")])
+    assert out.exit_code == 2 and "ZK_HOLDER_KEY is not set" in out.output
+    assert not (tmp_path / "a.json").exists()

@@ -1,15 +1,14 @@
-"""The zkVCT verifier on the real chain, with snarkjs proofs (verifier_contract/fixtures).
+"""The zkVCT verifier (protocol v2) on the real chain, with proofs made now by snarkjs for the
+toy circuits of verifier_contract/fixtures/circuits (see age_v2.py):
 
-Statements:
-* ``one``  - fixtures/one_input (1 public input, role nullifier): proofs 7 and 8.
-* ``age6`` - fixtures/age6 (6 public inputs). The fixture's dates were fixed when it was made, and
-  the chain's clock moves on, so the two date inputs are registered as fixed ``param`` roles here
-  (the date roles are the contract's own unit tests' business); the other four keep their real
-  roles: issuer_root (anchored by a trusted issuer), scope, nullifier, holder_did_hash (the sender
-  must control the holder DID). The pairing work, hence the gas, is that of any 6-input statement.
+* ``age-anon``  - age_unlinkable (6 public inputs: root, cutoff, today, scope, nullifier,
+  challenge); only the relying party (alice) submits.
+* ``age-bound`` - age_bound (7 inputs, + holder_did_hash): the holder (bob) submits, or the
+  relying party with the holder's signed authorization.
 
-Rejected transactions are sent with a fixed gas limit so they land in a block: each is shown to
-fail on chain, with its gas, and to have recorded nothing.
+Issuer: carol. Attackers: dave, eve. Every attack of docs/protocol.md is refused with its own
+reason code. Rejected transactions are sent with a fixed gas limit so they land in a block: each
+is shown to fail on chain, with its gas, and to have recorded nothing.
 """
 from __future__ import annotations
 
@@ -27,7 +26,9 @@ from py_ecc.optimized_bn128 import b2 as B2_TWIST
 from zkvct.chain.client import ContractError
 from zkvct.chain.contracts import VerifierContract, did_of
 from zkvct.chain.localnet import DENOM, repo_root
-from zkvct.chain.messages import VerifyRequest, load_json, role
+from zkvct.chain.messages import load_json
+
+from age_v2 import age_roles
 from zkvct.cli.main import main as cli
 
 pytestmark = [pytest.mark.chain, pytest.mark.wasm]
@@ -92,7 +93,7 @@ def tampered(kind: str, proof: dict, public: list[str]) -> tuple[dict, list[str]
     elif kind == "extra_input":
         public.append("1")
     elif kind == "other_circuits_proof":
-        proof = fx("age6", "proof_1.json")
+        proof = fx("age_bound", "proof_1.json")
     else:
         raise AssertionError(kind)
     return proof, public
@@ -121,33 +122,61 @@ def gas_report():
 
 
 @pytest.fixture(scope="module")
-def meta():
-    return fx("age6", "meta.json")
-
-
-@pytest.fixture(scope="module")
-def deployed(chain, registry, wallets, meta, verifier_wasm):
+def deployed(chain, registry, wallets, verifier_wasm, age_prover):
     from zkvct.chain.messages import VerifierInstantiate
 
-    alice = wallets["alice"]
+    alice, carol = wallets["alice"], wallets["carol"]
     code_id, stored = chain.store(verifier_wasm, alice)
     init = VerifierInstantiate(registry=registry["address"], root_window_secs=3600)
     address, inst = chain.instantiate(code_id, init, alice, "zkvct verifier (tests)")
     GAS.update(store_verifier=stored.gas_used, instantiate_verifier=inst.gas_used,
                store_registry=registry["store_gas"], instantiate_registry=registry["instantiate_gas"])
     ver = VerifierContract(chain, address)
-    holder = LocalWallet(PrivateKey(bytes.fromhex(meta["holder"]["sk"])), prefix="shareledger")
-    assert did_of(holder) == meta["holder_did"]
-    chain.ledger.send_tokens(holder.address(), 10**9, DENOM, alice).wait_to_complete(poll_period=0.05)
-    r = ver.register_statement(alice, "one", did_of(alice), fx("one_input", "verification_key.json"),
-                               [role("nullifier")], description="one public input")
-    GAS["register_statement_1"] = r.gas_used
-    roles = [role("issuer_root"), role("param", value=str(meta["cutoff_days"])),
-             role("param", value=str(meta["today_days"])), role("scope"), role("nullifier"), role("holder_did_hash")]
-    r = ver.register_statement(alice, "age6", did_of(alice), fx("age6", "verification_key.json"), roles,
-                               trusted_issuers=[did_of(wallets["carol"])], record_validity_secs=86_400)
+    r = ver.register_statement(alice, "age-anon", did_of(alice), age_prover.vk("anon"), age_roles(18, False),
+                               trusted_issuers=[did_of(carol)], description="age >= 18, unlinkable")
     GAS["register_statement_6"] = r.gas_used
-    return {"ver": ver, "holder": holder, "code_id": code_id}
+    r = ver.register_statement(alice, "age-bound", did_of(alice), age_prover.vk("bound"), age_roles(18, True),
+                               trusted_issuers=[did_of(carol)], record_validity_secs=86_400)
+    GAS["register_statement_7"] = r.gas_used
+    return {"ver": ver, "code_id": code_id}
+
+
+@pytest.fixture(scope="module")
+def today(chain):
+    from datetime import timezone
+
+    return chain.rpc.block_time(chain.rpc.latest_height()).astimezone(timezone.utc).date()
+
+
+@pytest.fixture(scope="module")
+def party(wallets):
+    """DIDs of the roles: relying party alice, holder bob, issuer carol."""
+    return {"rp": did_of(wallets["alice"]), "holder": did_of(wallets["bob"]), "issuer": did_of(wallets["carol"])}
+
+
+@pytest.fixture(scope="module")
+def make(age_prover, party, today, deployed, wallets):
+    """make(mode, serial, **kw) -> (Proved, VerifyRequest) for the statement of that mode, its root
+    anchored by the issuer."""
+    anchored = set()
+
+    def _make(mode: str, serial: int, anchor: bool = True, **kw):
+        statement = "age-bound" if mode == "bound" else "age-anon"
+        p = age_prover.prove(mode, rp_did=party["rp"], statement_id=statement, holder_did=party["holder"],
+                             today=today, serial=serial, **kw)
+        if anchor and p.root not in anchored:
+            deployed["ver"].anchor_root(wallets["carol"], party["issuer"], p.root)
+            anchored.add(p.root)
+        holder = party["holder"] if mode == "bound" else None
+        return p, p.verify_request(statement, party["issuer"], party["rp"], holder)
+
+    return _make
+
+
+@pytest.fixture(scope="module")
+def control(make):
+    """One valid unlinkable proof the bad-proof cases are made from (never submitted as is)."""
+    return make("anon", 100)
 
 
 @pytest.fixture(scope="module")
@@ -157,134 +186,193 @@ def cli_env(localnet, deployed):
             "--verifier", deployed["ver"].address]
 
 
-def request(statement, proof, public, **kw):
-    return VerifyRequest(statement_id=statement, proof=proof, public_inputs=public, **kw)
+def _nullifier_used(ver, req):
+    try:
+        return ver.nullifier(req.statement_id, req.public_inputs[4], scope=req.public_inputs[3]).used
+    except (ContractError, IndexError):  # inputs not canonical / too few: nothing to look up
+        return None
+
+
+def refused(ver, sender, req, code, label=None):
+    """The verification lands in a block, fails with ``code``, and records nothing."""
+    before = _nullifier_used(ver, req)
+    with pytest.raises(ContractError) as info:
+        ver.verify(sender, req, gas_limit=REJECT_GAS)
+    err = info.value
+    assert err.code == code, err.reason
+    assert err.tx_hash and err.height and err.gas_used
+    if label:
+        GAS[f"rejected_{label}"] = err.gas_used
+    assert _nullifier_used(ver, req) == before
+    return err
 
 
 # -- tests -------------------------------------------------------------------------------------
 
-def test_statement_registered(deployed):
-    st = deployed["ver"].statement("age6")
-    assert st["n_public"] == 6 and st["version"] == 1 and st["trusted_issuers"]
-    assert deployed["ver"].statement("one")["n_public"] == 1
-
-
-def test_register_needs_controller_of_owner_did(deployed, wallets):
-    with pytest.raises(ContractError, match="unauthorized"):
-        deployed["ver"].register_statement(wallets["bob"], "stolen", did_of(wallets["alice"]),
-                                           fx("one_input", "verification_key.json"), [role("nullifier")])
-
-
-@pytest.mark.parametrize("kind, reason", [
-    ("a_off_curve", "malformed proof"),
-    ("a_coordinate_ge_q", "malformed proof"),
-    ("a_infinity", "malformed proof"),
-    ("b_solidity_order", "malformed proof"),
-    ("b_outside_subgroup", "malformed proof"),
-    ("c_negated", "does not verify"),
-    ("input_plus_r", "non-canonical"),
-    ("input_plus_one", "does not verify"),
-    ("extra_input", "wrong number of public inputs"),
-    ("other_circuits_proof", "does not verify"),
-])
-def test_bad_proofs_rejected_on_chain_and_nothing_recorded(deployed, wallets, chain, kind, reason):
+def test_statements_registered_and_keys_readable(deployed, age_prover):
     ver = deployed["ver"]
-    proof, public = fx("one_input", "proof_8.json"), fx("one_input", "public_8.json")
-    assert ver.dry_run(request("one", proof, public), sender=str(wallets["dave"].address())).valid  # control
-    bad_proof, bad_public = tampered(kind, proof, public)
-    with pytest.raises(ContractError, match=reason) as info:
-        ver.verify(wallets["dave"], request("one", bad_proof, bad_public), gas_limit=REJECT_GAS)
-    err = info.value
-    assert err.tx_hash and err.height and err.gas_used  # it is on chain, failed
+    st = ver.statement("age-anon")
+    assert st["n_public"] == 6 and st["version"] == 1 and st["trusted_issuers"]
+    assert ver.statement("age-bound")["n_public"] == 7
+    vk = ver.verification_key("age-bound")
+    assert vk.version == 1 and vk.verification_key == age_prover.vk("bound")
+
+
+def test_register_refuses_wrong_roles_and_strangers(deployed, wallets, age_prover):
+    ver, alice = deployed["ver"], wallets["alice"]
+    with pytest.raises(ContractError) as info:
+        ver.register_statement(wallets["bob"], "stolen", did_of(alice), age_prover.vk("anon"), age_roles(18, False),
+                               trusted_issuers=[did_of(wallets["carol"])])
+    assert info.value.code == "sender_not_authorized"
+    no_challenge = age_roles(18, False)[:5] + [{"param": {"value": "1"}}]
+    with pytest.raises(ContractError) as info:
+        ver.register_statement(alice, "x", did_of(alice), age_prover.vk("anon"), no_challenge,
+                               trusted_issuers=[did_of(wallets["carol"])])
+    assert info.value.code == "roles_invalid"
+
+
+@pytest.mark.parametrize("kind, code", [
+    ("a_off_curve", "proof_malformed"),
+    ("a_coordinate_ge_q", "proof_malformed"),
+    ("a_infinity", "proof_malformed"),
+    ("b_solidity_order", "proof_malformed"),
+    ("b_outside_subgroup", "proof_malformed"),
+    ("c_negated", "proof_invalid"),
+    ("input_plus_r", "input_not_canonical"),
+    ("extra_input", "wrong_input_count"),
+    ("other_circuits_proof", "proof_invalid"),
+])
+def test_bad_proofs_rejected_on_chain_and_nothing_recorded(deployed, wallets, chain, control, kind, code):
+    ver, alice = deployed["ver"], wallets["alice"]
+    p, req = control
+    assert ver.dry_run(req, sender=str(alice.address())).valid  # control
+    bad_proof, bad_public = tampered(kind, p.proof, p.public)
+    err = refused(ver, alice, req.model_copy(update={"proof": bad_proof, "public_inputs": bad_public}), code,
+                  label=kind)
     tx = chain.rpc.call("tx", hash="0x" + err.tx_hash)
     assert int(tx["tx_result"]["code"]) != 0
     assert not any(e["type"] == "wasm" for e in tx["tx_result"]["events"])  # no contract event survived
-    assert not ver.nullifier("one", public[0]).used
-    if kind == "input_plus_one":
-        assert not ver.nullifier("one", bad_public[0]).used
-    GAS[f"rejected_{kind}"] = err.gas_used
 
 
-def test_one_input_accepted_via_cli_then_replays_rejected(deployed, cli_env, wallets, chain):
+def test_unlinkable_proof_by_the_relying_party_and_its_gas(deployed, wallets, make):
     ver = deployed["ver"]
-    proof_path, public_path = FIX / "one_input" / "proof_7.json", FIX / "one_input" / "public_7.json"
-    args = ["verify", "--on-chain", "--statement-id", "one", "--proof", str(proof_path), "--public", str(public_path),
-            "--from", "dave", "--json", *cli_env]
-    out = CliRunner().invoke(cli, args)
-    assert out.exit_code == 0, out.output
-    res = json.loads(out.stdout)
-    assert res["accepted"] is True
-    GAS["verify_1_input"] = res["gas_used"]
-    GAS["inclusion_ms_verify_1"] = int(res["inclusion_s"] * 1000)
-    nf = fx("one_input", "public_7.json")[0]
-    used = ver.nullifier("one", nf)
-    assert used.used and used.height == res["height"]
-    # the same proof again: rejected by the CLI with the contract's reason, exit code 1
-    out = CliRunner().invoke(cli, args)
-    assert out.exit_code == 1, out.output
-    assert "already used" in out.output
-    # a re-randomised proof is a different byte string but the same nullifier: still rejected
-    fresh = rerandomized(fx("one_input", "proof_7.json"))
-    assert fresh["pi_a"] != fx("one_input", "proof_7.json")["pi_a"]
-    assert ver.dry_run(request("one", fresh, [nf]), sender=str(wallets["eve"].address())).reason
-    with pytest.raises(ContractError, match="already used") as info:
-        ver.verify(wallets["eve"], request("one", fresh, [nf]), gas_limit=REJECT_GAS)
-    GAS["rejected_replay_1_input"] = info.value.gas_used
+    p, req = make("anon", 1)
+    refused(ver, wallets["bob"], req, "sender_not_authorized", "unlinkable_by_holder")
+    ok = ver.verify(wallets["alice"], req)
+    GAS["verify_6_inputs"] = ok.gas_used
+    GAS["inclusion_ms_verify_6"] = int(ok.inclusion_s * 1000)
+    assert ok.gas_used <= 300_000, f"a 6-input verification used {ok.gas_used} SDK gas (budget 300k)"
+    assert ver.nullifier("age-anon", p.public[4], scope=p.public[3]).used
+    assert ver.proof_used(ok.attribute("proof_hash")).used
+    # the same bytes again, by anyone: proof_replayed; re-randomized bytes: nullifier_used
+    refused(ver, wallets["alice"], req, "proof_replayed", "replay_6")
+    fresh = rerandomized(p.proof)
+    refused(ver, wallets["alice"], req.model_copy(update={"proof": fresh}), "nullifier_used", "rerandomized_6")
 
 
-def test_rerandomized_proof_is_valid_for_a_fresh_nullifier(deployed, wallets):
+def test_rerandomized_proof_is_valid_for_a_fresh_nullifier(deployed, wallets, make):
     """Control for the replay test: re-randomisation keeps a proof valid (so only the nullifier
     stopped it above)."""
-    fresh = rerandomized(fx("one_input", "proof_8.json"))
-    res = deployed["ver"].dry_run(request("one", fresh, fx("one_input", "public_8.json")),
-                                  sender=str(wallets["eve"].address()))
+    p, req = make("anon", 2)
+    res = deployed["ver"].dry_run(req.model_copy(update={"proof": rerandomized(p.proof)}),
+                                  sender=str(wallets["alice"].address()))
     assert res.valid, res.reason
 
 
-def test_six_inputs_roots_holder_and_records(deployed, cli_env, wallets, meta):
-    ver, holder = deployed["ver"], deployed["holder"]
-    carol, bob = wallets["carol"], wallets["bob"]
-    p1, pub1 = fx("age6", "proof_1.json"), fx("age6", "public_1.json")
-    p2, pub2 = fx("age6", "proof_2.json"), fx("age6", "public_2.json")
-    issuer = did_of(carol)
-    ask = dict(issuer_did=issuer, holder_did=meta["holder_did"])
-
-    # root 1 anchored through the CLI by the trusted issuer (carol)
-    out = CliRunner().invoke(cli, ["issuer", "anchor-root", "--issuer-did", issuer, "--root", pub1[0], "--from", "carol",
-                                   "--json", *cli_env])
+def test_holder_submits_through_the_cli_and_the_record_is_kept(deployed, cli_env, wallets, make, party, tmp_path):
+    ver = deployed["ver"]
+    p, req = make("bound", 10)
+    proof_path, public_path = tmp_path / "proof.json", tmp_path / "public.json"
+    proof_path.write_text(json.dumps(p.proof))
+    public_path.write_text(json.dumps(p.public))
+    args = ["verify", "--on-chain", "--statement-id", "age-bound", "--proof", str(proof_path), "--public",
+            str(public_path), "--issuer-did", party["issuer"], "--relying-party-did", party["rp"],
+            "--request-id", p.request.id, "--request-nonce", p.request.nonce, "--expires-at", str(p.request.expires_at),
+            "--holder-did", party["holder"], "--from", "bob", "--json", *cli_env]
+    dry = CliRunner().invoke(cli, args + ["--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    out = CliRunner().invoke(cli, args)
     assert out.exit_code == 0, out.output
-    GAS["anchor_root"] = json.loads(out.stdout)["gas_used"]
-
-    ok = ver.verify(holder, request("age6", p1, pub1, **ask))
-    GAS["verify_6_inputs"] = ok.gas_used
-    GAS["inclusion_ms_verify_6"] = int(ok.inclusion_s * 1000)
-    assert ok.attribute("nullifier") == pub1[4]
-    rec = ver.zkvct(meta["holder_did"], "age6")
-    assert rec.valid and rec.record.height == ok.height and rec.record.issuer_did == issuer
+    res = json.loads(out.stdout)
+    GAS["verify_7_inputs"] = res["gas_used"]
+    rec = ver.zkvct(party["holder"], "age-bound")
+    assert rec.valid and rec.record.height == res["height"] and rec.record.issuer_did == party["issuer"]
+    assert rec.record.relying_party_did == party["rp"]
     assert rec.record.valid_until == rec.record.verified_at + 86_400
-    assert ver.nullifier("age6", pub1[4], scope=pub1[3]).used
+    # the same proof again: the CLI exits 1 with the contract's reason and its code
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 1, again.output
+    assert json.loads(again.stdout)["reason"].startswith("proof_replayed: ")
 
-    def rejected(sender, req, why, label):
-        with pytest.raises(ContractError, match=why) as info:
-            ver.verify(sender, req, gas_limit=REJECT_GAS)
-        GAS[f"rejected_{label}"] = info.value.gas_used
-        assert not ver.nullifier("age6", pub2[4], scope=pub2[3]).used
 
-    # proof 2 claims a root nobody anchored yet
-    rejected(holder, request("age6", p2, pub2, **ask), "never anchored", "unknown_root_6")
-    # an untrusted issuer (bob) anchors that root for himself: still not accepted for this statement
-    ver.anchor_root(bob, did_of(bob), pub2[0])
-    rejected(holder, request("age6", p2, pub2, issuer_did=did_of(bob), holder_did=meta["holder_did"]),
-             "not trusted", "untrusted_issuer_6")
-    # the trusted issuer anchors it; a sender who does not control the holder DID is refused
-    ver.anchor_root(carol, issuer, pub2[0])
-    rejected(wallets["dave"], request("age6", p2, pub2, **ask), "unauthorized", "not_holder_6")
-    # a holder DID the sender does control, but whose hash is not the proof's input
-    rejected(wallets["dave"], request("age6", p2, pub2, issuer_did=issuer, holder_did=did_of(wallets["dave"])),
-             "holder_did_hash = .* is not the hash of", "wrong_holder_did_6")
-    # root 1 was replaced by root 2 but is still within the window: proof 1's replay fails on the nullifier
-    rejected(holder, request("age6", p1, pub1, **ask), "already used", "replay_6")
-    # everything in order: accepted
-    ok2 = ver.verify(holder, request("age6", p2, pub2, **ask))
-    assert ver.nullifier("age6", pub2[4], scope=pub2[3]).used
-    assert ok2.height > ok.height
+def test_relying_party_submits_with_the_holders_authorization(deployed, wallets, make, party):
+    from age_v2 import authorization_for_nonce
+
+    ver, alice, bob = deployed["ver"], wallets["alice"], wallets["bob"]
+    p, req = make("bound", 11)
+    refused(ver, alice, req, "sender_not_authorized", "rp_without_authorization")
+    nonce = ver.authorization_nonce(party["holder"])
+    auth = ver.authorize(bob.signer(), req)
+    assert auth.nonce == nonce
+    # a forged authorization: eve signs for bob
+    forged = ver.authorize(wallets["eve"].signer(), req)
+    refused(ver, alice, req.model_copy(update={"holder_authorization": forged}), "authorization_invalid", "forged_auth")
+    # bob's signature under bob's key name, but over another request
+    other = ver.authorize(bob.signer(), req.model_copy(update={"request": req.request.model_copy(update={"id": "x"})}))
+    refused(ver, alice, req.model_copy(update={"holder_authorization": other}), "authorization_invalid")
+    # the right signature with a nonce that is not the current one
+    ahead = authorization_for_nonce(ver.client, ver, bob.signer(), req, nonce + 1)
+    refused(ver, alice, req.model_copy(update={"holder_authorization": ahead}), "authorization_nonce", "wrong_nonce")
+    # eve holds a valid authorization but is not the relying party
+    refused(ver, wallets["eve"], req.model_copy(update={"holder_authorization": auth}), "sender_not_authorized")
+    ok = ver.verify(alice, req.model_copy(update={"holder_authorization": auth}))
+    GAS["verify_7_inputs_with_authorization"] = ok.gas_used
+    assert ver.authorization_nonce(party["holder"]) == nonce + 1
+    assert ver.zkvct(party["holder"], "age-bound").record.height == ok.height
+
+
+def test_attacks_on_the_request_and_the_holder(deployed, wallets, make, party, age_prover, today):
+    ver, alice, bob, dave = deployed["ver"], wallets["alice"], wallets["bob"], wallets["dave"]
+    p, req = make("bound", 20)
+    # a proof for another DID: dave names his own DID
+    refused(ver, dave, req.model_copy(update={"holder_did": did_of(dave)}), "holder_did_mismatch", "other_did")
+    # dave submits bob's proof as himself
+    refused(ver, dave, req, "sender_not_authorized", "not_holder")
+    # another relying party (dave) presents the proof made for alice's request as made for him
+    refused(ver, bob, req.model_copy(update={"relying_party_did": did_of(dave)}), "scope_mismatch", "other_rp")
+    # a challenge the prover chose: the request fields do not derive it
+    chosen = req.request.model_copy(update={"nonce": "chosen"})
+    refused(ver, bob, req.model_copy(update={"request": chosen}), "challenge_mismatch", "chosen_challenge")
+    # an expired request (the proof is valid for it: the challenge matches)
+    p_old, old = make("bound", 21, expires_at=int(p.request.expires_at) - 7200)
+    refused(ver, bob, old, "request_expired", "expired_request")
+    # a reused nullifier: the same credential proven again for a new request of the same RP
+    ver.verify(bob, req)
+    p_again, again = make("bound", 20)
+    assert p_again.public[4] == p.public[4] and p_again.public[5] != p.public[5]
+    refused(ver, bob, again, "nullifier_used", "reused_nullifier")
+
+
+def test_roots_retire_and_credentials_revoke(deployed, wallets, make, party):
+    ver, alice, bob, carol = deployed["ver"], wallets["alice"], wallets["bob"], wallets["carol"]
+    # one root retired at once
+    p, req = make("anon", 30)
+    ver.retire_root(carol, party["issuer"], p.root)
+    assert ver.issuer_root(party["issuer"], p.root).retired
+    refused(ver, alice, req, "root_retired", "retired_root")
+    # a revocation: a new root with retire_previous; every earlier root is refused at once
+    p1, req1 = make("anon", 31)
+    assert ver.dry_run(req1, sender=str(alice.address())).valid
+    res = ver.anchor_root(carol, party["issuer"], "123456789", retire_previous=True)
+    GAS["anchor_root_retire_previous"] = res.gas_used
+    refused(ver, alice, req1, "root_retired", "retired_by_revocation")
+    # a revoked credential record: accepted first, then reported not valid
+    p2, req2 = make("bound", 32)
+    ver.verify(bob, req2)
+    assert ver.zkvct(party["holder"], "age-bound").valid
+    with pytest.raises(ContractError) as info:
+        ver.revoke_credential(wallets["eve"], party["issuer"], party["holder"])
+    assert info.value.code == "sender_not_authorized"
+    ver.revoke_credential(carol, party["issuer"], party["holder"])
+    z = ver.zkvct(party["holder"], "age-bound")
+    assert not z.valid and z.reason == "credential_revoked"

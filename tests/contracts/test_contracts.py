@@ -124,7 +124,7 @@ def test_built_wasm_in_cosmwasm_vm():
     for name in ("cw1056.wasm", "zkvct_verifier.wasm"):
         if not (ARTIFACTS / name).exists():
             pytest.fail(f"{ARTIFACTS / name} is missing: run `bash scripts/build_contracts.sh`")
-    assert (ARTIFACTS / "zkvct_verifier.wasm").stat().st_size <= 400 * 1024
+    assert (ARTIFACTS / "zkvct_verifier.wasm").stat().st_size <= 430 * 1024  # see benchmarks/RESULTS.md
     gas_file = ARTIFACTS / "gas.json"
     gas_file.unlink(missing_ok=True)
     out = run_cargo("test", "-p", "zkvct-vm-tests", "--", "--nocapture")

@@ -139,9 +139,9 @@ fn register(
     validate_roles(&roles, key.n_public(), issuers.len())?;
     let version = info_prev.map(|p| p.latest_version + 1).unwrap_or(1);
     let bytes = key.to_bytes();
-    // Kept as registered (minus the ignored e(alpha, beta) echo) for the verification_key query:
-    // the prepared form above cannot give alpha and beta back.
-    VERIFICATION_KEYS.save(deps.storage, (&statement_id, version), &zkvct_groth16::SnarkjsVerificationKey { vk_alphabeta_12: None, ..vk })?;
+    // Kept exactly as registered for the verification_key query (the prepared form above cannot
+    // give alpha and beta back; snarkjs's vk_alphabeta_12, unused here, is returned as given).
+    VERIFICATION_KEYS.save(deps.storage, (&statement_id, version), &vk)?;
     VERSIONS.save(
         deps.storage,
         (&statement_id, version),

@@ -79,8 +79,8 @@ pub const PROOFS: Map<&[u8], NullifierUse> = Map::new("proofs");
 pub const AUTH_NONCES: Map<&str, u64> = Map::new("auth_nonces");
 /// (issuer identity, holder identity) -> height of the credential revocation.
 pub const CREDENTIAL_REVOKED: Map<(&str, &str), u64> = Map::new("credential_revoked");
-/// (statement, version) -> the verification key as registered (snarkjs JSON, without
-/// `vk_alphabeta_12`), for the `verification_key` query.
+/// (statement, version) -> the verification key as registered (snarkjs JSON), for the
+/// `verification_key` query.
 pub const VERIFICATION_KEYS: Map<(&str, u32), zkvct_groth16::SnarkjsVerificationKey> = Map::new("verification_keys");
 /// (holder identity, statement) -> latest zkVCT.
 pub const ZKVCTS: Map<(&str, &str), Zkvct> = Map::new("zkvcts");
