@@ -28,7 +28,6 @@ starts. The chain world is the one tests/rp/rp_chain_world.py builds (unlinkable
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import multiprocessing
 import os

@@ -5,7 +5,10 @@ verification (the RP submits each proof to the verifier contract on a real wasmd
 Unlinkable registration (``age_gte`` with ``with_did=False``): the relying party submits the proof
 itself and needs no holder authorization, which keeps the wallet side to one proof per request.
 Holders are N distinct credentials in one depth-7 issuer tree (distinct nullifiers). Responses are
-posted from several threads at once, so the relying party's submitter is exercised concurrently.
+posted from 4 threads at once, so the relying party's submitter is exercised concurrently: before
+ContractSubmitter sent one transaction at a time, concurrent submissions from the one account read
+the same sequence number, the node refused all but one, and most responses got 503 (this test
+failed with 10 of 12 refused).
 
 Bounded: N requests, one response and one replay each, 127.0.0.1 only, then it stops.
 ``ZKVCT_RP_ONCHAIN_N`` shrinks N for a quick local run.
