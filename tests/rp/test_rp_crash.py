@@ -83,7 +83,7 @@ def test_killed_relying_party_delivers_every_accepted_result(tmp_path):
             bodies = prove_answers(world, tokens)
 
             accepted: dict[int, str] = {}  # request index -> delivery id the wallet was told
-            lost_answers = 0  # responses whose HTTP answer the kill cut off
+            lost_answers = 0  # posts a kill cut off or that found the relying party down
 
             def answer(i: int):
                 try:
@@ -155,5 +155,5 @@ def test_killed_relying_party_delivers_every_accepted_result(tmp_path):
                 assert final[opened.index(payload["zkvct"]["request_id"])]["response"]["delivery_id"] == d.delivery_id
             posts = len(script.calls)
             svc.stop("rp")
-    print(f"seed {seed}: {N} accepted, {kills} kills, {starts} starts, {lost_answers} answers cut off, "
+    print(f"seed {seed}: {N} accepted, {kills} kills, {starts} starts, {lost_answers} posts cut off or refused by the kill, "
           f"{posts} webhook POSTs for {N} deliveries ({posts - N} repeated after a kill)")
