@@ -44,8 +44,9 @@ def wasmd_or_skip() -> None:
 
 
 def onchain_world(tmp_path: Path, net, n: int, home: Path | None = None) -> dict:
-    """Deploy (recorded in ``home`` when given), register unlinkable age_gte (depth 7), issue ``n`` credentials, anchor the root,
-    fund a fresh relying-party key. Shared by the benchmark (benchmarks/bench_rp.py)."""
+    """On the running Localnet ``net``: deploy (recorded in ``home`` when given), register
+    unlinkable age_gte (depth 7), issue ``n`` credentials, anchor the root, fund a fresh
+    relying-party key. The tests here and benchmarks/bench_rp.py share it."""
     client = ChainClient.from_localnet(net.info)
     operator, issuer = localnet_wallet("alice"), localnet_wallet("carol")
     dep = deploy(client, operator)

@@ -155,5 +155,6 @@ def test_killed_relying_party_delivers_every_accepted_result(tmp_path):
                 assert final[opened.index(payload["zkvct"]["request_id"])]["response"]["delivery_id"] == d.delivery_id
             posts = len(script.calls)
             svc.stop("rp")
-    print(f"seed {seed}: {N} accepted, {kills} kills, {starts} starts, {lost_answers} posts cut off or refused by the kill, "
+    print(f"seed {seed}: {N} accepted, {kills} kills, {starts} starts, "
+          f"{lost_answers} posts cut off or refused by the kill, "
           f"{posts} webhook POSTs for {N} deliveries ({posts - N} repeated after a kill)")
