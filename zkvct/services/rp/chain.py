@@ -8,6 +8,7 @@ contract's "sender controls relying_party_did" rule holds without a delegate.
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 from cosmpy.aerial.wallet import LocalWallet
@@ -39,18 +40,26 @@ def reason_of(error: ContractError) -> Reason | None:
 
 
 class ContractSubmitter:
-    """Submits ``Verify`` as the relying party (docs/protocol.md, "Who may submit on chain")."""
+    """Submits ``Verify`` as the relying party (docs/protocol.md, "Who may submit on chain").
+
+    Every transaction is signed by the one relying-party account, and each carries the account's
+    next sequence number, read from the chain's committed state. Two responses submitted at once
+    would both read the same number and the node would refuse the second ("account sequence
+    mismatch"), so submissions from this process go one at a time, each until its inclusion.
+    """
 
     def __init__(self, contract: VerifierContract, key: ec.EllipticCurvePrivateKey):
         self.contract = contract
         self.wallet = LocalWallet(PrivateKey(jws.private_key_bytes(key)), prefix=BECH32_PREFIX)
+        self._one_at_a_time = threading.Lock()
 
     def submit(self, presentation: dict[str, Any], holder_authorization: dict[str, Any] | None) -> str:
         msg = {k: v for k, v in presentation.items() if v is not None}
         if holder_authorization is not None:
             msg["holder_authorization"] = holder_authorization
         try:
-            tx = self.contract.client.execute(self.contract.address, {"verify": msg}, self.wallet)
+            with self._one_at_a_time:
+                tx = self.contract.client.execute(self.contract.address, {"verify": msg}, self.wallet)
         except ContractError as e:
             reason = reason_of(e)
             raise Refused(reason or "chain_refused", e.reason[:400]) from None

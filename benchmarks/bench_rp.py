@@ -1,0 +1,283 @@
+"""Relying-party benchmark (issue 12): latency from a wallet's response to the webhook delivery,
+off-chain and on-chain (p50/p95), and the relying party's off-chain verification throughput.
+
+Run on a quiet machine (it prints a table with the machine's details; it writes no file):
+
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_rp.py [--throughput-n 600] [--latency-n 30]
+                                                         [--onchain-n 20] [--no-onchain]
+
+What is measured, and how:
+
+* **throughput, HTTP**: the relying party served by uvicorn in this process (the same app and
+  server as ``zkvct rp serve``, SQLite in a temp dir, the delivery worker running), the load from a
+  *separate* process (16 connections, so the client does not share the server's GIL), each
+  response a different credential's proof. Responses accepted per second of wall time, from the
+  first POST to the last answer. Target in the issue: >= 300/s.
+* **throughput, in-process**: :func:`zkvct.services.rp.responses.accept_response` called from 2
+  threads (the checks, the Groth16 pairing in the native core, the acceptance transaction and the
+  outbox row), no HTTP: the ceiling HTTP adds its cost to.
+* **latency**: one response at a time; from the moment the wallet sends its POST to the moment the
+  webhook endpoint (127.0.0.1, answers at once) receives the signed delivery. It includes the
+  worker's poll interval (``RpSettings.deliver_every_secs``, 0.2 s as ``zkvct rp serve`` runs it).
+  On-chain: the relying party submits to the verifier contract on a local wasmd node
+  (``timeout_commit`` 200 ms) and waits for inclusion before it accepts.
+
+Keys are INSECURE dev setups (the same size as a ceremony's); proofs are made before any clock
+starts. The chain world is the one tests/rp/rp_chain_world.py builds (unlinkable age_gte, depth 7).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+for p in (ROOT / "tests" / "rp", ROOT / "tests" / "credentials", ROOT):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+
+TOKEN = "admin-token-" + "b" * 32
+ADMIN = {"authorization": f"Bearer {TOKEN}"}
+SECRET = b"bench-webhook-secret-0123456789"
+LOAD_CONNECTIONS = 16
+
+
+def machine() -> dict:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2),
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
+
+
+# -- the load generator: its own process ------------------------------------------------------
+
+def _post_all(url: str, paths: list[str], bodies: list[dict], connections: int) -> tuple[float, list[int]]:
+    import httpx
+
+    codes = [0] * len(paths)
+    local = threading.local()
+
+    def one(i: int) -> None:
+        c = getattr(local, "client", None)
+        if c is None:
+            c = local.client = httpx.Client(base_url=url, timeout=120)
+        codes[i] = c.post(paths[i], json=bodies[i]).status_code
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=connections) as pool:
+        list(pool.map(one, range(len(paths))))
+    return time.perf_counter() - t0, codes
+
+
+# -- the off-chain world: statement in memory, N credentials --------------------------------------
+
+def offchain_world(work: Path, n: int) -> dict:
+    from circuits.statements import get_statement
+    from circuits.statements.credential import Registry, sample_credential
+    from memory_view import MemoryView
+    from zkvct.credentials.sample import SAMPLE_ISSUER_DID
+    from zkvct.credentials.verify import RegisteredStatement, registration_roles
+    from zkvct.did import jws
+    from zkvct.dsl import compile_circuit
+    from zkvct.formats.zkey import read_zkey
+    from zkvct.groth16.export import export_verification_key
+    from zkvct.groth16.setup import dev_setup
+    from zkvct.services.rp.requests import RelyingParty
+
+    depth = max(4, (n - 1).bit_length())
+    st = get_statement("age_gte", depth=depth, with_did=False)
+    cc = compile_circuit(st)
+    zkey = work / "age.zkey"
+    dev_setup(cc.r1cs, zkey)
+    view = MemoryView(clock=int(time.time()))
+    view.register(RegisteredStatement("age_gte", 1, tuple(registration_roles(st)), (SAMPLE_ISSUER_DID,),
+                                      export_verification_key(zkey)))
+    reg = Registry(depth)
+    creds = [sample_credential(holder_did_hash=i + 1, serial=i) for i in range(n)]
+    for c in creds:
+        reg.issue(c)
+    view.anchor(SAMPLE_ISSUER_DID, reg.root)
+    key = jws.new_private_key()
+    return {"statement": st, "compiled": cc, "zkey": read_zkey(zkey), "registry": reg, "creds": creds,
+            "view": view, "rp": RelyingParty(jws.did_of(key), key), "key": key, "issuer": SAMPLE_ISSUER_DID}
+
+
+def rp_app(work: Path, world: dict, name: str, *, submitter=None, chain=None):
+    from zkvct.services.rp.app import RpSettings, create_rp_app
+    from zkvct.web.db import make_engine, sqlite_url
+
+    engine = make_engine(sqlite_url(work / f"{name}.db"))
+    app = create_rp_app(engine=engine, rp=world["rp"], view=world["view"], submitter=submitter, admin_token=TOKEN,
+                        webhook_secret=SECRET, settings=RpSettings(public_url="http://127.0.0.1",
+                                                                   trusted_issuers=[world["issuer"]], chain=chain))
+    return app, engine
+
+
+def open_requests(url: str, hook_url: str, verification: str, n: int) -> tuple[list[str], list[dict]]:
+    import httpx
+
+    from rp_chain_world import workflow
+    from zkvct.services.rp.requests import check_request
+
+    with httpx.Client(base_url=url, headers=ADMIN, timeout=60) as http:
+        r = http.post("/workflows", json={"id": "age", "document": workflow(hook_url, verification)})
+        r.raise_for_status()
+        ids = [http.post("/requests", json={"workflow_id": "age"}).json()["id"] for _ in range(n)]
+        tokens = [check_request(http.get(f"/requests/{rid}").text) for rid in ids]
+    return ids, tokens
+
+
+def latency(url: str, script, ids: list[str], bodies: list[dict]) -> list[float]:
+    """Seconds from each POST to its delivery's arrival at the endpoint, one response at a time."""
+    import httpx
+
+    out = []
+    with httpx.Client(base_url=url, timeout=120) as c:
+        for rid, body in zip(ids, bodies):
+            seen = len(script.calls)
+            t0 = time.time()
+            r = c.post(f"/requests/{rid}/response", json=body)
+            if r.status_code != 200:
+                raise SystemExit(f"response refused: {r.status_code} {r.text}")
+            deadline = time.time() + 60
+            while time.time() < deadline:
+                hit = [x for x in script.calls[seen:] if json.loads(x["body"])["zkvct"]["request_id"] == rid]
+                if hit:
+                    out.append(hit[0]["at"] - t0)
+                    break
+                time.sleep(0.002)
+            else:
+                raise SystemExit(f"delivery for {rid} did not arrive within 60 s")
+    return out
+
+
+def bench_offchain(work: Path, n_tp: int, n_lat: int) -> dict:
+    import httpx
+
+    from rp_chain_world import prove_answers
+    from rp_scripted_endpoint import Script, serve
+    from zkvct.services.rp.requests import check_request
+    from zkvct.services.rp.responses import accept_response
+    from zkvct.web.serve import ServerThread
+
+    total = 2 * n_tp + n_lat
+    world = offchain_world(work, total)
+    res: dict = {}
+    script = Script(SECRET, [])
+    with serve(script) as hook_url:
+        # HTTP throughput, load from another process
+        app, _ = rp_app(work, world, "http")
+        with ServerThread(app) as srv:
+            ids, tokens = open_requests(srv.url, hook_url, "off-chain", n_tp)
+            world_slice = {**world, "creds": world["creds"][:n_tp]}
+            bodies = prove_answers(world_slice, tokens)
+            ctx = multiprocessing.get_context("spawn")
+            with ctx.Pool(1) as pool:
+                elapsed, codes = pool.apply(_post_all, (srv.url, [f"/requests/{r}/response" for r in ids], bodies,
+                                                        LOAD_CONNECTIONS))
+            bad = [c for c in codes if c != 200]
+            if bad:
+                raise SystemExit(f"{len(bad)} of {n_tp} responses refused: {sorted(set(bad))}")
+            res["http_per_s"] = n_tp / elapsed
+            # latency, same server, one at a time (the outbox drained first)
+            deadline = time.time() + 120
+            while len(script.accepted) < n_tp and time.time() < deadline:
+                time.sleep(0.05)
+            lids, ltokens = [], []
+            with httpx.Client(base_url=srv.url, headers=ADMIN, timeout=60) as http:
+                for _ in range(n_lat):
+                    rid = http.post("/requests", json={"workflow_id": "age"}).json()["id"]
+                    lids.append(rid)
+                    ltokens.append(check_request(http.get(f"/requests/{rid}").text))
+            lbodies = prove_answers({**world, "creds": world["creds"][n_tp:n_tp + n_lat]}, ltokens)
+            res["latency"] = latency(srv.url, script, lids, lbodies)
+        # in-process: accept_response from 2 threads, no HTTP, no delivery worker
+        app2, engine2 = rp_app(work, world, "direct")
+        with ServerThread(app2) as srv2:
+            ids2, tokens2 = open_requests(srv2.url, hook_url, "off-chain", n_tp)
+        bodies2 = prove_answers({**world, "creds": world["creds"][n_tp + n_lat:]}, tokens2)
+        did = world["rp"].did
+
+        def accept(i: int) -> None:
+            accept_response(engine2, world["view"], did, ids2[i], bodies2[i])
+
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(accept, range(n_tp)))
+        res["direct_per_s"] = n_tp / (time.perf_counter() - t0)
+    return res
+
+
+def bench_onchain(work: Path, n: int) -> dict:
+    from rp_chain_world import onchain_world, prove_answers
+    from rp_scripted_endpoint import Script, serve
+    from zkvct.chain.localnet import Localnet
+    from zkvct.credentials.chain_view import ContractView
+    from zkvct.services.rp.chain import ContractSubmitter
+    from zkvct.web.serve import ServerThread
+
+    with Localnet(timeout_commit_ms=200) as net:
+        world = onchain_world(work, net, n)
+        contract = world["contract"]
+        world["view"] = ContractView(contract)
+        script = Script(SECRET, [])
+        with serve(script) as hook_url:
+            app, _ = rp_app(work, world, "onchain", submitter=ContractSubmitter(contract, world["key"]),
+                            chain={"chain_id": world["client"].network.chain_id, "verifier": contract.address})
+            with ServerThread(app) as srv:
+                ids, tokens = open_requests(srv.url, hook_url, "on-chain", n)
+                bodies = prove_answers(world, tokens)
+                return {"latency": latency(srv.url, script, ids, bodies)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--throughput-n", type=int, default=600)
+    ap.add_argument("--latency-n", type=int, default=30)
+    ap.add_argument("--onchain-n", type=int, default=20)
+    ap.add_argument("--no-onchain", action="store_true")
+    a = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-rp-") as tmp:
+        work = Path(tmp)
+        off = bench_offchain(work, a.throughput_n, a.latency_n)
+        on = None
+        if not a.no_onchain:
+            (work / "chain").mkdir()
+            on = bench_onchain(work / "chain", a.onchain_n)
+    info = machine()
+    print("\nzkvct relying party (issue 12)")
+    print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
+    print(f"{'measure':52} {'value':>12}")
+    print(f"{'off-chain throughput, HTTP (' + str(LOAD_CONNECTIONS) + ' connections), responses/s':52} "
+          f"{off['http_per_s']:12.0f}")
+    print(f"{'off-chain throughput, accept_response x2 threads, /s':52} {off['direct_per_s']:12.0f}")
+    print(f"{'  (target >= 300/s, n = ' + str(a.throughput_n) + ')':52}")
+    rows = [("off-chain", off["latency"])] + ([("on-chain", on["latency"])] if on else [])
+    for name, lat in rows:
+        print(f"{name + ' response -> webhook delivered, p50 ms (n=' + str(len(lat)) + ')':52} "
+              f"{1000 * statistics.median(lat):12.0f}")
+        print(f"{name + ' response -> webhook delivered, p95 ms':52} {1000 * pct(lat, 0.95):12.0f}")
+
+
+if __name__ == "__main__":
+    main()
