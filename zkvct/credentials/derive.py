@@ -6,6 +6,8 @@ to the same bytes. Relying-party and holder DIDs enter the derivations in their 
 """
 from __future__ import annotations
 
+import functools
+
 import hashlib
 from dataclasses import dataclass
 
@@ -24,11 +26,14 @@ HOLDER_SECRET_INFO = b"zkvct/holder-secret/v2"
 AUTHORIZE_ACTION = "authorizeVerify"
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_did(did: str) -> str:
     """The verifier's canonical did:shr: ``did:shr:`` + the compressed key in lower-case hex.
 
     The contract keys identities by public key, so only the public-key form (no token type) has a
-    canonical string; other forms are refused with the reason."""
+    canonical string; other forms are refused with the reason. Cached: parsing decompresses the
+    secp256k1 key (a modular square root), and a relying party canonicalises the same few DIDs
+    (its own, its issuers') several times per response; errors are not cached."""
     parsed = parse_did(did)
     if parsed.public_key is None or parsed.token_type is not None:
         raise DidError(f"{did!r}: the protocol needs the public-key form did:shr:<66 hex digits> "
