@@ -30,6 +30,15 @@ def _code(reason: str | None) -> str | None:
     return reason
 
 
+# The corpus here is built on a one-input circuit registered with a lone `nullifier` role: the
+# protocol v2 contract (merged after this test was written) refuses such a registration
+# (`roles_invalid`: a statement needs one root, scope, nullifier and challenge) and its Verify needs
+# the relying party and request fields. The same reasons are checked on chain for the v2
+# statements in tests/chain/test_chain_statements_e2e.py; rebuilding this three-way agreement on a
+# v2 statement is open work (issue 14, noted in the session's closing note).
+pytestmark = pytest.mark.skip(reason="needs a protocol v2 statement: the v2 contract refuses the one-input registration")
+
+
 @pytest.fixture(scope="module")
 def contract(one_input):
     if os.environ.get("ZKVCT_SKIP_WASMD") == "1":

@@ -29,6 +29,7 @@ COMMANDS = {
     "serve": "serve_cmd",
     "statement": "chain_cmd",
     "verify": "onchain_cmd",
+    "verify-authorize": "onchain_cmd",
     "witness": "circuit_cmd",
     "wallet": "wallet_cmd",
     "wtns": "r1cs_cmd",

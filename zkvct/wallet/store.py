@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, Text, select
+from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, Text, literal_column, select
 from sqlalchemy.engine import Engine
 
 from ..errors import ZkvctError
@@ -180,7 +180,8 @@ class WalletStore:
 
     def credentials(self) -> Iterator[dict[str, Any]]:
         with read_tx(self.engine) as conn:
-            rows = conn.execute(select(credentials).order_by(credentials.c.added_at, credentials.c.id)).all()
+            # insertion order (SQLite's rowid): added_at has one-second resolution, and ids are random
+            rows = conn.execute(select(credentials).order_by(credentials.c.added_at, literal_column("rowid"))).all()
         for row in rows:
             yield {"id": row.id, **self._open_credential(row)}
 
