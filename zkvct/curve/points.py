@@ -26,6 +26,7 @@ and any point of the curve (also G2 points outside the subgroup, for cofactor cl
 """
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass
 from typing import Any, ClassVar, Optional, Sequence, Tuple
 
@@ -99,7 +100,7 @@ class _Group:
     py_ecc: Tuple[str, str]  # py_ecc's coordinate field and identity point for this group
 
 
-class _AffinePoint:
+class _AffinePoint(abc.ABC):
     """What G1 and G2 points share: encodings, the check sequence and single-point arithmetic.
 
     A subclass is a frozen dataclass with fields ``x``, ``y``, ``infinity`` and fixes the group:
@@ -114,30 +115,37 @@ class _AffinePoint:
     _GROUP: ClassVar[_Group]
 
     # -- per-group hooks --
+    @abc.abstractmethod
     def _flat(self) -> Tuple[int, ...]:
         """The coordinates as base-field integers in LEM order."""
-        raise NotImplementedError
+        ...
 
     @classmethod
+    @abc.abstractmethod
     def _from_flat(cls, c: Sequence[int]):
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def _uncompressed_order(self) -> Tuple[int, ...]:
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def _as_f2(self) -> Tuple[Fq2, Fq2]:
-        raise NotImplementedError
+        ...
 
     @classmethod
+    @abc.abstractmethod
     def _of_f2(cls, x: Fq2, y: Fq2):
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def is_on_curve(self) -> bool:
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def _check_group(self, what: str, native: bool) -> None:
         """Raise unless on the curve (and, where the cofactor is not 1, in the subgroup)."""
-        raise NotImplementedError
+        ...
 
     # -- constructors --
     @classmethod
