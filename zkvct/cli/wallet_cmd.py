@@ -222,17 +222,16 @@ def _chain(chain_home: str | None):
 def _checked(link: str, wallet_path: str, passphrase_file: str | None, keys_file: str, chain_home: str | None):
     from ..wallet import requests as wr
 
+    from ..errors import ZkvctError
+
     key_check, nonce_of = _chain(chain_home)
     keys = json.loads(Path(keys_file).read_text())
     w = _open(wallet_path, passphrase_file)
-    token = wr.fetch(link)
-    return w, wr.check(w, token, keys, key_check=key_check), nonce_of
-
-
-def _refusal(exc) -> None:
-    from ..errors import ZkvctError
-
-    raise ZkvctError(f"request refused before consent ({exc.code}): {exc}") from None
+    try:
+        return w, wr.check(w, wr.fetch(link), keys, key_check=key_check), nonce_of
+    except wr.RequestRefused as exc:
+        w.close()
+        raise ZkvctError(f"request refused before consent ({exc.code}): {exc}") from None
 
 
 @request_group.command("inspect")
@@ -245,12 +244,7 @@ def _refusal(exc) -> None:
 @command_errors
 def request_inspect(link, wallet_path, passphrase_file, keys_file, chain_home, as_json):
     """Show who asks, for which statement, and what becomes public; refuse a request that does not check."""
-    from ..wallet.requests import RequestRefused
-
-    try:
-        w, req, _ = _checked(link, wallet_path, passphrase_file, keys_file, chain_home)
-    except RequestRefused as exc:
-        _refusal(exc)
+    w, req, _ = _checked(link, wallet_path, passphrase_file, keys_file, chain_home)
     try:
         s = req.summary()
     finally:
@@ -276,10 +270,7 @@ def request_approve(link, wallet_path, passphrase_file, keys_file, chain_home, y
     from ..errors import ZkvctError
     from ..wallet import requests as wr
 
-    try:
-        w, req, nonce_of = _checked(link, wallet_path, passphrase_file, keys_file, chain_home)
-    except wr.RequestRefused as exc:
-        _refusal(exc)
+    w, req, nonce_of = _checked(link, wallet_path, passphrase_file, keys_file, chain_home)
     try:
         s = req.summary()
         if not yes:
@@ -311,12 +302,9 @@ def request_approve(link, wallet_path, passphrase_file, keys_file, chain_home, y
 @command_errors
 def request_deny(link, wallet_path, passphrase_file, keys_file, chain_home, as_json):
     """Decline a request (logged in the consent log; nothing is sent)."""
-    from ..wallet.requests import RequestRefused, deny
+    from ..wallet.requests import deny
 
-    try:
-        w, req, _ = _checked(link, wallet_path, passphrase_file, keys_file, chain_home)
-    except RequestRefused as exc:
-        _refusal(exc)
+    w, req, _ = _checked(link, wallet_path, passphrase_file, keys_file, chain_home)
     try:
         deny(w, req)
     finally:
