@@ -31,3 +31,10 @@ def ptau9(ptau_dir):
     import ptau_cache
 
     return ptau_cache.prepared_ptau(9, ptau_dir)
+
+
+@pytest.fixture(autouse=True)
+def _ceremony_key_passphrase(monkeypatch):
+    """Participant keys made by `zkvct ceremony keygen` are sealed under a passphrase; the tests'
+    CLI runs and subprocesses take it from the environment, as a participant's shell would."""
+    monkeypatch.setenv("ZKVCT_CEREMONY_PASSPHRASE", "test-only ceremony key passphrase")

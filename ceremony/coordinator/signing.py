@@ -34,10 +34,24 @@ class SignatureError(ZkvctError, ValueError):
     """A key file, DID or signature is malformed."""
 
 
-def new_key(path: str | Path) -> SigningKey:
-    """Create a key file (mode 0600, written atomically) and return the key."""
+#: the purpose a sealed participant key is bound to (zkvct.sealed: AES-256-GCM under scrypt)
+KEY_PURPOSE = "zkvct/ceremony-key"
+
+
+def new_key(path: str | Path, passphrase: str | None = None) -> SigningKey:
+    """Create a key file (mode 0600, written atomically) and return the key.
+
+    With ``passphrase`` (what the CLI always passes) the key is sealed with AES-256-GCM under a
+    scrypt-derived key, so it never rests on disk in the clear; without one (library callers
+    that manage their own storage, tests) it is written as plain JSON.
+    """
     sk = SigningKey.generate(curve=SECP256k1)
     p = Path(path)
+    if passphrase is not None:
+        from zkvct.sealed import write_sealed
+
+        write_sealed(p, sk.to_string(), passphrase, purpose=KEY_PURPOSE)
+        return sk
     tmp = p.with_name(p.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
@@ -46,9 +60,22 @@ def new_key(path: str | Path) -> SigningKey:
     return sk
 
 
-def load_key(path: str | Path) -> SigningKey:
-    """Read a key file: JSON ``{"private_key": hex}`` or a bare 64-digit hex string."""
+def load_key(path: str | Path, passphrase: str | None = None) -> SigningKey:
+    """Read a key file: a sealed envelope (needs ``passphrase``), JSON ``{"private_key": hex}``
+    or a bare 64-digit hex string."""
     text = Path(path).read_text().strip()
+    if text.startswith("{") and '"sealed"' in text:
+        from zkvct.sealed import SealError, unseal
+
+        if passphrase is None:
+            raise SignatureError(f"{path} is sealed: give its passphrase ($ZKVCT_CEREMONY_PASSPHRASE or --passphrase-file)")
+        try:
+            raw = unseal(json.loads(text), passphrase, purpose=KEY_PURPOSE)
+        except (SealError, ValueError) as exc:
+            raise SignatureError(f"{path}: {exc}") from None
+        if len(raw) != 32 or not 0 < int.from_bytes(raw, "big") < _N:
+            raise SignatureError(f"{path}: private key must be 32 bytes in 1..n-1 of secp256k1")
+        return SigningKey.from_string(raw, curve=SECP256k1)
     try:
         hexkey = json.loads(text)["private_key"] if text.startswith("{") else text
         raw = bytes.fromhex(hexkey[2:] if hexkey.startswith("0x") else hexkey)

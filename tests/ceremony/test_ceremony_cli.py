@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 
+import pytest
 from click.testing import CliRunner
 from ceremony_helpers import BEACON
 
@@ -70,7 +72,7 @@ def test_ceremony_cli_network_and_file_modes(tmp_path, circuit) -> None:
             code, res = run("ceremony", "contribute", "--coordinator", srv.url, "--key", str(tmp_path / f"{who}.key"),
                             "--invite", invite, "--poll", "0.05", "--json")
             assert code == 0 and sorted(r["track"] for r in res["receipts"]) == ["m", "p1"]
-            assert res["did"] == signing.did_of(signing.load_key(tmp_path / f"{who}.key"))
+            assert res["did"] == signing.did_of(signing.load_key(tmp_path / f"{who}.key", os.environ["ZKVCT_CEREMONY_PASSPHRASE"]))
         code, st = run("ceremony", "status", "--coordinator", srv.url, "--json")
         assert code == 0 and {t["name"]: t["seq"] for t in st["tracks"]} == {"m": 2, "p1": 2}
         code, out = run("ceremony", "finalize", "--coordinator", srv.url, "--key", str(tmp_path / "admin.key"), "--beacon", BEACON, "--json")
@@ -88,3 +90,19 @@ def test_ceremony_cli_network_and_file_modes(tmp_path, circuit) -> None:
     assert code == 0
     code, out = run("ceremony", "contribute", str(tmp_path / "start.ptau"), "--json")
     assert code == 2
+
+
+def test_keygen_seals_the_key_and_refuses_without_a_passphrase(tmp_path, monkeypatch):
+    """Participant keys never rest on disk in the clear (DEVELOPERS.md: secrets)."""
+    runner = CliRunner()
+    res = runner.invoke(main, ["ceremony", "keygen", str(tmp_path / "k.key"), "--json"])
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "k.key").read_text()
+    key = signing.load_key(tmp_path / "k.key", os.environ["ZKVCT_CEREMONY_PASSPHRASE"])
+    assert key.to_string().hex() not in text and '"AES-256-GCM"' in text
+    assert oct((tmp_path / "k.key").stat().st_mode & 0o777) == "0o600"
+    with pytest.raises(signing.SignatureError, match="wrong passphrase"):
+        signing.load_key(tmp_path / "k.key", "another passphrase")
+    monkeypatch.delenv("ZKVCT_CEREMONY_PASSPHRASE")
+    res = runner.invoke(main, ["ceremony", "keygen", str(tmp_path / "k2.key")])
+    assert res.exit_code == 2 and not (tmp_path / "k2.key").exists()

@@ -15,17 +15,41 @@ def ceremony_group() -> None:
     """Multi-party trusted-setup ceremonies: coordinator service and contributor client."""
 
 
+PASSPHRASE_ENV = "ZKVCT_CEREMONY_PASSPHRASE"
+passphrase_option = click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False),
+                                 help=f"File whose first line seals/opens the participant key (else ${PASSPHRASE_ENV}).")
+
+
+def _passphrase(passphrase_file: str | None, required: bool = False) -> str | None:
+    """The key passphrase from a file or the environment (never argv); None when neither is set
+    and ``required`` is false (a key file written by a library caller may be unsealed)."""
+    import os
+
+    from ..sealed import read_passphrase
+
+    if passphrase_file or os.environ.get(PASSPHRASE_ENV) or required:
+        return read_passphrase(None if passphrase_file else PASSPHRASE_ENV, passphrase_file, what="participant key")
+    return None
+
+
+def _load_key(keyfile: str, passphrase_file: str | None):
+    from ceremony.coordinator import signing
+
+    return signing.load_key(keyfile, _passphrase(passphrase_file))
+
+
 @ceremony_group.command("keygen")
 @click.argument("keyfile", type=click.Path(dir_okay=False))
+@passphrase_option
 @json_option
 @command_errors
-def keygen(keyfile: str, as_json: bool) -> None:
-    """Create a secp256k1 participant key (file mode 0600) and print its did:shr."""
+def keygen(keyfile: str, passphrase_file: str | None, as_json: bool) -> None:
+    """Create a secp256k1 participant key, sealed under a passphrase (file mode 0600), and print its did:shr."""
     from ceremony.coordinator import signing
 
     if Path(keyfile).exists():
         raise click.UsageError(f"{keyfile} exists; refusing to overwrite a key")
-    did = signing.did_of(signing.new_key(keyfile))
+    did = signing.did_of(signing.new_key(keyfile, _passphrase(passphrase_file, required=True)))
     emit({"ok": True, "did": did, "keyfile": keyfile}, as_json, did)
 
 
@@ -112,6 +136,7 @@ def serve_cmd(directory: str, host: str, port: int, turn_timeout: float | None, 
 @click.argument("out", metavar="[OUT]", required=False, type=click.Path(dir_okay=False))
 @click.option("--coordinator", "url", help="Coordinator URL (network mode).")
 @click.option("--key", "keyfile", type=click.Path(exists=True, dir_okay=False), help="Participant key file (network mode).")
+@passphrase_option
 @click.option("--invite", default=None, help="Invite code, for ceremonies that admit by invitation.")
 @click.option("--name", default="", help="Name stored with the contribution.")
 @click.option("--entropy", "-e", default="", help="Extra text mixed into the OS randomness.")
@@ -119,7 +144,7 @@ def serve_cmd(directory: str, host: str, port: int, turn_timeout: float | None, 
 @json_option
 @command_errors
 def contribute(inp: str | None, out: str | None, url: str | None, keyfile: str | None, invite: str | None, name: str, entropy: str,
-               poll: float, as_json: bool) -> None:
+               poll: float, as_json: bool, passphrase_file: str | None = None) -> None:
     """Contribute: to a coordinator (--coordinator URL --key KEYFILE) or file to file (IN OUT, .ptau or .zkey)."""
     prog, cb = step_progress("ceremony contribute", not as_json)
     if url or keyfile:
@@ -128,7 +153,7 @@ def contribute(inp: str | None, out: str | None, url: str | None, keyfile: str |
         from ceremony.coordinator import signing
         from ceremony.coordinator.client import Client
 
-        client = Client(url, signing.load_key(keyfile), invite=invite)
+        client = Client(url, _load_key(keyfile, passphrase_file), invite=invite)
 
         last = {"position": None}
 
@@ -165,9 +190,10 @@ def contribute(inp: str | None, out: str | None, url: str | None, keyfile: str |
 @ceremony_group.command("status")
 @click.option("--coordinator", "url", required=True)
 @click.option("--key", "keyfile", type=click.Path(exists=True, dir_okay=False), help="Show this participant's position too.")
+@passphrase_option
 @json_option
 @command_errors
-def status(url: str, keyfile: str | None, as_json: bool) -> None:
+def status(url: str, keyfile: str | None, as_json: bool, passphrase_file: str | None = None) -> None:
     """Show the queue, the current turn and the tracks of a coordinator."""
     import json
 
@@ -177,7 +203,7 @@ def status(url: str, keyfile: str | None, as_json: bool) -> None:
     from ceremony.coordinator.client import Client
 
     if keyfile:
-        st = Client(url, signing.load_key(keyfile)).status()
+        st = Client(url, _load_key(keyfile, passphrase_file)).status()
     else:
         try:
             resp = httpx.get(url.rstrip("/") + "/api/status", timeout=30)
@@ -190,18 +216,20 @@ def status(url: str, keyfile: str | None, as_json: bool) -> None:
 @ceremony_group.command("finalize")
 @click.option("--coordinator", "url", required=True)
 @click.option("--key", "keyfile", required=True, type=click.Path(exists=True, dir_okay=False), help="The admin key.")
+@passphrase_option
 @click.option("--beacon", "beacon_hex", required=True, help="Public beacon value (hex).")
 @click.option("--exp", "num_iterations_exp", default=10, show_default=True, type=click.IntRange(10, 63),
               help="Beacon iteration exponent (snarkjs allows 10..63; the coordinator may cap it lower).")
 @json_option
 @command_errors
-def finalize(url: str, keyfile: str, beacon_hex: str, num_iterations_exp: int, as_json: bool) -> None:
+def finalize(url: str, keyfile: str, beacon_hex: str, num_iterations_exp: int, as_json: bool,
+             passphrase_file: str | None = None) -> None:
     """Apply the beacon and publish the final keys and transcript (admin only)."""
     from ceremony import phase1
     from ceremony.coordinator import signing
     from ceremony.coordinator.client import Client
 
-    tx = Client(url, signing.load_key(keyfile)).finalize(phase1.parse_beacon_hash(beacon_hex), num_iterations_exp)
+    tx = Client(url, _load_key(keyfile, passphrase_file)).finalize(phase1.parse_beacon_hash(beacon_hex), num_iterations_exp)
     emit(tx, as_json, f"finalized: {len(tx['contributions'])} contributions over {len(tx['tracks'])} tracks")
 
 

@@ -85,7 +85,9 @@ class Pipeline:
             fd = os.open(self.passfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_urlsafe(24) + "\n")
-        self.env = {"ZKVCT_RP_HOME": str(self.out / "rp")}
+        # every key the demo makes is sealed under this one passphrase (read from env or file)
+        self.env = {"ZKVCT_RP_HOME": str(self.out / "rp"),
+                    "ZKVCT_CEREMONY_PASSPHRASE": self.passfile.read_text().strip()}
 
     @contextmanager
     def step(self, n: int, title: str) -> Iterator[None]:
