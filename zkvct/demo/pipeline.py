@@ -85,9 +85,13 @@ class Pipeline:
             fd = os.open(self.passfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_urlsafe(24) + "\n")
-        # every key the demo makes is sealed under this one passphrase (read from env or file)
+        # every key the demo makes is sealed under this one passphrase (read from env or file);
+        # gRPC (cosmpy) polls with poll(2): its epoll poller was seen to abort a service at start
+        # when several nodes and services share the machine
         self.env = {"ZKVCT_RP_HOME": str(self.out / "rp"),
-                    "ZKVCT_CEREMONY_PASSPHRASE": self.passfile.read_text().strip()}
+                    "ZKVCT_CEREMONY_PASSPHRASE": self.passfile.read_text().strip(),
+                    "GRPC_POLL_STRATEGY": "poll"}
+        os.environ.setdefault("GRPC_POLL_STRATEGY", "poll")
 
     @contextmanager
     def step(self, n: int, title: str) -> Iterator[None]:

@@ -65,8 +65,22 @@ class Services:
         self.running: dict[str, Service] = {}
 
     def start(self, name: str, argv: Sequence[str], *, port: int | None = None, health: str | None = "/healthz",
-              timeout: float = 60.0, env: dict[str, str] | None = None) -> Service:
-        """Start ``argv`` (``{port}`` in it is replaced by the port) and wait for ``health``."""
+              timeout: float = 60.0, env: dict[str, str] | None = None, restarts: int = 1) -> Service:
+        """Start ``argv`` (``{port}`` in it is replaced by the port) and wait for ``health``.
+
+        A service that dies before it answers is started again ``restarts`` times, as a process
+        supervisor would: every service here keeps its state in its database, so a restart loses
+        nothing; the log keeps both runs."""
+        try:
+            return self._start(name, argv, port=port, health=health, timeout=timeout, env=env)
+        except ServiceError:
+            if restarts <= 0 or name not in self.running or self.running[name].proc.poll() is None:
+                raise
+            self.running.pop(name)
+            return self.start(name, argv, port=port, health=health, timeout=timeout, env=env, restarts=restarts - 1)
+
+    def _start(self, name: str, argv: Sequence[str], *, port: int | None, health: str | None, timeout: float,
+               env: dict[str, str] | None) -> Service:
         port = port or free_port()
         args = [a.replace("{port}", str(port)) for a in argv]
         log = self.log_dir / f"{name}.log"
