@@ -128,9 +128,11 @@ def init_cmd(home, passphrase_file, public_url, trusted, chain_home, private_key
 @click.option("--port", default=8090, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--db", help="Database URL (default sqlite in the home; postgresql+psycopg://... for replicas).")
 @click.option("--webhook-bearer-env", help="Environment variable with a bearer token for webhook deliveries.")
+@click.option("--allowed-host", "allowed_hosts", multiple=True,
+              help="Host header values to accept (DNS-rebinding guard; default: any).")
 @json_option
 @command_errors
-def serve_cmd(home, passphrase_file, host, port, db, webhook_bearer_env, as_json):
+def serve_cmd(home, passphrase_file, host, port, db, webhook_bearer_env, allowed_hosts, as_json):
     """Run the relying-party service (binds 127.0.0.1 unless told otherwise)."""
     from ..services.rp.app import RpSettings, create_rp_app
     from ..services.rp.chain import chain_backends
@@ -151,7 +153,7 @@ def serve_cmd(home, passphrase_file, host, port, db, webhook_bearer_env, as_json
     app = create_rp_app(engine=engine, rp=rp, view=view, submitter=submitter, admin_token=_read_secret(h / "admin.token").decode(),
                         webhook_secret=_read_secret(h / "webhook.secret"), webhook_bearer=bearer,
                         settings=RpSettings(public_url=s["public_url"], trusted_issuers=s["trusted_issuers"],
-                                            chain=chain_info))
+                                            chain=chain_info), allowed_hosts=set(allowed_hosts) or None)
     s["listen_url"] = f"http://{host}:{port}"
     (h / SETTINGS_FILE).write_text(json.dumps(s, indent=2))
     if not as_json:
