@@ -155,11 +155,16 @@ class Deliverer:
         """Attempt every due delivery once; returns how many were attempted."""
         t = time.time() if now is None else now
         rows = self._claim(limit, t)
+        updates = []
         for row in rows:
-            update = self._attempt(row, t)
+            updates.append((row.id, self._attempt(row, t)))
+            log.info("delivery %s attempt %d: %s", row.id, updates[-1][1]["attempts"], updates[-1][1]["status"])
+        if updates:
+            # one commit for the pass: a crash before it repeats these POSTs with the same ids (the
+            # receiver deduplicates; delivery is at-least-once), and the leases keep others off them
             with write_tx(self.engine) as conn:
-                conn.execute(deliveries.update().where(deliveries.c.id == row.id).values(**update))
-            log.info("delivery %s attempt %d: %s", row.id, update["attempts"], update["status"])
+                for did, update in updates:
+                    conn.execute(deliveries.update().where(deliveries.c.id == did).values(**update))
         return len(rows)
 
     def next_due(self) -> float | None:
