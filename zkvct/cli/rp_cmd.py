@@ -137,6 +137,7 @@ def serve_cmd(home, passphrase_file, host, port, db, webhook_bearer_env, allowed
     from ..services.rp.app import RpSettings, create_rp_app
     from ..services.rp.chain import chain_backends
     from ..services.rp.requests import RelyingParty
+    from ..services.rp.schema import create_all
     from ..web.db import make_engine, sqlite_url
     from ..web.serve import ServeSettings, run
 
@@ -147,8 +148,9 @@ def serve_cmd(home, passphrase_file, host, port, db, webhook_bearer_env, allowed
     rp = RelyingParty(s["did"], key)
     if jws.did_of(key) != rp.did:
         raise ZkvctError("the sealed key does not match the DID in rp.json")
-    view, submitter, chain_info = chain_backends(s.get("chain_home"), key)
     engine = make_engine(db or sqlite_url(h / "rp.db"))
+    create_all(engine)
+    view, submitter, chain_info = chain_backends(s.get("chain_home"), key, engine)
     bearer = os.environ.get(webhook_bearer_env) if webhook_bearer_env else None
     app = create_rp_app(engine=engine, rp=rp, view=view, submitter=submitter, admin_token=_read_secret(h / "admin.token").decode(),
                         webhook_secret=_read_secret(h / "webhook.secret"), webhook_bearer=bearer,
