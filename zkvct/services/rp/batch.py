@@ -44,8 +44,9 @@ from zkvct.groth16.verify import verify as groth16_verify
 from zkvct.web.db import read_tx, write_tx
 from zkvct.web.errors import ServiceError
 
-from .responses import Accepted, Refused, log_refusal, precheck, presentation_of, record
-from .schema import accepted_nullifiers, accepted_proofs, requests, workflows
+from .responses import (ANSWERED, NULLIFIER_TAKEN, PROOF_TAKEN, Accepted, AcceptanceRows, Refused, acceptance_rows,
+                        precheck, presentation_of, record)
+from .schema import accepted_nullifiers, accepted_proofs, deliveries, refusals, requests, responses, workflows
 
 log = logging.getLogger("zkvct.rp.batch")
 
@@ -53,6 +54,13 @@ ON_CHAIN = "on-chain"
 """What :func:`accept_batch` answers for a response to an on-chain task (the caller settles it)."""
 
 Outcome = Any  # Accepted | ServiceError | ON_CHAIN
+
+
+# built once: a statement built per call costs more than the lookup itself
+_NULLIFIER_USED = sa.select(accepted_nullifiers.c.request_id).where(
+    accepted_nullifiers.c.statement_id == sa.bindparam("st"), accepted_nullifiers.c.scope == sa.bindparam("scope"),
+    accepted_nullifiers.c.nullifier == sa.bindparam("n"))
+_PROOF_USED = sa.select(accepted_proofs.c.request_id).where(accepted_proofs.c.proof_hash == sa.bindparam("h"))
 
 
 class _BatchView:
@@ -70,13 +78,11 @@ class _BatchView:
         self.date_tolerance_days = chain.date_tolerance_days
 
     def _nullifier_here(self, statement_id: str, scope: int, nullifier: int) -> bool:
-        return self._conn.execute(sa.select(accepted_nullifiers.c.request_id).where(
-            accepted_nullifiers.c.statement_id == statement_id, accepted_nullifiers.c.scope == str(scope),
-            accepted_nullifiers.c.nullifier == str(nullifier))).first() is not None
+        return self._conn.execute(_NULLIFIER_USED, {"st": statement_id, "scope": str(scope),
+                                                    "n": str(nullifier)}).first() is not None
 
     def _proof_here(self, digest: bytes) -> bool:
-        return self._conn.execute(sa.select(accepted_proofs.c.request_id).where(
-            accepted_proofs.c.proof_hash == digest.hex())).first() is not None
+        return self._conn.execute(_PROOF_USED, {"h": digest.hex()}).first() is not None
 
     def now(self) -> int:
         return self.chain.now()
@@ -166,18 +172,101 @@ def accept_batch(engine: sa.Engine, view: ChainView, rp_did: str, items: Sequenc
     if not refused and not checked:
         return out
     with write_tx(engine) as conn:
-        for i, verdict in refused.items():
-            out[i] = log_refusal(conn, items[i][0], verdict.reason.value, verdict.detail, t)
-        for i, c in checked.items():
-            rid, body = items[i]
-            try:
-                with conn.begin_nested():
-                    out[i] = record(conn, rows[rid], rows[rid], c.verdict, body, rp_did, None, "open", t)
-            except Refused as r:
-                out[i] = log_refusal(conn, rid, r.code, r.detail, t)
-            except ServiceError as e:  # answered meanwhile (a duplicate in this batch, another replica)
-                out[i] = e
+        try:
+            with conn.begin_nested():
+                settled = _record_bulk(conn, rows, items, checked, rp_did, t)
+        except sa.exc.IntegrityError:  # not expected under the write lock; the row-by-row path decides
+            log.warning("bulk acceptance hit a uniqueness conflict; recording row by row")
+            settled = _record_each(conn, rows, items, checked, rp_did, t)
+        for i, outcome in settled.items():
+            if isinstance(outcome, Refused):
+                refused[i] = Verdict(False, outcome.code, outcome.detail)
+            else:
+                out[i] = outcome
+        if refused:
+            conn.execute(_INSERT_REFUSAL, [{"request_id": items[i][0], "reason": str(getattr(v.reason, "value", v.reason)),
+                                            "detail": v.detail[:500], "at": t} for i, v in refused.items()])
+            conn.execute(_COUNT_ATTEMPT, [{"rid": items[i][0]} for i in refused])
+    for i, v in refused.items():
+        code = str(getattr(v.reason, "value", v.reason))
+        log.info("request %s refused: %s", items[i][0], code)
+        out[i] = Refused(code, v.detail)
     return out
+
+
+_INSERT_REFUSAL = refusals.insert()
+_COUNT_ATTEMPT = requests.update().where(requests.c.id == sa.bindparam("rid")).values(attempts=requests.c.attempts + 1)
+_NULLIFIERS_TAKEN = sa.select(accepted_nullifiers.c.statement_id, accepted_nullifiers.c.scope,
+                              accepted_nullifiers.c.nullifier).where(
+    accepted_nullifiers.c.nullifier.in_(sa.bindparam("values", expanding=True)))
+_PROOFS_TAKEN = sa.select(accepted_proofs.c.proof_hash).where(
+    accepted_proofs.c.proof_hash.in_(sa.bindparam("values", expanding=True)))
+_STILL_OPEN = sa.select(requests.c.id).where(requests.c.id.in_(sa.bindparam("values", expanding=True)),
+                                             requests.c.status == "open")
+_ANSWER = (requests.update().where(requests.c.id == sa.bindparam("rid"), requests.c.status == "open")
+           .values(status="answered", lease_until=0.0, pending=None, attempts=requests.c.attempts + 1))
+
+
+def _record_bulk(conn: sa.Connection, rows: dict[str, sa.Row], items: Sequence[tuple[str, dict[str, Any]]],
+                 checked: dict[int, Checked], rp_did: str, t: float) -> dict[int, Any]:
+    """Every acceptance of the batch with a handful of statements. Under the write lock (SQLite's
+    ``BEGIN IMMEDIATE``, PostgreSQL's advisory lock: every writer of this service takes it) the
+    lookups below are what the inserts would find, so each response gets the outcome
+    :func:`record` would give it in this order: 409 if its request is no longer open (answered
+    earlier in this batch, or by a replica), else ``nullifier_used``, else ``proof_replayed``.
+    The primary keys stay the last word: a conflict raises and the caller takes the row-by-row path."""
+    order = list(checked)
+    verdicts = {i: checked[i].verdict for i in order}
+    ids = sorted({items[i][0] for i in order})
+    still_open = set(conn.execute(_STILL_OPEN, {"values": ids}).scalars())
+    nullifiers_taken = {tuple(r) for r in conn.execute(_NULLIFIERS_TAKEN, {
+        "values": sorted({str(v.nullifier) for v in verdicts.values()})})}
+    proofs_taken = set(conn.execute(_PROOFS_TAKEN, {"values": sorted({v.proof_hash.hex() for v in verdicts.values()})})
+                       .scalars())
+    settled: dict[int, Any] = {}
+    accepted: list[AcceptanceRows] = []
+    for i in order:
+        rid, body = items[i]
+        v = verdicts[i]
+        nkey = (v.statement_id, str(v.scope), str(v.nullifier))
+        if rid not in still_open:
+            settled[i] = ServiceError(*ANSWERED)
+        elif nkey in nullifiers_taken:
+            settled[i] = Refused(*NULLIFIER_TAKEN)
+        elif v.proof_hash.hex() in proofs_taken:
+            settled[i] = Refused(*PROOF_TAKEN)
+        else:
+            still_open.discard(rid)
+            nullifiers_taken.add(nkey)
+            proofs_taken.add(v.proof_hash.hex())
+            acc = acceptance_rows(rows[rid], rows[rid].document, v, body, rp_did, None, t)
+            accepted.append(acc)
+            settled[i] = acc.accepted
+    if accepted:
+        moved = conn.execute(_ANSWER, [{"rid": a.accepted.request_id} for a in accepted])
+        if moved.rowcount not in (-1, len(accepted)):
+            raise sa.exc.IntegrityError("bulk answer", None, Exception("a request left 'open' under the write lock"))
+        conn.execute(accepted_nullifiers.insert(), [a.nullifier for a in accepted])
+        conn.execute(accepted_proofs.insert(), [a.proof for a in accepted])
+        dlv = [a.delivery for a in accepted if a.delivery is not None]
+        if dlv:
+            conn.execute(deliveries.insert(), dlv)
+        conn.execute(responses.insert(), [a.response for a in accepted])
+    return settled
+
+
+def _record_each(conn: sa.Connection, rows: dict[str, sa.Row], items: Sequence[tuple[str, dict[str, Any]]],
+                 checked: dict[int, Checked], rp_did: str, t: float) -> dict[int, Any]:
+    """The same outcomes one acceptance at a time, each in its own savepoint (:func:`record`)."""
+    settled: dict[int, Any] = {}
+    for i, c in checked.items():
+        rid, body = items[i]
+        try:
+            with conn.begin_nested():
+                settled[i] = record(conn, rows[rid], rows[rid], c.verdict, body, rp_did, None, "open", t)
+        except (Refused, ServiceError) as e:  # Refused: a used nullifier/proof; 409: answered meanwhile
+            settled[i] = e
+    return settled
 
 
 class ResponseBatcher:

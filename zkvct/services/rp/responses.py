@@ -39,7 +39,7 @@ from zkvct.web.db import read_tx, write_tx
 from zkvct.web.errors import ServiceError
 
 from . import delivery
-from .schema import accepted_nullifiers, accepted_proofs, refusals, requests, responses, workflows
+from .schema import accepted_nullifiers, accepted_proofs, deliveries, refusals, requests, responses, workflows
 from .workflow import Workflow, parse_workflow
 
 log = logging.getLogger("zkvct.rp.responses")
@@ -139,6 +139,50 @@ def _iso(t: float) -> str:
     return _dt.datetime.fromtimestamp(t, _dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+NULLIFIER_TAKEN = (Reason.NULLIFIER_USED, "this credential already answered this relying party for this statement")
+PROOF_TAKEN = (Reason.PROOF_REPLAYED, "this proof was accepted before")
+ANSWERED = (409, "already_answered", "this request has already been answered")
+
+
+@dataclass(frozen=True)
+class AcceptanceRows:
+    """The rows one acceptance writes besides moving its request to ``answered``."""
+
+    accepted: Accepted
+    nullifier: dict[str, Any]
+    proof: dict[str, Any]
+    delivery: dict[str, Any] | None
+    response: dict[str, Any]
+
+
+def acceptance_rows(req: sa.Row, document: Any, verdict: Verdict, body: dict[str, Any], rp_did: str,
+                    tx_hash: str | None, now: float) -> AcceptanceRows:
+    """What accepting ``verdict`` for ``req`` records (``document``: the stored workflow): the
+    nullifier and proof hash (primary keys), the webhook delivery if the workflow has one, the response."""
+    workflow = workflow_of(document)
+    output = {"value": True, "verifiedAt": _iso(now), "statement": verdict.statement_id,
+              "issuerDid": body["issuer_did"], "nullifier": str(verdict.nullifier), "txHash": tx_hash,
+              "requestId": req.id}
+    dlv = None
+    if workflow.webhook is not None:
+        payload = workflow.payload({req.task_node: output})
+        payload["zkvct"] = {"request_id": req.id, "statement_id": verdict.statement_id, "verification": req.verification,
+                            "issuer_did": body["issuer_did"], "holder_did": verdict.holder_did,
+                            "relying_party_did": rp_did, "nullifier": str(verdict.nullifier),
+                            "proof_hash": verdict.proof_hash.hex(), "tx_hash": tx_hash, "verified_at": output["verifiedAt"]}
+        dlv = delivery.delivery_row(request_id=req.id, url=workflow.webhook.url, payload=payload, now=now)
+    delivery_id = dlv["id"] if dlv else None
+    return AcceptanceRows(
+        Accepted(req.id, delivery_id, str(verdict.nullifier), tx_hash),
+        {"statement_id": verdict.statement_id, "scope": str(verdict.scope), "nullifier": str(verdict.nullifier),
+         "request_id": req.id},
+        {"proof_hash": verdict.proof_hash.hex(), "request_id": req.id},
+        dlv,
+        {"request_id": req.id, "statement_id": verdict.statement_id, "issuer_did": body["issuer_did"],
+         "holder_did": verdict.holder_did, "nullifier": str(verdict.nullifier),
+         "proof_hash": verdict.proof_hash.hex(), "tx_hash": tx_hash, "delivery_id": delivery_id, "answered_at": now})
+
+
 def record(conn: sa.Connection, req: sa.Row, wf: Any, verdict: Verdict, body: dict[str, Any], rp_did: str,
            tx_hash: str | None, from_status: str, now: float) -> Accepted:
     """Record one acceptance in the caller's transaction (``wf.document``: the stored workflow).
@@ -147,36 +191,22 @@ def record(conn: sa.Connection, req: sa.Row, wf: Any, verdict: Verdict, body: di
     moved = conn.execute(requests.update().where(requests.c.id == req.id, requests.c.status == from_status)
                          .values(status="answered", lease_until=0.0, pending=None, attempts=requests.c.attempts + 1))
     if moved.rowcount != 1:
-        raise ServiceError(409, "already_answered", "this request has already been answered")
+        raise ServiceError(*ANSWERED)
+    rows = acceptance_rows(req, wf.document, verdict, body, rp_did, tx_hash, now)
     try:
         with conn.begin_nested():
-            conn.execute(accepted_nullifiers.insert().values(
-                statement_id=verdict.statement_id, scope=str(verdict.scope), nullifier=str(verdict.nullifier),
-                request_id=req.id))
+            conn.execute(accepted_nullifiers.insert().values(**rows.nullifier))
     except sa.exc.IntegrityError:
-        raise Refused(Reason.NULLIFIER_USED, "this credential already answered this relying party for this statement") from None
+        raise Refused(*NULLIFIER_TAKEN) from None
     try:
         with conn.begin_nested():
-            conn.execute(accepted_proofs.insert().values(proof_hash=verdict.proof_hash.hex(), request_id=req.id))
+            conn.execute(accepted_proofs.insert().values(**rows.proof))
     except sa.exc.IntegrityError:
-        raise Refused(Reason.PROOF_REPLAYED, "this proof was accepted before") from None
-    workflow = workflow_of(wf.document)
-    output = {"value": True, "verifiedAt": _iso(now), "statement": verdict.statement_id,
-              "issuerDid": body["issuer_did"], "nullifier": str(verdict.nullifier), "txHash": tx_hash,
-              "requestId": req.id}
-    delivery_id = None
-    if workflow.webhook is not None:
-        payload = workflow.payload({req.task_node: output})
-        payload["zkvct"] = {"request_id": req.id, "statement_id": verdict.statement_id, "verification": req.verification,
-                            "issuer_did": body["issuer_did"], "holder_did": verdict.holder_did,
-                            "relying_party_did": rp_did, "nullifier": str(verdict.nullifier),
-                            "proof_hash": verdict.proof_hash.hex(), "tx_hash": tx_hash, "verified_at": output["verifiedAt"]}
-        delivery_id = delivery.enqueue(conn, request_id=req.id, url=workflow.webhook.url, payload=payload, now=now)
-    conn.execute(responses.insert().values(
-        request_id=req.id, statement_id=verdict.statement_id, issuer_did=body["issuer_did"],
-        holder_did=verdict.holder_did, nullifier=str(verdict.nullifier), proof_hash=verdict.proof_hash.hex(),
-        tx_hash=tx_hash, delivery_id=delivery_id, answered_at=now))
-    return Accepted(req.id, delivery_id, str(verdict.nullifier), tx_hash)
+        raise Refused(*PROOF_TAKEN) from None
+    if rows.delivery is not None:
+        conn.execute(deliveries.insert().values(**rows.delivery))
+    conn.execute(responses.insert().values(**rows.response))
+    return rows.accepted
 
 
 def precheck(req: sa.Row, t: float) -> None:
