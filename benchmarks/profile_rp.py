@@ -1,7 +1,9 @@
 """Where one accepted off-chain response spends its time (issue 12): cProfile over N calls of
 :func:`zkvct.services.rp.responses.accept_response` in this process (no HTTP), and the same N
-responses POSTed one at a time over HTTP to the app on uvicorn in this process (server and client
-in one profile; the client's share is printed apart). Prints machine, load and the top entries.
+responses POSTed over HTTP (16 connections from a separate process) to the app on uvicorn in this
+process: cProfile follows one thread, so the server's event-loop thread (HTTP, request models,
+routing) and the batcher thread (checks, pairing, SQL) are profiled apart and printed one after
+the other. Prints machine, load and the top entries.
 
     PYTHONPATH=. .venv/bin/python benchmarks/profile_rp.py [--n 200] [--top 25] [--http | --batch 64]
 
@@ -46,11 +48,27 @@ def main(argv: list[str] | None = None) -> None:
                 prof = cProfile.Profile()
                 t0 = time.perf_counter()
                 if a.http:
-                    with httpx.Client(base_url=srv.url, timeout=60) as c:
-                        prof.enable()
-                        for rid, body in zip(ids, bodies):
-                            assert c.post(f"/requests/{rid}/response", json=body).status_code == 200
-                        prof.disable()
+                    import multiprocessing
+
+                    from zkvct.services.rp import batch as batch_mod
+
+                    loop_prof, batch_prof = prof, cProfile.Profile()
+                    plain = batch_mod.accept_batch
+
+                    def profiled(*args, **kw):
+                        return batch_prof.runcall(plain, *args, **kw)
+
+                    batch_mod.accept_batch = profiled  # the batcher looks it up at each batch
+                    import asyncio
+
+                    asyncio.run_coroutine_threadsafe(_enable(loop_prof, None), _loop_of(srv)).result(10)
+                    ctx = multiprocessing.get_context("spawn")
+                    with ctx.Pool(1) as pool:
+                        _, codes = pool.apply(bench_rp._post_all, (srv.url, [f"/requests/{r}/response" for r in ids],
+                                                                   bodies, bench_rp.LOAD_CONNECTIONS))
+                    asyncio.run_coroutine_threadsafe(_disable(loop_prof), _loop_of(srv)).result(10)
+                    batch_mod.accept_batch = plain
+                    assert set(codes) == {200}, set(codes)
                 elif a.batch:
                     items = list(zip(ids, bodies))
                     prof.enable()
@@ -67,8 +85,28 @@ def main(argv: list[str] | None = None) -> None:
     print("machine: " + ", ".join(f"{k} {v}" for k, v in bench_rp.machine().items()))
     what = "HTTP" if a.http else f"accept_batch x{a.batch}" if a.batch else "accept_response"
     print(f"{what}: {a.n} responses, {1000 * wall / a.n:.2f} ms each (profiled)")
+    if a.http:
+        print("== the server's event-loop thread (HTTP, models, routing; waits for the batcher) ==")
+        pstats.Stats(prof).sort_stats("tottime").print_stats(a.top)
+        print("== the batcher thread (accept_batch: checks, batch pairing, SQL) ==")
+        pstats.Stats(batch_prof).sort_stats("cumulative").print_stats(a.top)
+        pstats.Stats(batch_prof).sort_stats("tottime").print_stats(a.top)
+        return
     pstats.Stats(prof).sort_stats("cumulative").print_stats(a.top)
     pstats.Stats(prof).sort_stats("tottime").print_stats(a.top)
+
+
+def _loop_of(srv):
+    """The asyncio loop uvicorn runs in the ServerThread (found from its server objects)."""
+    return srv.server.servers[0].get_loop()
+
+
+async def _enable(prof, _done) -> None:
+    prof.enable()  # enable() profiles the calling thread: here, the event loop's
+
+
+async def _disable(prof) -> None:
+    prof.disable()
 
 
 if __name__ == "__main__":

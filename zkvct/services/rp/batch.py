@@ -65,8 +65,14 @@ _PROOF_USED = sa.select(accepted_proofs.c.request_id).where(accepted_proofs.c.pr
 
 class _BatchView:
     """The chain view for one batch: statements and issuer roots read once per batch (a
-    revocation shows from the next batch on), "already used" from the batch's read snapshot
-    of this database, then the chain."""
+    revocation shows from the next batch on), "already used" from this database, then the chain.
+
+    This database's "already used" answers come from two queries per batch, not two per response:
+    a first pass checks every response answering "not used here" while it notes the keys asked
+    (:meth:`asking`); :meth:`settle` then looks all of them up at once, and only a response that
+    asked about a key found used is checked again with the true answers. The checks are a function
+    of the answers they get, so a response whose keys were all unused gets the verdict the exact
+    answers give, and one that hit gets it from its second check."""
 
     def __init__(self, chain: ChainView, conn: sa.Connection):
         self._statements: dict[tuple[str, int | None], Any] = {}
@@ -76,13 +82,40 @@ class _BatchView:
         self.chain = chain
         self.root_window_secs = chain.root_window_secs
         self.date_tolerance_days = chain.date_tolerance_days
+        self._asked: list[tuple] = []
+        self._used: set[tuple] | None = None  # None: the first pass (answer "not used", note the key)
+
+    def asking(self) -> list[tuple]:
+        """Start noting the keys the next check asks about; returns the list they go to."""
+        self._asked = []
+        return self._asked
+
+    def settle(self, asked: set[tuple]) -> set[tuple]:
+        """Look every noted key up; from now on answer from the result. Returns the keys found used."""
+        nulls = sorted({k[3] for k in asked if k[0] == "n"})
+        proofs = sorted({k[1] for k in asked if k[0] == "p"})
+        used: set[tuple] = set()
+        if nulls:
+            used |= {("n", r.statement_id, r.scope, r.nullifier)
+                     for r in self._conn.execute(_NULLIFIERS_TAKEN, {"values": nulls})}
+        if proofs:
+            used |= {("p", h) for h in self._conn.execute(_PROOFS_TAKEN, {"values": proofs}).scalars()}
+        self._used = used
+        return used & asked
+
+    def _here(self, key: tuple, exact: Callable[[], bool]) -> bool:
+        self._asked.append(key)
+        if self._used is None:
+            return False
+        return key in self._used or exact()
 
     def _nullifier_here(self, statement_id: str, scope: int, nullifier: int) -> bool:
-        return self._conn.execute(_NULLIFIER_USED, {"st": statement_id, "scope": str(scope),
-                                                    "n": str(nullifier)}).first() is not None
+        return self._here(("n", statement_id, str(scope), str(nullifier)), lambda: self._conn.execute(
+            _NULLIFIER_USED, {"st": statement_id, "scope": str(scope), "n": str(nullifier)}).first() is not None)
 
     def _proof_here(self, digest: bytes) -> bool:
-        return self._conn.execute(_PROOF_USED, {"h": digest.hex()}).first() is not None
+        return self._here(("p", digest.hex()), lambda: self._conn.execute(
+            _PROOF_USED, {"h": digest.hex()}).first() is not None)
 
     def now(self) -> int:
         return self.chain.now()
@@ -145,6 +178,7 @@ def accept_batch(engine: sa.Engine, view: ChainView, rp_did: str, items: Sequenc
     out: list[Outcome] = [None] * len(items)
     checked: dict[int, Checked] = {}
     refused: dict[int, Verdict] = {}
+    asked: dict[int, list[tuple]] = {}
     with read_tx(engine) as conn:
         rows = _load_many(conn, [rid for rid, _ in items])
         bview = _BatchView(view, conn)
@@ -161,11 +195,23 @@ def accept_batch(engine: sa.Engine, view: ChainView, rp_did: str, items: Sequenc
             if req.verification != "off-chain":
                 out[i] = ON_CHAIN
                 continue
+            asked[i] = bview.asking()
             result = check_presentation(presentation_of(req, body, rp_did), bview)
             if isinstance(result, Verdict):
                 refused[i] = result
             else:
                 checked[i] = result
+        used = bview.settle({k for keys in asked.values() for k in keys})
+        for i, keys in asked.items():
+            if used.intersection(keys):  # it asked about a key used before: check it with the true answers
+                refused.pop(i, None)
+                checked.pop(i, None)
+                rid, body = items[i]
+                result = check_presentation(presentation_of(rows[rid], body, rp_did), bview)
+                if isinstance(result, Verdict):
+                    refused[i] = result
+                else:
+                    checked[i] = result
     for i in pair_all(checked):
         refused[i] = Verdict(False, *PAIRING_REFUSAL)
         del checked[i]
