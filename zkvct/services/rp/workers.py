@@ -4,8 +4,11 @@ One process runs Python on one core at a time (the GIL): HTTP parsing, request m
 protocol checks of its batches. On a machine with more cores, N worker processes share one
 listening socket (the kernel hands each new connection to one of them) and one database: every
 decision is in the database (conditional updates, primary keys, leases), exactly as for replicas
-on several machines, so any worker may take any response. SQLite works for workers on one
-machine (writers take its lock in turn, WAL lets readers go on); PostgreSQL for replicas anywhere.
+on several machines, so any worker may take any response. SQLite is correct for workers on one
+machine (writers take its lock in turn, WAL lets readers go on), but a writer that finds the lock
+taken waits in SQLite's busy handler, which sleeps 1 to 100 ms between tries: measured on the
+2-core machine (benchmarks/RESULTS.md) two workers on one SQLite file were slower than one. Use
+several workers with PostgreSQL (its advisory lock wakes the next writer at once), or measure.
 
 The parent binds the socket, then forks the workers before it has started any thread or touched
 the native core, so each child starts clean and builds its own app (engine, chain clients,
