@@ -121,3 +121,24 @@ def test_delivery_woken_not_polled(world, age_key):
         time.sleep(0.01)
     assert world["script"].accepted and world["script"].accepted[0].delivery_id == r.json()["delivery_id"]
     assert time.time() - t0 < 10
+
+
+def test_row_by_row_fallback_gives_the_same_outcomes(world, age_key, monkeypatch):
+    """The bulk write's backstop: when it meets a uniqueness conflict the batch is recorded one
+    acceptance at a time (savepoints, primary keys), with the outcomes the bulk path gives."""
+    from zkvct.services.rp import batch
+
+    def conflict(*_a, **_k):
+        raise sa.exc.IntegrityError("bulk", None, Exception("forced for the test"))
+
+    monkeypatch.setattr(batch, "_record_bulk", conflict)
+    a, b = _open(world), _open(world)
+    body_a, p = _answer(world, age_key, a)
+    body_b, _ = _answer(world, age_key, b, p)
+    out = accept_batch(world["engine"], world["view"], world["rp"].did, [(a["id"], body_a), (a["id"], body_a),
+                                                                        (b["id"], body_b)])
+    assert isinstance(out[0], Accepted)
+    assert (out[1].status, out[1].code) == (409, "already_answered")
+    assert out[2].code == "nullifier_used"
+    assert _status(world, a["id"]) == ("answered", 1, [])
+    assert _status(world, b["id"]) == ("open", 1, ["nullifier_used"])
