@@ -121,7 +121,8 @@ def main() -> None:
         figures[f"registry verify - bare verifier, {n}"] = figures[reg_label] - figures[bare_label]
         execution[f"registry verify - bare verifier, {n}"] = execution[reg_label] - execution[bare_label]
     solc = next(iter(compiled.values())).solc_version
-    print(f"solc {solc}, py-evm (eth-tester PyEVMBackend, Prague), optimizer 200 runs, evmVersion cancun")
+    print(f"solc {solc}, py-evm (eth-tester PyEVMBackend, Prague), optimizer 200 runs, evmVersion cancun, "
+          "registry via IR, verifiers legacy pipeline")
     print(f"{'':<66} {'tx gas':>9} {'execution':>10}")
     for k, v in figures.items():
         print(f"{k:<66} {v:>9,} {execution[k]:>10,}")
