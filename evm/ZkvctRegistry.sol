@@ -471,7 +471,8 @@ contract ZkvctRegistry {
     }
 
     function _check(Presentation calldata p) internal view returns (uint8, Accepted memory a) {
-        a.statementKey = keccak256(bytes(p.statementId));
+        string calldata sid = p.statementId;
+        a.statementKey = keccak256(bytes(sid));
         a.version = p.version == 0 ? latestVersion[a.statementKey] : p.version;
         bytes32 vk = _versionKey(a.statementKey, a.version);
         a.issuerKey = keccak256(bytes(p.issuerDid));
@@ -483,16 +484,18 @@ contract ZkvctRegistry {
         uint256[] calldata inputs = p.publicInputs;
         if (inputs.length != _nib(st, 0)) return (WRONG_INPUT_COUNT, a);
         if (!_allBelowR(inputs)) return (INPUT_NOT_CANONICAL, a);
-        uint8 code = _checkPoints(p.proof);
+        uint256[8] calldata proof = p.proof;
+        uint8 code = _checkPoints(proof);
         if (code != OK) return (code, a);
-        a.proofHash = _proofHash(p.proof);
+        a.proofHash = _proofHash(proof);
         uint256 scopeIn = _in(inputs, _nib(st, 4));
         a.nullifier = _in(inputs, _nib(st, 5));
         a.nullifierKey = keccak256(abi.encode(a.statementKey, scopeIn, a.nullifier));
         bytes32 used = nullifierProof[a.nullifierKey];
         // accepted proofs are stored under their own (scope, nullifier): the same proof again finds itself
         if (used != 0 && used == a.proofHash) return (PROOF_REPLAYED, a);
-        if (block.timestamp > p.expiresAt) return (REQUEST_EXPIRED, a);
+        uint64 expiresAt = p.expiresAt;
+        if (block.timestamp > expiresAt) return (REQUEST_EXPIRED, a);
         uint256 blockDay = today();
         uint256 ti = _nib(st, 2);
         if (ti != NONE) {
@@ -504,20 +507,24 @@ contract ZkvctRegistry {
         if (code != OK) return (code, a);
         if (_nib(st, 3) != NONE && !_cutoffOk(st, inputs, blockDay)) return (CUTOFF_MISMATCH, a);
         if (_nib(st, 8) != NONE && _in(inputs, _nib(st, 8)) != versionParam[vk]) return (PARAM_MISMATCH, a);
-        if (scopeIn != _scopeOf(p)) return (SCOPE_MISMATCH, a);
-        if (_in(inputs, _nib(st, 6)) != _challengeOf(p)) return (CHALLENGE_MISMATCH, a);
+        string calldata rp = p.relyingPartyDid;
+        if (scopeIn != deriveScope(rp, sid)) return (SCOPE_MISMATCH, a);
+        if (_in(inputs, _nib(st, 6)) != deriveChallenge(rp, p.requestId, p.nonce, expiresAt)) return (CHALLENGE_MISMATCH, a);
         uint256 holderIdx = _nib(st, 7);
+        string calldata holderDid = p.holderDid;
         if (holderIdx != NONE) {
-            if (bytes(p.holderDid).length == 0) return (HOLDER_DID_MISSING, a);
-            uint256 h = holderDidHash(p.holderDid);
+            if (bytes(holderDid).length == 0) return (HOLDER_DID_MISSING, a);
+            uint256 h = holderDidHash(holderDid);
             if (_in(inputs, holderIdx) != h) return (HOLDER_DID_MISMATCH, a);
             // no CW1056 here: a DID-bound record is made by a relayer (docs/evm.md)
             if (!isRelayer[msg.sender]) return (SENDER_NOT_AUTHORIZED, a);
             a.holderHash = bytes32(h);
+        } else if (bytes(holderDid).length != 0) {
+            if (used != 0) return (NULLIFIER_USED, a);
+            return (MALFORMED, a);
         }
         if (used != 0) return (NULLIFIER_USED, a);
-        if (holderIdx == NONE && bytes(p.holderDid).length != 0) return (MALFORMED, a);
-        uint256 res = IZkvctVerifier(address(uint160(st))).check(p.proof, inputs);
+        uint256 res = IZkvctVerifier(address(uint160(st))).check(proof, inputs);
         if (res == 1) return (WRONG_INPUT_COUNT, a);
         if (res == 2) return (INPUT_NOT_CANONICAL, a);
         if (res == 3) return (PROOF_MALFORMED, a);
@@ -541,24 +548,30 @@ contract ZkvctRegistry {
     function _allBelowR(uint256[] calldata inputs) internal pure returns (bool ok) {
         assembly {
             ok := 1
-            let end := add(inputs.offset, mul(inputs.length, 32))
-            for { let o := inputs.offset } lt(o, end) { o := add(o, 32) } {
-                if iszero(lt(calldataload(o), R)) { ok := 0 }
-            }
+            let end := add(inputs.offset, shl(5, inputs.length))
+            for { let o := inputs.offset } lt(o, end) { o := add(o, 32) } { ok := and(ok, lt(calldataload(o), R)) }
         }
     }
 
     function _checkPoints(uint256[8] calldata w) internal pure returns (uint8 code) {
         assembly {
             let q := 21888242871839275222246405745257275088696311157297823662689037894645226208583
-            for { let o := w } lt(o, add(w, 256)) { o := add(o, 32) } {
-                if iszero(lt(calldataload(o), q)) { code := 4 } // PROOF_MALFORMED
-            }
-            for { let o := w } lt(o, add(w, 256)) { o := add(o, 192) } {
-                let x := calldataload(o)
-                let y := calldataload(add(o, 32))
-                if iszero(eq(mulmod(y, y, q), addmod(mulmod(x, mulmod(x, x, q), q), 3, q))) { code := 4 }
-            }
+            let bad := iszero(lt(calldataload(w), q))
+            bad := or(bad, iszero(lt(calldataload(add(w, 32)), q)))
+            bad := or(bad, iszero(lt(calldataload(add(w, 64)), q)))
+            bad := or(bad, iszero(lt(calldataload(add(w, 96)), q)))
+            bad := or(bad, iszero(lt(calldataload(add(w, 128)), q)))
+            bad := or(bad, iszero(lt(calldataload(add(w, 160)), q)))
+            bad := or(bad, iszero(lt(calldataload(add(w, 192)), q)))
+            bad := or(bad, iszero(lt(calldataload(add(w, 224)), q)))
+            // A (words 0-1) and C (words 6-7) on y^2 = x^3 + 3 (infinity, (0, 0), is not)
+            let x := calldataload(w)
+            let y := calldataload(add(w, 32))
+            bad := or(bad, iszero(eq(mulmod(y, y, q), addmod(mulmod(x, mulmod(x, x, q), q), 3, q))))
+            x := calldataload(add(w, 192))
+            y := calldataload(add(w, 224))
+            bad := or(bad, iszero(eq(mulmod(y, y, q), addmod(mulmod(x, mulmod(x, x, q), q), 3, q))))
+            if bad { code := 4 } // PROOF_MALFORMED
         }
     }
 
