@@ -30,6 +30,8 @@ from zkvct.groth16.export import export_verification_key  # noqa: E402
 from zkvct.groth16.prove import prove  # noqa: E402
 from zkvct.groth16.setup import dev_setup  # noqa: E402
 
+from bench_evm import machine  # noqa: E402  (this script's own folder)
+
 CALLS = ("CALL", "STATICCALL", "DELEGATECALL")
 
 
@@ -95,6 +97,7 @@ def main() -> None:
         table.update(saved)
     data = reg.handle.calldata("verify", presentation_tuple(wire))
     calldata = sum(16 if b else 4 for b in data)
+    print(f"machine: {machine()}")
     print(f"source {source}; tx gas {receipt.gas_used:,}, calldata {calldata:,} ({len(data)} bytes), "
           f"execution {receipt.gas_used - 21_000 - calldata:,}")
     print(f"registry frame: {sum(by_op.values()):,}")
