@@ -25,7 +25,8 @@ from zkvct.credentials.sample import SAMPLE_ISSUER_DID, sample_presentation  # n
 from zkvct.credentials.verify import registration_roles  # noqa: E402
 from zkvct.dsl import compile_circuit  # noqa: E402
 from zkvct.evm.local import LocalEvm  # noqa: E402
-from zkvct.evm.registry import REGISTRY_FILE, SOURCE, Registry, compile_cached, presentation_tuple, verifier_sources  # noqa: E402
+from zkvct.evm.registry import (REGISTRY_FILE, SOURCE, Registry, compile_cached,  # noqa: E402
+                                presentation_tuple, verifier_sources)
 from zkvct.groth16.export import export_verification_key  # noqa: E402
 from zkvct.groth16.prove import prove  # noqa: E402
 from zkvct.groth16.setup import dev_setup  # noqa: E402
@@ -80,7 +81,8 @@ def main() -> None:
                     target = int.from_bytes(child.msg.code_address, "big")
                     used -= child.get_gas_used()  # a contract's own opcodes are counted in its frame
                     if target < 0x100:
-                        frames[f"precompile 0x{target:02x}" + (" (registry)" if computation.msg.storage_address == reg_addr else "")] += child.get_gas_used()
+                        caller = "registry" if computation.msg.storage_address == reg_addr else "verifier"
+                        frames[f"precompile 0x{target:02x} (from the {caller})"] += child.get_gas_used()
                 if computation.msg.storage_address == reg_addr:
                     by_op[name] += used
                 else:

@@ -41,7 +41,8 @@ class World:
     """ShareLedger (the CosmWasm contract), the EVM registry mirrored from it, the bare verifiers."""
 
     def __init__(self, sl, reg, ours, theirs, key, tree, creds):
-        self.sl, self.reg, self.ours, self.theirs, self.key, self.tree, self.creds = sl, reg, ours, theirs, key, tree, creds
+        self.sl, self.reg, self.ours, self.theirs = sl, reg, ours, theirs
+        self.key, self.tree, self.creds = key, tree, creds
         self.rp, self.issuer = sl.did("alice"), sl.did("carol")
         self.sid = key.name
 
