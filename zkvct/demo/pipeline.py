@@ -22,6 +22,8 @@ import os
 import secrets
 import shlex
 import subprocess
+import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ import httpx
 
 from ..errors import ZkvctError
 from .procs import Services, free_port, zkvct_command
+from .timeline import Timeline, process_cpu, run_measured
 
 SEED_WORKFLOW = {
     "name": "Age Verification Workflow",
@@ -73,6 +76,7 @@ class Pipeline:
     facts: dict[str, Any] = field(default_factory=dict)
     rerun: list[str] = field(default_factory=list)
     refusals: dict[str, str] = field(default_factory=dict)
+    timeline: Timeline = field(default_factory=Timeline)
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -106,7 +110,12 @@ class Pipeline:
         """Run ``zkvct ARGS`` as its own process; the JSON it prints, or the completed process."""
         argv = zkvct_command(*args, *(["--json"] if json_out else []))
         self.rerun.append("zkvct " + " ".join(shlex.quote(a) for a in args))
-        res = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env={**os.environ, **self.env})
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+                self.timeline.span("cli", "zkvct " + " ".join(a for a in args[:3] if not a.startswith("/"))) as entry:
+            code, entry["cpu_s"] = run_measured(argv, env={**os.environ, **self.env}, timeout=timeout, stdout=out, stderr=err)
+            out.seek(0), err.seek(0)
+            stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+        res = subprocess.CompletedProcess(argv, code, stdout, stderr)
         if check and res.returncode != 0:
             raise DemoError(f"`zkvct {' '.join(args[:3])} ...` failed (exit {res.returncode}):\n{res.stderr[-2000:]}"
                             f"{res.stdout[-1000:]}")
@@ -117,10 +126,41 @@ class Pipeline:
         except json.JSONDecodeError:
             raise DemoError(f"`zkvct {' '.join(args[:3])}` printed no JSON:\n{res.stdout[-1000:]}") from None
 
-    def spawn(self, *args: str) -> subprocess.Popen:
-        self.rerun.append("zkvct " + " ".join(shlex.quote(a) for a in args) + " &")
-        return subprocess.Popen(zkvct_command(*args, "--json"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, env={**os.environ, **self.env})
+    def service(self, svc: Services, name: str, argv: list[str], **kw: Any):
+        """Start a service and wait until it answers (timed in the timeline)."""
+        with self.timeline.span("service", f"start {name}"):
+            return svc.start(name, argv, **kw)
+
+    def stop_service(self, svc: Services, name: str) -> None:
+        if name in svc.running:
+            cpu = process_cpu(svc.running[name].proc.pid)
+            with self.timeline.span("service", f"stop {name}", cpu_s_total=cpu):
+                svc.stop(name)
+
+    def wait(self, what: str, seconds: float) -> None:
+        with self.timeline.span("wait", what):
+            time.sleep(seconds)
+
+    def concurrently(self, jobs: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+        """Run independent jobs side by side (each in its own thread); their results by name.
+        The first failure is raised once all have ended."""
+        results: dict[str, Any] = {}
+        errors: list[BaseException] = []
+
+        def run(name: str, job: Callable[[], Any]) -> None:
+            try:
+                results[name] = job()
+            except BaseException as e:  # noqa: BLE001 - re-raised below
+                errors.append(e)
+
+        threads = [threading.Thread(target=run, args=(n, j), name=n) for n, j in jobs.items()]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
+        return results
 
     # -- 1. the ceremony -----------------------------------------------------------------------
 
@@ -129,19 +169,16 @@ class Pipeline:
         init = self.cli("ceremony", "init", str(home), "--name", name, "--admin-did", admin["did"], *track_arg,
                         "--invites", "2", "--turn-timeout", "600")
         port = free_port()
-        svc.start(f"coordinator-{name}", zkvct_command("ceremony", "serve", str(home), "--port", str(port)),
-                  port=port, health="/api/status")
+        self.service(svc, f"coordinator-{name}", zkvct_command("ceremony", "serve", str(home), "--port", str(port)),
+                     port=port, health="/api/status")
         url = f"http://127.0.0.1:{port}"
-        procs = [self.spawn("ceremony", "contribute", "--coordinator", url, "--key", str(keys[who]), "--invite", code,
-                            "--name", who, "--poll", "0.1")
-                 for who, code in zip(("alice", "bob"), init["invites"])]
-        for p in procs:
-            out, err = p.communicate(timeout=600)
-            if p.returncode != 0:
-                raise DemoError(f"a contributor failed:\n{err[-2000:]}")
+        self.rerun.append(f"zkvct ceremony serve {home} --port {port} &")
+        self.concurrently({who: (lambda who=who, code=code: self.cli(
+            "ceremony", "contribute", "--coordinator", url, "--key", str(keys[who]), "--invite", code, "--name", who,
+            "--poll", "0.1", timeout=600)) for who, code in zip(("alice", "bob"), init["invites"])})
         fin = self.cli("ceremony", "finalize", "--coordinator", url, "--key", str(admin["key"]),
                        "--beacon", secrets.token_hex(32), "--exp", "10")
-        svc.stop(f"coordinator-{name}")
+        self.stop_service(svc, f"coordinator-{name}")
         report = self.cli("ceremony", "verify", str(home / "final"))
         return {"init": init, "finalize": fin, "verify": report}
 
@@ -177,10 +214,12 @@ class Pipeline:
         from ..chain.localnet import Localnet
 
         home = self.out / "chain"
-        net = stack.enter_context(Localnet(home=home, timeout_commit_ms=200, keep_home=True))  # started by __enter__
+        with self.timeline.span("service", "start wasmd (init, first block)"):
+            net = stack.enter_context(Localnet(home=home, timeout_commit_ms=200, keep_home=True))  # started by __enter__
         client = ChainClient.from_localnet(net.info)
         operator = localnet_wallet("alice")
-        dep = deploy(client, operator)
+        with self.timeline.span("chain", "deploy registry + verifier contracts"):
+            dep = deploy(client, operator)
         dep.save(home)
         self.client, self.operator, self.deployment = client, operator, dep
         self.facts["chain"] = {"home": str(home), "chain_id": net.info.chain_id, "verifier": dep.verifier,
@@ -188,8 +227,9 @@ class Pipeline:
         self.echo(f"    wasmd {net.info.chain_id} on {net.info.rpc_url}; verifier {dep.verifier}")
 
     def fund(self, address: str, amount: int = 10**12) -> None:
-        tx = self.client.ledger.send_tokens(address, amount, "nshr", self.operator)
-        tx.wait_to_complete()
+        with self.timeline.span("chain", "fund " + address[:16]):
+            tx = self.client.ledger.send_tokens(address, amount, "nshr", self.operator)
+            tx.wait_to_complete()
 
     def register(self, trusted_issuer: str) -> None:
         from circuits.statements import get_statement
@@ -202,9 +242,10 @@ class Pipeline:
         vk = json.loads(Path(self.facts["vk"]).read_text())
         contract = VerifierContract(self.client, self.deployment.verifier)
         operator_did = did_of(self.operator)
-        tx = contract.register_statement(self.operator, "age_gte", operator_did, vk, roles, [trusted_issuer],
-                                         record_validity_secs=86_400 * 365,
-                                         description=f"age >= {self.years} (zkvct demo)")
+        with self.timeline.span("chain", "register age_gte"):
+            tx = contract.register_statement(self.operator, "age_gte", operator_did, vk, roles, [trusted_issuer],
+                                             record_validity_secs=86_400 * 365,
+                                             description=f"age >= {self.years} (zkvct demo)")
         self.contract = contract
         self.facts["statement"] = {"id": "age_gte", "owner_did": operator_did, "roles": roles, "tx": tx.hash,
                                    "gas": tx.gas_used}
@@ -225,7 +266,7 @@ class Pipeline:
     def issue(self, svc: Services) -> None:
         home = self.out / "issuer"
         # one machine plays every holder here, so the per-client rate limit is raised for the demo
-        issuer = svc.start("issuer", zkvct_command("issuer", "serve", "--home", str(home), "--passphrase-file",
+        issuer = self.service(svc, "issuer", zkvct_command("issuer", "serve", "--home", str(home), "--passphrase-file",
                                                    str(self.passfile), "--port", "{port}", "--rate", "100",
                                                    "--burst", "400"))
         self.issuer_url = issuer.url
@@ -263,7 +304,7 @@ class Pipeline:
             rows = st.get("outbox", [])
             if rows and all(r.get("status") in ("anchored", "done", "sent") for r in rows):
                 return
-            time.sleep(0.5)
+            self.wait("issuer outbox poll", 0.5)
         raise DemoError(f"the issuer's root was not anchored within {timeout:g} s: {rows}")
 
     # -- 4. relying party, request, consent, proof, on-chain check, webhook ----------------------------
@@ -280,9 +321,9 @@ class Pipeline:
         self.fund(parse_did(self.rp_did).address)
         self.deliveries_log = self.out / "webhook" / "deliveries.jsonl"
         self.deliveries_log.parent.mkdir(exist_ok=True)
-        receiver = svc.start("webhook-receiver", zkvct_command("rp", "receiver", "--secret-file", str(rp_home / "webhook.secret"),
+        receiver = self.service(svc, "webhook-receiver", zkvct_command("rp", "receiver", "--secret-file", str(rp_home / "webhook.secret"),
                                                                 "--log", str(self.deliveries_log), "--port", "{port}"))
-        svc.start("relying-party", zkvct_command("rp", "serve", "--home", str(rp_home), "--passphrase-file",
+        self.service(svc, "relying-party", zkvct_command("rp", "serve", "--home", str(rp_home), "--passphrase-file",
                                                  str(self.passfile), "--port", str(port)), port=port)
         self.rp_url = f"http://127.0.0.1:{port}"
         wf = json.loads(json.dumps(SEED_WORKFLOW))
@@ -325,7 +366,7 @@ class Pipeline:
         while time.time() < deadline:
             if self.deliveries_log.exists() and self.deliveries_log.read_text().strip():
                 break
-            time.sleep(0.2)
+            self.wait("webhook delivery poll", 0.2)
         lines = [json.loads(x) for x in self.deliveries_log.read_text().splitlines()] if self.deliveries_log.exists() else []
         if not lines:
             raise DemoError("the webhook receiver got no delivery within 30 s")
@@ -366,7 +407,7 @@ class Pipeline:
         self.refuse("tampered public input (a fresh proof, cutoff moved)", r.status_code == 422,
                     f"{r.status_code} {r.json().get('error')}")
         short = self.new_request(ttl=1)
-        time.sleep(2.2)
+        self.wait("request expiry", 2.2)
         res = self.approve(short["deep_link"], check=False)
         self.refuse("expired request", res.returncode != 0, (res.stderr.strip().splitlines() or ["?"])[-1])
         serial = self.credential_b.get("serial")
@@ -393,8 +434,10 @@ class Pipeline:
             if sub != "secrets":
                 shutil.rmtree(self.out / sub, ignore_errors=True)
         t0 = time.perf_counter()
+        self.timeline = Timeline(t0)
         with contextlib.ExitStack() as stack:
             svc = stack.enter_context(Services(self.out / "logs", env=self.env))
+            stack.callback(lambda: [self.stop_service(svc, n) for n in list(svc.running)[::-1]])
             try:
                 import threading
 
@@ -440,6 +483,7 @@ class Pipeline:
         (self.out / "rerun.sh").write_text("#!/usr/bin/env bash\n# each step of the last `zkvct demo`, to run by hand\n"
                                           + "\n".join(self.rerun) + "\n")
         summary = {"ok": True, "seconds": round(total, 1), "timings": self.timings, "refusals": self.refusals,
+                   "timeline": self.timeline.sorted(),
                    "facts": self.facts, "out": str(self.out)}
         (self.out / "demo.json").write_text(json.dumps(summary, indent=2, default=str))
         return summary
