@@ -48,6 +48,7 @@ from zkvct.web import db as webdb
 from . import signing
 from .policy import CeremonyPolicy, PolicyError
 from .schema import contributions, invites as invite_codes, meta, metadata, nonces, participants, queue, tracks
+from .verify_upload import initial_key_file
 
 EXT = {"ptau": ".ptau", "zkey": ".zkey"}
 TRACK_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -113,12 +114,14 @@ def verified_phase1(ptau: Path, label: str) -> dict:
             "next_challenge": rep.next_challenge}
 
 
-def _check_initial_zkey(t: TrackSpec) -> None:
-    """The starting zkey must be exactly the one the circuit and the verified ptau produce."""
+def _check_initial_zkey(t: TrackSpec, rebuilt: Path) -> None:
+    """The starting zkey must be exactly the one the circuit and the verified ptau produce;
+    that key is rebuilt into ``rebuilt`` (kept as the track's reference)."""
     from .. import phase2
 
     try:
-        rep = phase2.verify(t.initial, t.r1cs, t.ptau)
+        phase2.rebuild_initial(t.r1cs, t.ptau, rebuilt)
+        rep = phase2.verify_against(t.initial, rebuilt)
     except (ZkvctError, ValueError, OSError) as exc:
         raise CeremonyRejected(400, f"track {t.name}: the initial zkey does not come from this circuit and phase-1 file: {exc}") from exc
     if rep["contributions"]:
@@ -207,13 +210,18 @@ class Coordinator:
                 if p is not None and not Path(p).is_file():
                     raise CeremonyRejected(400, f"track {t.name}: {p} is not a file")
         phase1_info = {}
+        (root / "inputs").mkdir(parents=True, exist_ok=True)
         for t in tracks_:  # verify everything before creating anything
             if t.kind == "zkey":
                 phase1_info[t.name] = verified_phase1(Path(t.ptau), f"track {t.name}")
-                _check_initial_zkey(t)
+                rebuilt = root / (initial_key_file(t.name) + ".tmp")
+                _check_initial_zkey(t, rebuilt)
             else:
                 _check_initial_ptau(t)
-        for sub in ("uploads", "inputs", "final"):
+        for t in tracks_:
+            if t.kind == "zkey":
+                os.replace(root / (initial_key_file(t.name) + ".tmp"), root / initial_key_file(t.name))
+        for sub in ("uploads", "final"):
             (root / sub).mkdir(parents=True, exist_ok=True)
         sqlite = db_url is None
         url = webdb.sqlite_url(root / "ceremony.db.tmp") if sqlite else db_url
