@@ -71,7 +71,7 @@ class CeremonyRejected(ZkvctError):
 class TrackSpec:
     name: str
     kind: str  # "ptau" or "zkey"
-    initial: str  # path of the starting file
+    initial: str | None  # path of the starting file; None for a zkey track: the coordinator runs the setup
     r1cs: str | None = None  # zkey tracks: circuit
     ptau: str | None = None  # zkey tracks: prepared phase-1 file (its transcript is verified)
 
@@ -121,6 +121,8 @@ def _check_initial_zkey(t: TrackSpec, rebuilt: Path) -> None:
 
     try:
         phase2.rebuild_initial(t.r1cs, t.ptau, rebuilt)
+        if t.initial is None:  # the coordinator's own setup output is the starting state
+            return
         rep = phase2.verify_against(t.initial, rebuilt)
     except (ZkvctError, ValueError, OSError) as exc:
         raise CeremonyRejected(400, f"track {t.name}: the initial zkey does not come from this circuit and phase-1 file: {exc}") from exc
@@ -203,6 +205,8 @@ class Coordinator:
             if t.kind not in EXT or not TRACK_NAME.match(t.name) or t.name in seen:
                 raise CeremonyRejected(400, f"track {t.name!r}: kind must be ptau or zkey, the name unique and 1..64 of [A-Za-z0-9_]")
             seen.add(t.name)
+            if t.initial is None and t.kind != "zkey":
+                raise CeremonyRejected(400, f"track {t.name}: a ptau track needs its starting .ptau")
             if t.kind == "zkey":
                 if not (t.r1cs and t.ptau):
                     raise CeremonyRejected(400, f"track {t.name}: a zkey track needs its .r1cs and prepared .ptau")
@@ -245,7 +249,7 @@ class Coordinator:
             for t in tracks_:
                 (root / "states" / t.name).mkdir(parents=True, exist_ok=True)
                 state = root / "states" / t.name / f"0000{EXT[t.kind]}"
-                _atomic_copy(Path(t.initial), state)
+                _atomic_copy(Path(t.initial) if t.initial else root / initial_key_file(t.name), state)
                 r1cs = ptau = None
                 if t.kind == "zkey":
                     r1cs, ptau = f"inputs/{t.name}.r1cs", f"inputs/{t.name}.ptau"
