@@ -277,3 +277,28 @@ def test_zkey_track_set_up_by_the_coordinator_and_uploads_checked_against_its_ke
     phase2.contribute(start, kept)  # the reference replaced by a key with another delta
     with pytest.raises(UploadInvalid, match="section C"):
         verify_extension(tr, root, upload)
+
+
+def test_phase1_checks_verify_each_distinct_file_once(tmp_path, circuit, monkeypatch) -> None:
+    """Several published directories share a phase-1 file: one check per distinct content, and a
+    copy that differs is verified on its own (and fails)."""
+    from ceremony import phase1_verify
+    from ceremony.coordinator.transcript_verify import Phase1Checks
+
+    calls = []
+    real = phase1_verify.verify
+    monkeypatch.setattr(phase1_verify, "verify", lambda p, *a, **k: calls.append(p) or real(p, *a, **k))
+    ptau = tmp_path / "a.ptau"
+    shutil.copyfile(circuit["ptau"], ptau)
+    shutil.copyfile(circuit["ptau"], tmp_path / "b.ptau")
+    checks = Phase1Checks()
+    assert checks.verify(ptau) is checks.verify(tmp_path / "b.ptau")
+    assert len(calls) == 1
+    data = bytearray(ptau.read_bytes())
+    data[-1] ^= 1
+    (tmp_path / "c.ptau").write_bytes(bytes(data))
+    from zkvct.errors import ZkvctError
+
+    with pytest.raises(ZkvctError):
+        checks.verify(tmp_path / "c.ptau")
+    assert len(calls) == 2

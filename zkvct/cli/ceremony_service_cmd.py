@@ -237,23 +237,32 @@ def finalize(url: str, keyfile: str, beacon_hex: str, num_iterations_exp: int, a
 
 
 @ceremony_group.command("verify")
-@click.argument("final_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("final_dirs", metavar="FINAL_DIR...", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False))
 @click.option("--min-contributors", default=2, show_default=True, type=click.IntRange(1, 1000),
               help="Distinct contributors every track must have (the ceremony's own minimum applies if higher).")
 @json_option
 @command_errors
-def verify(final_dir: str, min_contributors: int, as_json: bool) -> None:
-    """Check a finished ceremony's published directory (transcript.json and final files)."""
-    from ceremony import phase1_verify, phase2
-    from ceremony.coordinator.transcript_verify import TranscriptMismatch, verify_published
+def verify(final_dirs: tuple[str, ...], min_contributors: int, as_json: bool) -> None:
+    """Check finished ceremonies' published directories (transcript.json and final files).
 
-    try:
-        rep = verify_published(final_dir, min_contributors)
-    except (TranscriptMismatch, phase1_verify.TranscriptInvalid, phase2.ZkeyInvalid) as exc:
-        raise Rejected({"directory": final_dir, "reason": str(exc)}, str(exc)) from exc
-    lines = [f"ceremony {rep['ceremony']!r}: transcript and final files OK"]
-    lines += [f"  {n}: {t['kind']}, {t['contributions']} contributions + beacon" for n, t in rep["tracks"].items()]
-    emit({"ok": True, **rep}, as_json, "\n".join(lines))
+    Several directories (phase 1 and the phase 2 built on it) are checked in one go: a phase-1
+    file they share is verified once. One directory prints its report; several print
+    ``{"ok": true, "ceremonies": [report, ...]}``."""
+    from ceremony import phase1_verify, phase2
+    from ceremony.coordinator.transcript_verify import Phase1Checks, TranscriptMismatch, verify_published
+
+    checks, reports, lines = Phase1Checks(), [], []
+    for final_dir in final_dirs:
+        try:
+            rep = verify_published(final_dir, min_contributors, checks)
+        except (TranscriptMismatch, phase1_verify.TranscriptInvalid, phase2.ZkeyInvalid) as exc:
+            raise Rejected({"directory": final_dir, "reason": str(exc)}, f"{final_dir}: {exc}") from exc
+        reports.append({"directory": final_dir, **rep})
+        lines += [f"ceremony {rep['ceremony']!r}: transcript and final files OK"]
+        lines += [f"  {n}: {t['kind']}, {t['contributions']} contributions + beacon" for n, t in rep["tracks"].items()]
+    result = {"ok": True, **reports[0]} if len(reports) == 1 else {"ok": True, "ceremonies": reports}
+    emit(result, as_json, "\n".join(lines))
 
 
 def register(main: click.Group) -> None:
