@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
+import os
+import platform
 import sys
 import tempfile
 from pathlib import Path
@@ -38,6 +40,16 @@ from zkvct.groth16.setup import dev_setup  # noqa: E402
 from zkvct.groth16.synthetic import chain_circuit  # noqa: E402
 
 import peers  # noqa: E402
+
+
+def machine() -> str:
+    """CPU model, cores and load: gas does not depend on them, but every figure names its machine."""
+    cpu = platform.processor()
+    for line in Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []:
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return f"{cpu}, {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
 
 
 def main() -> None:
@@ -121,12 +133,14 @@ def main() -> None:
         figures[f"registry verify - bare verifier, {n}"] = figures[reg_label] - figures[bare_label]
         execution[f"registry verify - bare verifier, {n}"] = execution[reg_label] - execution[bare_label]
     solc = next(iter(compiled.values())).solc_version
-    print(f"solc {solc}, py-evm (eth-tester PyEVMBackend, Prague), optimizer 200 runs, evmVersion cancun")
+    print(f"machine: {machine()}")
+    print(f"solc {solc}, py-evm (eth-tester PyEVMBackend, Prague), optimizer 200 runs, evmVersion cancun, "
+          "registry via IR, verifiers legacy pipeline")
     print(f"{'':<66} {'tx gas':>9} {'execution':>10}")
     for k, v in figures.items():
         print(f"{k:<66} {v:>9,} {execution[k]:>10,}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"solc": solc, "gas": figures, "execution": execution}, indent=1))
+        Path(args.json).write_text(json.dumps({"machine": machine(), "solc": solc, "gas": figures, "execution": execution}, indent=1))
 
 
 if __name__ == "__main__":

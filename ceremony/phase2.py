@@ -164,15 +164,28 @@ def _same_ratio_sections(init: memoryview, cur: memoryview, delta2: G2Point) -> 
 
 def verify(zkey_path: str | Path, r1cs_path: str | Path, ptau_path: str | Path, progress: Progress = None) -> dict:
     """Verify a phase-2 ``.zkey`` against its circuit and the phase-1 ``.ptau``; raise :class:`ZkeyInvalid`."""
+    with tempfile.TemporaryDirectory(prefix="zkvct-verify-") as tmp:
+        init_path = rebuild_initial(r1cs_path, ptau_path, Path(tmp) / "init.zkey", progress)
+        return verify_against(zkey_path, init_path, progress)
+
+
+def rebuild_initial(r1cs_path: str | Path, ptau_path: str | Path, out: str | Path, progress: Progress = None) -> Path:
+    """The initial key this circuit and phase-1 file produce (the Groth16 setup), written to ``out``:
+    the reference every contribution is checked against. A verifier that checks several keys of
+    one circuit (a coordinator, one upload after another) builds it once and keeps it."""
     from zkvct.groth16.setup import setup_files
 
-    with tempfile.TemporaryDirectory(prefix="zkvct-verify-") as tmp:
-        init_path = Path(tmp) / "init.zkey"
-        if progress:
-            progress("rebuilding the initial key", 0, 1)
-        setup_files(str(r1cs_path), str(ptau_path), str(init_path))
-        with read_zkey(init_path, trusted=True) as init, read_zkey(zkey_path) as zk:
-            return _verify(zk, init, progress)
+    if progress:
+        progress("rebuilding the initial key", 0, 1)
+    setup_files(str(r1cs_path), str(ptau_path), str(out))
+    return Path(out)
+
+
+def verify_against(zkey_path: str | Path, initial_path: str | Path, progress: Progress = None) -> dict:
+    """Verify a phase-2 ``.zkey`` against an initial key made by :func:`rebuild_initial` (trusted:
+    the caller built it from the circuit and the verified phase-1 file); raise :class:`ZkeyInvalid`."""
+    with read_zkey(initial_path, trusted=True) as init, read_zkey(zkey_path) as zk:
+        return _verify(zk, init, progress)
 
 
 def _verify(zk: Zkey, init: Zkey, progress: Progress) -> dict:

@@ -332,34 +332,68 @@ contract ZkvctRegistry {
 
     // ---------------------------------------------------------------- derivations (docs/protocol.md)
 
-    function _h253(bytes memory data) internal pure returns (uint256) {
-        return uint256(sha256(data)) & H253;
+    // Each derivation is written once into scratch memory (past the free memory pointer, never
+    // allocated) straight from calldata and hashed by the sha256 precompile: no abi.encodePacked
+    // copies. Layouts: docs/protocol.md (lp(x) = 4-byte big-endian length, then x).
+
+    /// Write lp(s) at `ptr`; return the end.
+    function _lp(uint256 ptr, string calldata s) private pure returns (uint256 end) {
+        assembly ("memory-safe") {
+            mstore(ptr, shl(224, s.length))
+            calldatacopy(add(ptr, 4), s.offset, s.length)
+            end := add(add(ptr, 4), s.length)
+        }
     }
 
-    function deriveScope(string calldata relyingPartyDid, string calldata statementId) public pure returns (uint256) {
-        return _h253(
-            abi.encodePacked(
-                uint32(14), "zkvct/scope/v2", uint32(bytes(relyingPartyDid).length), relyingPartyDid,
-                uint32(bytes(statementId).length), statementId
-            )
-        );
+    /// sha256 of memory [from, to) with the top three bits cleared (h253).
+    function _sha253(uint256 from, uint256 to) private view returns (uint256 h) {
+        assembly ("memory-safe") {
+            if iszero(staticcall(gas(), 2, from, sub(to, from), 0, 32)) { revert(0, 0) }
+            h := and(mload(0), H253)
+        }
+    }
+
+    function _free() private pure returns (uint256 ptr) {
+        assembly ("memory-safe") {
+            ptr := mload(0x40)
+        }
+    }
+
+    function deriveScope(string calldata relyingPartyDid, string calldata statementId) public view returns (uint256) {
+        uint256 ptr = _free();
+        uint256 end;
+        assembly ("memory-safe") {
+            mstore(ptr, shl(224, 14))
+            mstore(add(ptr, 4), "zkvct/scope/v2")
+        }
+        end = _lp(_lp(ptr + 18, relyingPartyDid), statementId);
+        return _sha253(ptr, end);
     }
 
     function deriveChallenge(string calldata relyingPartyDid, string calldata requestId, string calldata nonce, uint64 expiresAt)
         public
-        pure
+        view
         returns (uint256)
     {
-        return _h253(
-            abi.encodePacked(
-                uint32(18), "zkvct/challenge/v2", uint32(bytes(relyingPartyDid).length), relyingPartyDid,
-                uint32(bytes(requestId).length), requestId, uint32(bytes(nonce).length), nonce, expiresAt
-            )
-        );
+        uint256 ptr = _free();
+        uint256 end;
+        assembly ("memory-safe") {
+            mstore(ptr, shl(224, 18))
+            mstore(add(ptr, 4), "zkvct/challenge/v2")
+        }
+        end = _lp(_lp(_lp(ptr + 22, relyingPartyDid), requestId), nonce);
+        assembly ("memory-safe") {
+            mstore(end, shl(192, expiresAt))
+        }
+        return _sha253(ptr, end + 8);
     }
 
-    function holderDidHash(string calldata did) public pure returns (uint256) {
-        return _h253(bytes(did));
+    function holderDidHash(string calldata did) public view returns (uint256) {
+        uint256 ptr = _free();
+        assembly ("memory-safe") {
+            calldatacopy(ptr, did.offset, did.length)
+        }
+        return _sha253(ptr, ptr + bytes(did).length);
     }
 
     /// `day` minus `nYears` calendar years (29 February -> 28 February), days since 1900-01-01.
@@ -417,11 +451,11 @@ contract ZkvctRegistry {
         return reasonName(code);
     }
 
-    function _scopeOf(Presentation calldata p) internal pure returns (uint256) {
+    function _scopeOf(Presentation calldata p) internal view returns (uint256) {
         return deriveScope(p.relyingPartyDid, p.statementId);
     }
 
-    function _challengeOf(Presentation calldata p) internal pure returns (uint256) {
+    function _challengeOf(Presentation calldata p) internal view returns (uint256) {
         return deriveChallenge(p.relyingPartyDid, p.requestId, p.nonce, p.expiresAt);
     }
 
@@ -429,8 +463,16 @@ contract ZkvctRegistry {
         return (packed >> (160 + 4 * k)) & 15;
     }
 
+    /// Input `i` (unchecked: every role index is below the input count, checked first).
+    function _in(uint256[] calldata inputs, uint256 i) private pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            v := calldataload(add(inputs.offset, shl(5, i)))
+        }
+    }
+
     function _check(Presentation calldata p) internal view returns (uint8, Accepted memory a) {
-        a.statementKey = keccak256(bytes(p.statementId));
+        string calldata sid = p.statementId;
+        a.statementKey = keccak256(bytes(sid));
         a.version = p.version == 0 ? latestVersion[a.statementKey] : p.version;
         bytes32 vk = _versionKey(a.statementKey, a.version);
         a.issuerKey = keccak256(bytes(p.issuerDid));
@@ -442,39 +484,47 @@ contract ZkvctRegistry {
         uint256[] calldata inputs = p.publicInputs;
         if (inputs.length != _nib(st, 0)) return (WRONG_INPUT_COUNT, a);
         if (!_allBelowR(inputs)) return (INPUT_NOT_CANONICAL, a);
-        uint8 code = _checkPoints(p.proof);
+        uint256[8] calldata proof = p.proof;
+        uint8 code = _checkPoints(proof);
         if (code != OK) return (code, a);
-        a.proofHash = sha256(abi.encodePacked(p.proof));
-        a.nullifier = inputs[_nib(st, 5)];
-        a.nullifierKey = keccak256(abi.encode(a.statementKey, inputs[_nib(st, 4)], a.nullifier));
+        a.proofHash = _proofHash(proof);
+        uint256 scopeIn = _in(inputs, _nib(st, 4));
+        a.nullifier = _in(inputs, _nib(st, 5));
+        a.nullifierKey = keccak256(abi.encode(a.statementKey, scopeIn, a.nullifier));
         bytes32 used = nullifierProof[a.nullifierKey];
         // accepted proofs are stored under their own (scope, nullifier): the same proof again finds itself
         if (used != 0 && used == a.proofHash) return (PROOF_REPLAYED, a);
-        if (block.timestamp > p.expiresAt) return (REQUEST_EXPIRED, a);
+        uint64 expiresAt = p.expiresAt;
+        if (block.timestamp > expiresAt) return (REQUEST_EXPIRED, a);
         uint256 blockDay = today();
         uint256 ti = _nib(st, 2);
-        if (ti != NONE && (inputs[ti] + dateToleranceDays < blockDay || inputs[ti] > blockDay + dateToleranceDays)) {
-            return (TODAY_OUT_OF_RANGE, a);
+        if (ti != NONE) {
+            uint256 t = _in(inputs, ti);
+            if (t + dateToleranceDays < blockDay || t > blockDay + dateToleranceDays) return (TODAY_OUT_OF_RANGE, a);
         }
         if (!a.trusted) return (ISSUER_NOT_TRUSTED, a);
-        code = _checkRoot(st, a.issuerKey, inputs[_nib(st, 1)]);
+        code = _checkRoot(st, a.issuerKey, _in(inputs, _nib(st, 1)));
         if (code != OK) return (code, a);
         if (_nib(st, 3) != NONE && !_cutoffOk(st, inputs, blockDay)) return (CUTOFF_MISMATCH, a);
-        if (_nib(st, 8) != NONE && inputs[_nib(st, 8)] != versionParam[vk]) return (PARAM_MISMATCH, a);
-        if (inputs[_nib(st, 4)] != _scopeOf(p)) return (SCOPE_MISMATCH, a);
-        if (inputs[_nib(st, 6)] != _challengeOf(p)) return (CHALLENGE_MISMATCH, a);
+        if (_nib(st, 8) != NONE && _in(inputs, _nib(st, 8)) != versionParam[vk]) return (PARAM_MISMATCH, a);
+        string calldata rp = p.relyingPartyDid;
+        if (scopeIn != deriveScope(rp, sid)) return (SCOPE_MISMATCH, a);
+        if (_in(inputs, _nib(st, 6)) != deriveChallenge(rp, p.requestId, p.nonce, expiresAt)) return (CHALLENGE_MISMATCH, a);
         uint256 holderIdx = _nib(st, 7);
+        string calldata holderDid = p.holderDid;
         if (holderIdx != NONE) {
-            if (bytes(p.holderDid).length == 0) return (HOLDER_DID_MISSING, a);
-            uint256 h = _h253(bytes(p.holderDid));
-            if (inputs[holderIdx] != h) return (HOLDER_DID_MISMATCH, a);
+            if (bytes(holderDid).length == 0) return (HOLDER_DID_MISSING, a);
+            uint256 h = holderDidHash(holderDid);
+            if (_in(inputs, holderIdx) != h) return (HOLDER_DID_MISMATCH, a);
             // no CW1056 here: a DID-bound record is made by a relayer (docs/evm.md)
             if (!isRelayer[msg.sender]) return (SENDER_NOT_AUTHORIZED, a);
             a.holderHash = bytes32(h);
+        } else if (bytes(holderDid).length != 0) {
+            if (used != 0) return (NULLIFIER_USED, a);
+            return (MALFORMED, a);
         }
         if (used != 0) return (NULLIFIER_USED, a);
-        if (holderIdx == NONE && bytes(p.holderDid).length != 0) return (MALFORMED, a);
-        uint256 res = IZkvctVerifier(address(uint160(st))).check(p.proof, inputs);
+        uint256 res = IZkvctVerifier(address(uint160(st))).check(proof, inputs);
         if (res == 1) return (WRONG_INPUT_COUNT, a);
         if (res == 2) return (INPUT_NOT_CANONICAL, a);
         if (res == 3) return (PROOF_MALFORMED, a);
@@ -483,29 +533,45 @@ contract ZkvctRegistry {
         return (OK, a);
     }
 
+    /// sha256 of the eight proof words (docs/protocol.md's proof hash), from calldata.
+    function _proofHash(uint256[8] calldata w) private view returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, w, 256)
+            if iszero(staticcall(gas(), 2, ptr, 256, 0, 32)) { revert(0, 0) }
+            h := mload(0)
+        }
+    }
+
     /// Coordinates < q and A, C affine points on the curve, not infinity (B: the pairing
     /// precompile checks it, answered as proof_malformed by the verifier).
     function _allBelowR(uint256[] calldata inputs) internal pure returns (bool ok) {
         assembly {
             ok := 1
-            let end := add(inputs.offset, mul(inputs.length, 32))
-            for { let o := inputs.offset } lt(o, end) { o := add(o, 32) } {
-                if iszero(lt(calldataload(o), R)) { ok := 0 }
-            }
+            let end := add(inputs.offset, shl(5, inputs.length))
+            for { let o := inputs.offset } lt(o, end) { o := add(o, 32) } { ok := and(ok, lt(calldataload(o), R)) }
         }
     }
 
     function _checkPoints(uint256[8] calldata w) internal pure returns (uint8 code) {
         assembly {
             let q := 21888242871839275222246405745257275088696311157297823662689037894645226208583
-            for { let o := w } lt(o, add(w, 256)) { o := add(o, 32) } {
-                if iszero(lt(calldataload(o), q)) { code := 4 } // PROOF_MALFORMED
-            }
-            for { let o := w } lt(o, add(w, 256)) { o := add(o, 192) } {
-                let x := calldataload(o)
-                let y := calldataload(add(o, 32))
-                if iszero(eq(mulmod(y, y, q), addmod(mulmod(x, mulmod(x, x, q), q), 3, q))) { code := 4 }
-            }
+            let bad := iszero(lt(calldataload(w), q))
+            bad := or(bad, iszero(lt(calldataload(add(w, 32)), q)))
+            bad := or(bad, iszero(lt(calldataload(add(w, 64)), q)))
+            bad := or(bad, iszero(lt(calldataload(add(w, 96)), q)))
+            bad := or(bad, iszero(lt(calldataload(add(w, 128)), q)))
+            bad := or(bad, iszero(lt(calldataload(add(w, 160)), q)))
+            bad := or(bad, iszero(lt(calldataload(add(w, 192)), q)))
+            bad := or(bad, iszero(lt(calldataload(add(w, 224)), q)))
+            // A (words 0-1) and C (words 6-7) on y^2 = x^3 + 3 (infinity, (0, 0), is not)
+            let x := calldataload(w)
+            let y := calldataload(add(w, 32))
+            bad := or(bad, iszero(eq(mulmod(y, y, q), addmod(mulmod(x, mulmod(x, x, q), q), 3, q))))
+            x := calldataload(add(w, 192))
+            y := calldataload(add(w, 224))
+            bad := or(bad, iszero(eq(mulmod(y, y, q), addmod(mulmod(x, mulmod(x, x, q), q), 3, q))))
+            if bad { code := 4 } // PROOF_MALFORMED
         }
     }
 
@@ -513,9 +579,9 @@ contract ZkvctRegistry {
     /// the tolerance of the block date)
     function _cutoffOk(uint256 st, uint256[] calldata inputs, uint256 blockDay) internal view returns (bool) {
         uint256 nYears = (st >> 208) & 0xffff;
-        uint256 cutoff = inputs[_nib(st, 3)];
+        uint256 cutoff = _in(inputs, _nib(st, 3));
         uint256 ti = _nib(st, 2);
-        if (ti != NONE) return cutoff == minusYears(inputs[ti], nYears);
+        if (ti != NONE) return cutoff == minusYears(_in(inputs, ti), nYears);
         for (uint256 d = blockDay - dateToleranceDays; d <= blockDay + dateToleranceDays; d++) {
             if (cutoff == minusYears(d, nYears)) return true;
         }

@@ -48,6 +48,7 @@ from zkvct.web import db as webdb
 from . import signing
 from .policy import CeremonyPolicy, PolicyError
 from .schema import contributions, invites as invite_codes, meta, metadata, nonces, participants, queue, tracks
+from .verify_upload import initial_key_file
 
 EXT = {"ptau": ".ptau", "zkey": ".zkey"}
 TRACK_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -70,7 +71,7 @@ class CeremonyRejected(ZkvctError):
 class TrackSpec:
     name: str
     kind: str  # "ptau" or "zkey"
-    initial: str  # path of the starting file
+    initial: str | None  # path of the starting file; None for a zkey track: the coordinator runs the setup
     r1cs: str | None = None  # zkey tracks: circuit
     ptau: str | None = None  # zkey tracks: prepared phase-1 file (its transcript is verified)
 
@@ -113,12 +114,16 @@ def verified_phase1(ptau: Path, label: str) -> dict:
             "next_challenge": rep.next_challenge}
 
 
-def _check_initial_zkey(t: TrackSpec) -> None:
-    """The starting zkey must be exactly the one the circuit and the verified ptau produce."""
+def _check_initial_zkey(t: TrackSpec, rebuilt: Path) -> None:
+    """The starting zkey must be exactly the one the circuit and the verified ptau produce;
+    that key is rebuilt into ``rebuilt`` (kept as the track's reference)."""
     from .. import phase2
 
     try:
-        rep = phase2.verify(t.initial, t.r1cs, t.ptau)
+        phase2.rebuild_initial(t.r1cs, t.ptau, rebuilt)
+        if t.initial is None:  # the coordinator's own setup output is the starting state
+            return
+        rep = phase2.verify_against(t.initial, rebuilt)
     except (ZkvctError, ValueError, OSError) as exc:
         raise CeremonyRejected(400, f"track {t.name}: the initial zkey does not come from this circuit and phase-1 file: {exc}") from exc
     if rep["contributions"]:
@@ -200,6 +205,8 @@ class Coordinator:
             if t.kind not in EXT or not TRACK_NAME.match(t.name) or t.name in seen:
                 raise CeremonyRejected(400, f"track {t.name!r}: kind must be ptau or zkey, the name unique and 1..64 of [A-Za-z0-9_]")
             seen.add(t.name)
+            if t.initial is None and t.kind != "zkey":
+                raise CeremonyRejected(400, f"track {t.name}: a ptau track needs its starting .ptau")
             if t.kind == "zkey":
                 if not (t.r1cs and t.ptau):
                     raise CeremonyRejected(400, f"track {t.name}: a zkey track needs its .r1cs and prepared .ptau")
@@ -207,13 +214,18 @@ class Coordinator:
                 if p is not None and not Path(p).is_file():
                     raise CeremonyRejected(400, f"track {t.name}: {p} is not a file")
         phase1_info = {}
+        (root / "inputs").mkdir(parents=True, exist_ok=True)
         for t in tracks_:  # verify everything before creating anything
             if t.kind == "zkey":
                 phase1_info[t.name] = verified_phase1(Path(t.ptau), f"track {t.name}")
-                _check_initial_zkey(t)
+                rebuilt = root / (initial_key_file(t.name) + ".tmp")
+                _check_initial_zkey(t, rebuilt)
             else:
                 _check_initial_ptau(t)
-        for sub in ("uploads", "inputs", "final"):
+        for t in tracks_:
+            if t.kind == "zkey":
+                os.replace(root / (initial_key_file(t.name) + ".tmp"), root / initial_key_file(t.name))
+        for sub in ("uploads", "final"):
             (root / sub).mkdir(parents=True, exist_ok=True)
         sqlite = db_url is None
         url = webdb.sqlite_url(root / "ceremony.db.tmp") if sqlite else db_url
@@ -237,7 +249,7 @@ class Coordinator:
             for t in tracks_:
                 (root / "states" / t.name).mkdir(parents=True, exist_ok=True)
                 state = root / "states" / t.name / f"0000{EXT[t.kind]}"
-                _atomic_copy(Path(t.initial), state)
+                _atomic_copy(Path(t.initial) if t.initial else root / initial_key_file(t.name), state)
                 r1cs = ptau = None
                 if t.kind == "zkey":
                     r1cs, ptau = f"inputs/{t.name}.r1cs", f"inputs/{t.name}.ptau"

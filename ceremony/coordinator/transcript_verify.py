@@ -33,17 +33,46 @@ DEFAULT_MIN_CONTRIBUTORS = 2
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 
 
-def verify_published(final_dir: str | Path, min_contributors: int = DEFAULT_MIN_CONTRIBUTORS) -> dict:
+class Phase1Checks:
+    """Phase-1 files already fully verified in this process, by SHA-256 of their bytes.
+
+    One phase-1 file usually sits behind several published directories (phase 1's own and every
+    phase-2 track built on it, each with a copy); checking several directories with one of these
+    verifies each distinct file once. Keyed by content, so a copy that differs by one byte is
+    verified on its own."""
+
+    def __init__(self) -> None:
+        self.reports: dict[str, object] = {}
+
+    def verify(self, path: Path):
+        import hashlib
+
+        from .. import phase1_verify
+
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+        key = h.hexdigest()
+        if key not in self.reports:
+            self.reports[key] = phase1_verify.verify(path)
+        return self.reports[key]
+
+
+def verify_published(final_dir: str | Path, min_contributors: int = DEFAULT_MIN_CONTRIBUTORS,
+                     phase1_checks: Phase1Checks | None = None) -> dict:
+    """Check one published directory; pass the same ``phase1_checks`` to check several and verify
+    each distinct phase-1 file once."""
     try:
-        return _verify_published(Path(final_dir), min_contributors)
+        return _verify_published(Path(final_dir), min_contributors, phase1_checks or Phase1Checks())
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         if isinstance(exc, ZkvctError):
             raise
         raise TranscriptMismatch(f"transcript.json is malformed ({type(exc).__name__}: {exc})") from exc
 
 
-def _verify_published(d: Path, min_contributors: int) -> dict:
-    from .. import phase1_verify, phase2
+def _verify_published(d: Path, min_contributors: int, checks: Phase1Checks) -> dict:
+    from .. import phase2
     from ..records import open_transcript
 
     if isinstance(min_contributors, bool) or not isinstance(min_contributors, int) or min_contributors < 1:
@@ -80,14 +109,14 @@ def _verify_published(d: Path, min_contributors: int) -> dict:
             raise TranscriptMismatch(f"track {name}: {len(distinct)} distinct contributors besides the admin; "
                                      f"at least {need} are required")
         if t["kind"] == "ptau":
-            rep = phase1_verify.verify(d / info["file"])
+            rep = checks.verify(d / info["file"])
             hashes = [c["response_hash"] for c in rep.contributions]
             with open_transcript(d / info["file"]) as pt:
                 last = pt.contributions[-1]
                 b_hash, b_exp = (last.beacon_hash or b"").hex(), last.num_iterations_exp
         else:
             try:
-                p1 = phase1_verify.verify(d / info["ptau"])
+                p1 = checks.verify(d / info["ptau"])
             except (ZkvctError, ValueError) as exc:
                 raise TranscriptMismatch(f"track {name}: its phase-1 file is not a verified transcript: {exc}") from exc
             if not p1.prepared or not any(c["type"] == "contribution" for c in p1.contributions):

@@ -16,13 +16,21 @@ class UploadInvalid(ZkvctError):
     """The upload is not an acceptable next state; the message says why."""
 
 
+def initial_key_file(track_name: str) -> str:
+    """Where a phase-2 track keeps the initial key rebuilt at init from its circuit and phase-1 file
+    (relative to the ceremony directory). Every upload is checked against it, so the Groth16 setup
+    runs once per track instead of once per upload; it was built by the coordinator itself from
+    files it verified, so it is as trusted as those files."""
+    return f"inputs/{track_name}.initial.zkey"
+
+
 def verify_extension(track: dict, root: Path, upload: Path) -> str:
     """Return the new contribution's hash (hex) or raise :class:`UploadInvalid`."""
     current = root / track["state_file"]
     try:
         if track["kind"] == "ptau":
             return _ptau(current, upload)
-        return _zkey(current, upload, root / track["r1cs"], root / track["ptau"])
+        return _zkey(current, upload, root / track["r1cs"], root / track["ptau"], root / initial_key_file(track["name"]))
     except UploadInvalid:
         raise
     except (ZkvctError, ValueError) as exc:  # parse errors and failed checks, with their reasons
@@ -50,7 +58,7 @@ def _ptau(current: Path, upload: Path) -> str:
     return last.response_hash().hex()
 
 
-def _zkey(current: Path, upload: Path, r1cs: Path, ptau: Path) -> str:
+def _zkey(current: Path, upload: Path, r1cs: Path, ptau: Path, initial: Path) -> str:
     from zkvct.formats.zkey import read_zkey
 
     from .. import phase2
@@ -66,5 +74,8 @@ def _zkey(current: Path, upload: Path, r1cs: Path, ptau: Path) -> str:
         last = new.mpc.contributions[-1]
         if last.type != 0:
             raise UploadInvalid("a beacon is applied only at finalization")
-    phase2.verify(upload, r1cs, ptau)
+    if initial.is_file():  # rebuilt from r1cs and ptau when the ceremony was created
+        phase2.verify_against(upload, initial)
+    else:  # a ceremony directory made before the rebuilt key was kept
+        phase2.verify(upload, r1cs, ptau)
     return phase2.contribution_hash(last).hex()

@@ -254,3 +254,51 @@ def test_tampered_published_transcript_rejected(server, ceremony_dir) -> None:
     (bad / "transcript.json").write_text(json.dumps(tx))
     with pytest.raises(TranscriptMismatch, match="do not match the transcript"):
         verify_published(bad)
+
+
+def test_zkey_track_set_up_by_the_coordinator_and_uploads_checked_against_its_kept_key(tmp_path, circuit) -> None:
+    """No starting key given: the coordinator runs the setup; every upload is then checked
+    against the initial key it kept, not a fresh setup per upload (a wrong kept key fails it)."""
+    from ceremony import phase2
+    from ceremony.coordinator.verify_upload import UploadInvalid, initial_key_file, verify_extension
+
+    admin = signing.new_key(tmp_path / "admin.key")
+    root = tmp_path / "c"
+    coord = Coordinator.init(root, "unit", [TrackSpec("mult", "zkey", None, str(circuit["r1cs"]), str(circuit["ptau"]))],
+                             signing.did_of(admin), CeremonyPolicy(turn_timeout=60, open_registration=True))
+    tr = coord.track("mult")
+    coord.close()
+    start, kept = root / tr["state_file"], root / initial_key_file("mult")
+    assert phase2.verify(start, circuit["r1cs"], circuit["ptau"])["contributions"] == []
+    assert kept.read_bytes() == start.read_bytes()
+    upload = tmp_path / "up.zkey"
+    made = phase2.contribute(start, upload, name="u")
+    assert verify_extension(tr, root, upload) == made.contribution_hash.hex()
+    phase2.contribute(start, kept)  # the reference replaced by a key with another delta
+    with pytest.raises(UploadInvalid, match="section C"):
+        verify_extension(tr, root, upload)
+
+
+def test_phase1_checks_verify_each_distinct_file_once(tmp_path, circuit, monkeypatch) -> None:
+    """Several published directories share a phase-1 file: one check per distinct content, and a
+    copy that differs is verified on its own (and fails)."""
+    from ceremony import phase1_verify
+    from ceremony.coordinator.transcript_verify import Phase1Checks
+
+    calls = []
+    real = phase1_verify.verify
+    monkeypatch.setattr(phase1_verify, "verify", lambda p, *a, **k: calls.append(p) or real(p, *a, **k))
+    ptau = tmp_path / "a.ptau"
+    shutil.copyfile(circuit["ptau"], ptau)
+    shutil.copyfile(circuit["ptau"], tmp_path / "b.ptau")
+    checks = Phase1Checks()
+    assert checks.verify(ptau) is checks.verify(tmp_path / "b.ptau")
+    assert len(calls) == 1
+    data = bytearray(ptau.read_bytes())
+    data[-1] ^= 1
+    (tmp_path / "c.ptau").write_bytes(bytes(data))
+    from zkvct.errors import ZkvctError
+
+    with pytest.raises(ZkvctError):
+        checks.verify(tmp_path / "c.ptau")
+    assert len(calls) == 2

@@ -110,3 +110,18 @@ def proof_words(proof: dict) -> tuple[list, list, list]:
 
 def parsed(proof: dict, public: list[str]):
     return Proof.parse(proof), PublicSignals.parse(public)
+
+
+@pytest.fixture(scope="session")
+def shareledger_net():
+    """A running single-node wasmd chain (ShareLedger's stand-in), for the modules that mirror it."""
+    from shareledger import wasmd_or_fail
+    from zkvct.chain.localnet import Localnet
+
+    wasmd_or_fail()
+    net = Localnet(timeout_commit_ms=200)
+    net.start()
+    try:
+        yield net
+    finally:
+        net.stop()

@@ -52,7 +52,10 @@ def g2_outside_subgroup() -> list[list[str]]:
             return [[str(int(c)) for c in xs.coeffs], [str(int(c)) for c in ys.coeffs], ["1", "0"]]
 
 
-def tampered(kind: str, proof: dict, public: list[str], other_proof: dict) -> tuple[dict, list[str]]:
+def tampered(kind: str, proof: dict, public: list[str], other_proof: dict, index: int = 0) -> tuple[dict, list[str]]:
+    """``kind`` applied to a copy of (proof, public). The input kinds change input ``index``: a
+    protocol-v2 statement gives every input a role the registries check before the pairing, so
+    there the nullifier's (checked only against the used set) is the one that reaches it."""
     proof, public = json.loads(json.dumps(proof)), list(public)
     if kind == "a_off_curve":
         proof["pi_a"][1] = str((int(proof["pi_a"][1]) + 1) % Q)
@@ -67,9 +70,9 @@ def tampered(kind: str, proof: dict, public: list[str], other_proof: dict) -> tu
     elif kind == "c_negated":
         proof["pi_c"] = [proof["pi_c"][0], str(Q - int(proof["pi_c"][1])), "1"]
     elif kind == "input_plus_r":
-        public[0] = str(int(public[0]) + R)
+        public[index] = str(int(public[index]) + R)
     elif kind == "input_plus_one":
-        public[0] = str(int(public[0]) + 1)
+        public[index] = str(int(public[index]) + 1)
     elif kind == "extra_input":
         public.append("1")
     elif kind == "other_circuits_proof":

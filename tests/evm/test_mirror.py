@@ -2,9 +2,10 @@
 roots, a second sends nothing, later changes (new version, revocation, new root, retired root)
 are copied exactly once, and a key that differs between the chains stops the sync.
 
-The ShareLedger side here is :class:`PythonSource`: statements and roots kept in Python (the
-CosmWasm contract's v2 queries, read by :class:`zkvct.evm.mirror.ContractSource`, are exercised
-by the chain tests once the v2 contract is merged)."""
+The ShareLedger side here is :class:`PythonSource`: statements and roots kept in Python, so the
+edge cases (a key that differs between the chains, a dry run) need no chain. The same sync from
+the real CosmWasm contract on a wasmd node, through :class:`zkvct.evm.mirror.ContractSource`, is
+test_mirror_chain.py."""
 from __future__ import annotations
 
 import dataclasses

@@ -66,7 +66,8 @@ def _read_allow(allow: tuple[str, ...], allow_file: str | None) -> tuple[str, ..
 @click.option("--admin-did", required=True, help="did:shr allowed to finalize.")
 @click.option("--ptau", "ptau_tracks", multiple=True, metavar="NAME=FILE", help="A phase-1 track starting from FILE.")
 @click.option("--circuit", "zkey_tracks", multiple=True, metavar="NAME=ZKEY,R1CS,PTAU",
-              help="A phase-2 track: initial zkey, circuit, prepared ptau (its phase-1 transcript is verified).")
+              help="A phase-2 track: initial zkey, circuit, prepared ptau (its phase-1 transcript is verified); "
+                   "NAME=R1CS,PTAU: the coordinator makes the initial zkey itself (groth16 setup).")
 @click.option("--turn-timeout", default=3600.0, show_default=True, type=click.FloatRange(1, 7 * 86400), help="Seconds a participant may hold the turn.")
 @click.option("--min-contributors", default=2, show_default=True, type=click.IntRange(1, 1000), help="Distinct contributors every track needs before finalize.")
 @click.option("--max-turns", default=1, show_default=True, type=click.IntRange(1, 100), help="Turns one DID may take.")
@@ -92,9 +93,11 @@ def init(directory: str, cname: str, admin_did: str, ptau_tracks: tuple[str, ...
     for spec in zkey_tracks:
         name, _, rest = spec.partition("=")
         parts = rest.split(",")
-        if len(parts) != 3:
-            raise click.BadParameter(f"{spec!r}: expected NAME=ZKEY,R1CS,PTAU", param_hint="--circuit")
-        specs.append(TrackSpec(name, "zkey", parts[0], parts[1], parts[2]))
+        if len(parts) == 2:  # no starting key given: the coordinator runs the Groth16 setup itself
+            parts = [None, *parts]
+        if len(parts) != 3 or not all(parts[1:]):
+            raise click.BadParameter(f"{spec!r}: expected NAME=ZKEY,R1CS,PTAU or NAME=R1CS,PTAU", param_hint="--circuit")
+        specs.append(TrackSpec(name, "zkey", parts[0] or None, parts[1], parts[2]))
     try:
         policy = CeremonyPolicy(min_contributors=min_contributors, turn_timeout=turn_timeout, max_turns_per_did=max_turns,
                                 max_beacon_exp=max_beacon_exp, allow=_read_allow(allow, allow_file), invites=invites > 0,
@@ -234,23 +237,32 @@ def finalize(url: str, keyfile: str, beacon_hex: str, num_iterations_exp: int, a
 
 
 @ceremony_group.command("verify")
-@click.argument("final_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("final_dirs", metavar="FINAL_DIR...", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False))
 @click.option("--min-contributors", default=2, show_default=True, type=click.IntRange(1, 1000),
               help="Distinct contributors every track must have (the ceremony's own minimum applies if higher).")
 @json_option
 @command_errors
-def verify(final_dir: str, min_contributors: int, as_json: bool) -> None:
-    """Check a finished ceremony's published directory (transcript.json and final files)."""
-    from ceremony import phase1_verify, phase2
-    from ceremony.coordinator.transcript_verify import TranscriptMismatch, verify_published
+def verify(final_dirs: tuple[str, ...], min_contributors: int, as_json: bool) -> None:
+    """Check finished ceremonies' published directories (transcript.json and final files).
 
-    try:
-        rep = verify_published(final_dir, min_contributors)
-    except (TranscriptMismatch, phase1_verify.TranscriptInvalid, phase2.ZkeyInvalid) as exc:
-        raise Rejected({"directory": final_dir, "reason": str(exc)}, str(exc)) from exc
-    lines = [f"ceremony {rep['ceremony']!r}: transcript and final files OK"]
-    lines += [f"  {n}: {t['kind']}, {t['contributions']} contributions + beacon" for n, t in rep["tracks"].items()]
-    emit({"ok": True, **rep}, as_json, "\n".join(lines))
+    Several directories (phase 1 and the phase 2 built on it) are checked in one go: a phase-1
+    file they share is verified once. One directory prints its report; several print
+    ``{"ok": true, "ceremonies": [report, ...]}``."""
+    from ceremony import phase1_verify, phase2
+    from ceremony.coordinator.transcript_verify import Phase1Checks, TranscriptMismatch, verify_published
+
+    checks, reports, lines = Phase1Checks(), [], []
+    for final_dir in final_dirs:
+        try:
+            rep = verify_published(final_dir, min_contributors, checks)
+        except (TranscriptMismatch, phase1_verify.TranscriptInvalid, phase2.ZkeyInvalid) as exc:
+            raise Rejected({"directory": final_dir, "reason": str(exc)}, f"{final_dir}: {exc}") from exc
+        reports.append({"directory": final_dir, **rep})
+        lines += [f"ceremony {rep['ceremony']!r}: transcript and final files OK"]
+        lines += [f"  {n}: {t['kind']}, {t['contributions']} contributions + beacon" for n, t in rep["tracks"].items()]
+    result = {"ok": True, **reports[0]} if len(reports) == 1 else {"ok": True, "ceremonies": reports}
+    emit(result, as_json, "\n".join(lines))
 
 
 def register(main: click.Group) -> None:

@@ -227,8 +227,6 @@ def request_group() -> None:
 @command_errors
 def request_new(home, workflow_id, task, ttl, qr, url, as_json):
     """Open a request; prints its deep link and a QR code for the terminal."""
-    from ..services.rp.requests import qr_png, qr_terminal
-
     base, headers = _admin(_home(home), url)
     body: dict[str, Any] = {"workflow_id": workflow_id}
     if task:
@@ -236,9 +234,17 @@ def request_new(home, workflow_id, task, ttl, qr, url, as_json):
     if ttl:
         body["ttl_secs"] = ttl
     out = _call("POST", base + "/requests", headers, json=body)
+    # the QR helpers live with the service's request code (a heavy import): only when a QR is drawn
     if qr:
+        from ..services.rp.requests import qr_png
+
         Path(qr).write_bytes(qr_png(out["deep_link"]))
         out["qr_file"] = qr
+    if as_json:
+        emit(out, as_json, "")
+        return
+    from ..services.rp.requests import qr_terminal
+
     emit(out, as_json, f"request {out['id']} ({out['statement_id']}, {out['verification']}), expires {out['expires_at']}\n"
          f"{out['deep_link']}\n{qr_terminal(out['deep_link'])}")
 

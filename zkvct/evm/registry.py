@@ -68,11 +68,20 @@ def presentation_tuple(p: Mapping[str, Any]) -> tuple:
 _COMPILED: dict[str, dict[str, Compiled]] = {}
 
 
+REGISTRY_FILE = "ZkvctRegistry.sol"
+
+
 def compile_cached(sources: dict[str, str]) -> dict[str, Compiled]:
-    """compile_sources, remembered for this process by the sources' sha256 (solc-js takes seconds)."""
+    """compile_sources, remembered for this process by the sources' sha256 (solc-js takes seconds).
+    The registry (``REGISTRY_FILE``) is compiled on its own with the IR pipeline, everything else
+    (verifiers) in one legacy-pipeline run (see zkvct.evm.solc)."""
     digest = hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
     if digest not in _COMPILED:
-        _COMPILED[digest] = compile_sources(sources)
+        rest = {name: text for name, text in sources.items() if name != REGISTRY_FILE}
+        out = compile_sources(rest) if rest else {}
+        if REGISTRY_FILE in sources:
+            out.update(compile_sources({REGISTRY_FILE: sources[REGISTRY_FILE]}, via_ir=True))
+        _COMPILED[digest] = out
     return _COMPILED[digest]
 
 

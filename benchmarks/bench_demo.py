@@ -1,0 +1,89 @@
+"""The `make demo` pipeline (issue 12), timed end to end; one command, run on a quiet machine:
+
+    .venv/bin/python benchmarks/bench_demo.py [--out DIR] [--runs N]
+
+Prints the machine (CPU model, cores, whether AVX-512 IFMA is there), the load average before and
+after each run, the commit, the total and every step's time (steps 2a, 3 and 4a run beside step 1),
+and from the run's timeline (``demo.json``): the slowest processes and waits with their CPU
+seconds, and the CPU the services used. Target: <= 60 s after set-up on the 2-core machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def machine() -> str:
+    model, ifma = platform.processor() or "?", False
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+        model = next((ln.split(":", 1)[1].strip() for ln in info.splitlines() if ln.startswith("model name")), model)
+        ifma = "avx512ifma" in info
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, AVX-512 IFMA {'yes' if ifma else 'no'}"
+
+
+def load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def commit() -> str:
+    res = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    return res.stdout.strip() + ("+dirty" if dirty else "")
+
+
+def report(summary: dict, top: int) -> None:
+    print(f"  total {summary['seconds']:.1f} s")
+    for s in sorted(summary["steps"], key=lambda s: s["start"]):
+        beside = f"  (beside {s['beside']})" if s.get("beside") else ""
+        print(f"  [{s['step']:>2}] {s['seconds']:6.1f} s  t={s['start']:6.1f}..{s['end']:6.1f}  {s['title']}{beside}")
+    entries = [e for e in summary["timeline"] if not e["what"].startswith("stop ")]
+    print(f"  slowest {top} (wall s, CPU s, what, thread):")
+    for e in sorted(entries, key=lambda e: -e["seconds"])[:top]:
+        cpu = f"{e['cpu_s']:6.2f}" if "cpu_s" in e else "     -"
+        print(f"    {e['seconds']:6.2f} {cpu}  {e['kind']:7} {e['what'][:58]:58} {e['thread']}")
+    cli = [e for e in summary["timeline"] if e["kind"] == "cli"]
+    print(f"  {len(cli)} CLI processes: {sum(e['seconds'] for e in cli):.1f} s wall, "
+          f"{sum(e.get('cpu_s', 0) for e in cli):.1f} s CPU")
+    for e in summary["timeline"]:
+        if e["what"].startswith("stop ") and e.get("cpu_s_total") is not None:
+            print(f"  service {e['what'][5:]}: {e['cpu_s_total']:.1f} s CPU in all")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default="/tmp/zkvct-bench-demo")
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--top", type=int, default=15)
+    args = ap.parse_args()
+    print(f"machine: {machine()}; commit {commit()}; python {platform.python_version()}")
+    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    for i in range(args.runs):
+        before, t0 = load(), time.perf_counter()
+        res = subprocess.run([sys.executable, "-m", "zkvct", "demo", "--out", args.out, "--json"], env=env,
+                             capture_output=True, text=True, cwd=REPO)
+        wall = time.perf_counter() - t0
+        print(f"run {i + 1}: load before {before}, after {load()}; {wall:.1f} s including start-up and clean-up")
+        if res.returncode != 0:
+            print(res.stdout[-2000:], res.stderr[-4000:])
+            return 1
+        report(json.loads(res.stdout), args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
