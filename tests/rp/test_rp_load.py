@@ -77,7 +77,9 @@ def test_thousand_requests_none_lost_none_twice(tmp_path):
                     n["data"]["config"]["verification"] = "off-chain"
             with httpx.Client(base_url=srv.url, headers=ADMIN, timeout=60) as http:
                 assert http.post("/workflows", json={"id": "age", "document": doc}).status_code == 201
-                opened = [http.post("/requests", json={"workflow_id": "age"}).json()["id"] for _ in range(N)]
+                # an hour: proving N proofs before the clock starts takes minutes on a loaded machine
+                opened = [http.post("/requests", json={"workflow_id": "age", "ttl_secs": 3600}).json()["id"]
+                          for _ in range(N)]
                 tokens = [check_request(http.get(f"/requests/{rid}").text) for rid in opened]
             zk = read_zkey(zkey_path)
             bodies = []

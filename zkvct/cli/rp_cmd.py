@@ -130,13 +130,18 @@ def init_cmd(home, passphrase_file, public_url, trusted, chain_home, private_key
 @click.option("--webhook-bearer-env", help="Environment variable with a bearer token for webhook deliveries.")
 @click.option("--allowed-host", "allowed_hosts", multiple=True,
               help="Host header values to accept (DNS-rebinding guard; default: any).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes sharing the port and the database (one per core helps; see "
+                   "zkvct/services/rp/workers.py).")
 @json_option
 @command_errors
-def serve_cmd(home, passphrase_file, host, port, db, webhook_bearer_env, allowed_hosts, as_json):
+def serve_cmd(home, passphrase_file, host, port, db, webhook_bearer_env, allowed_hosts, workers, as_json):
     """Run the relying-party service (binds 127.0.0.1 unless told otherwise)."""
     from ..services.rp.app import RpSettings, create_rp_app
     from ..services.rp.chain import chain_backends
     from ..services.rp.requests import RelyingParty
+    from ..services.rp.schema import create_all
+    from ..services.rp.workers import serve_workers
     from ..web.db import make_engine, sqlite_url
     from ..web.serve import ServeSettings, run
 
@@ -147,18 +152,29 @@ def serve_cmd(home, passphrase_file, host, port, db, webhook_bearer_env, allowed
     rp = RelyingParty(s["did"], key)
     if jws.did_of(key) != rp.did:
         raise ZkvctError("the sealed key does not match the DID in rp.json")
-    view, submitter, chain_info = chain_backends(s.get("chain_home"), key)
-    engine = make_engine(db or sqlite_url(h / "rp.db"))
     bearer = os.environ.get(webhook_bearer_env) if webhook_bearer_env else None
-    app = create_rp_app(engine=engine, rp=rp, view=view, submitter=submitter, admin_token=_read_secret(h / "admin.token").decode(),
-                        webhook_secret=_read_secret(h / "webhook.secret"), webhook_bearer=bearer,
-                        settings=RpSettings(public_url=s["public_url"], trusted_issuers=s["trusted_issuers"],
-                                            chain=chain_info), allowed_hosts=set(allowed_hosts) or None)
+    admin_token = _read_secret(h / "admin.token").decode()
+    webhook_secret = _read_secret(h / "webhook.secret")
+    db_url = db or sqlite_url(h / "rp.db")
+
+    def build_app():  # in each worker process: its own engine and chain clients
+        engine = make_engine(db_url)
+        create_all(engine)
+        view, submitter, chain_info = chain_backends(s.get("chain_home"), key, engine)
+        return create_rp_app(engine=engine, rp=rp, view=view, submitter=submitter, admin_token=admin_token,
+                             webhook_secret=webhook_secret, webhook_bearer=bearer,
+                             settings=RpSettings(public_url=s["public_url"], trusted_issuers=s["trusted_issuers"],
+                                                 chain=chain_info), allowed_hosts=set(allowed_hosts) or None)
+
     s["listen_url"] = f"http://{host}:{port}"
     (h / SETTINGS_FILE).write_text(json.dumps(s, indent=2))
     if not as_json:
-        click.echo(f"relying party {rp.did} on http://{host}:{port} (OpenAPI at /docs)")
-    run(app, ServeSettings(host=host, port=port))
+        click.echo(f"relying party {rp.did} on http://{host}:{port} (OpenAPI at /docs)"
+                   + (f", {workers} workers" if workers > 1 else ""))
+    if workers > 1:
+        serve_workers(build_app, ServeSettings(host=host, port=port), workers)
+    else:
+        run(build_app(), ServeSettings(host=host, port=port))
 
 
 @rp_group.group("workflow")

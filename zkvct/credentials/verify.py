@@ -220,16 +220,46 @@ def _validate_points(proof: Proof) -> None:
             raise _Refused(Reason.PROOF_MALFORMED, f"{what}: {exc}") from None
 
 
-def verify_presentation(presentation: Presentation | Mapping[str, Any], view: ChainView) -> Verdict:
-    """Run every check; return the verdict (never raises for bad input)."""
+@dataclass(frozen=True)
+class Checked:
+    """A presentation that passed every check but the pairing: what the pairing needs (the key,
+    the public inputs as integers, the parsed proof) and the verdict to give if it holds. A service
+    that verifies many presentations collects these and checks all their pairings at once
+    (:func:`zkvct.groth16.batch.verify_batch`); :func:`verify_presentation` checks one."""
+
+    verification_key: VerificationKey
+    values: tuple[int, ...]
+    proof: Proof
+    verdict: Verdict
+
+
+def check_presentation(presentation: Presentation | Mapping[str, Any], view: ChainView) -> Checked | Verdict:
+    """Every check of :func:`verify_presentation` except the pairing, in the same order: a
+    :class:`Checked` to pair, or the refusing :class:`Verdict` (never raises for bad input).
+    A refusal here is the one :func:`verify_presentation` gives; a :class:`Checked` whose pairing
+    fails is refused with ``proof_invalid`` (:data:`PAIRING_REFUSAL`)."""
     p = presentation if isinstance(presentation, Presentation) else Presentation.from_wire(presentation)
     try:
-        return _verify(p, view)
+        return _check(p, view)
     except _Refused as refusal:
         return Verdict(False, refusal.reason, refusal.detail)
 
 
-def _verify(p: Presentation, view: ChainView) -> Verdict:
+PAIRING_REFUSAL = (Reason.PROOF_INVALID, "the pairing check fails for these public inputs")
+"""The refusal of a presentation whose checks pass but whose pairing does not."""
+
+
+def verify_presentation(presentation: Presentation | Mapping[str, Any], view: ChainView) -> Verdict:
+    """Run every check; return the verdict (never raises for bad input)."""
+    checked = check_presentation(presentation, view)
+    if isinstance(checked, Verdict):
+        return checked
+    if not groth16_verify(checked.verification_key, list(checked.values), checked.proof).ok:
+        return Verdict(False, *PAIRING_REFUSAL)
+    return checked.verdict
+
+
+def _check(p: Presentation, view: ChainView) -> Checked:
     # malformed: the shape of every field
     _need(isinstance(p.statement_id, str) and bool(p.statement_id), Reason.MALFORMED, "statement_id must be a non-empty string")
     _need(p.version is None or (isinstance(p.version, int) and not isinstance(p.version, bool) and p.version >= 0),
@@ -326,11 +356,10 @@ def _verify(p: Presentation, view: ChainView) -> Verdict:
     _need(holder is not None or p.holder_did is None, Reason.MALFORMED,
           f"statement {st.statement_id!r} is unlinkable (no holder_did_hash input): omit holder_did")
 
-    result = groth16_verify(st.verification_key, values, proof)
-    _need(result.ok, Reason.PROOF_INVALID, "the pairing check fails for these public inputs")
-    return Verdict(True, statement_id=st.statement_id, version=st.version, scope=derived_scope, nullifier=nullifier,
-                   proof_hash=digest, holder_did=holder)
+    return Checked(st.verification_key, tuple(values), proof,
+                   Verdict(True, statement_id=st.statement_id, version=st.version, scope=derived_scope,
+                           nullifier=nullifier, proof_hash=digest, holder_did=holder))
 
 
 __all__ = ["Role", "registration_roles", "RegisteredStatement", "RootStatus", "ChainView", "Presentation", "Verdict",
-           "day_of", "verify_presentation"]
+           "Checked", "PAIRING_REFUSAL", "day_of", "check_presentation", "verify_presentation"]

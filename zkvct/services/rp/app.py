@@ -7,6 +7,7 @@ process; every decision they make is in the database, so a restart resumes them.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import threading
@@ -18,6 +19,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from zkvct.credentials.verify import ChainView
@@ -27,6 +29,7 @@ from zkvct.web.db import read_tx, write_tx
 from zkvct.web.errors import ServiceError
 
 from . import delivery
+from .batch import ON_CHAIN, ResponseBatcher
 from .requests import RelyingParty, deep_link, new_request, qr_png
 from .responses import ChainSubmitter, accept_response, recover
 from .schema import create_all, refusals, requests, responses, workflows
@@ -44,7 +47,9 @@ class RpSettings:
     default_ttl_secs: int = 600
     trusted_issuers: list[str] = field(default_factory=list)
     chain: dict[str, str] | None = None  # {"chain_id", "verifier"}: wallets sign holder authorizations for these
-    deliver_every_secs: float = 0.2
+    deliver_every_secs: float = 0.2  # the worker's poll when nothing wakes it (retries come due; other replicas' rows)
+    batch_max: int = 64  # off-chain responses settled together (one pairing check, one commit)
+    batch_wait_secs: float = 0.002  # how long a batch waits for company after its first response
 
 
 class WorkflowIn(BaseModel):
@@ -89,11 +94,14 @@ class ResponseIn(BaseModel):
 
 
 class DeliveryWorker:
-    """Drains the webhook outbox in a thread until stopped."""
+    """Drains the webhook outbox in a thread until stopped. It runs a pass when woken (this
+    process enqueued a delivery: :meth:`wake`) and otherwise every ``every`` seconds (retries
+    that came due, rows another replica enqueued), so a delivery does not wait for the poll."""
 
     def __init__(self, deliverer: delivery.Deliverer, every: float):
         self.deliverer, self.every = deliverer, every
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="rp-deliveries", daemon=True)
 
     def _run(self) -> None:
@@ -104,13 +112,18 @@ class DeliveryWorker:
                 log.warning("delivery pass failed: %s", type(e).__name__)
                 busy = 0
             if not busy:
-                self._stop.wait(self.every)
+                self._wake.wait(self.every)
+                self._wake.clear()
+
+    def wake(self) -> None:
+        self._wake.set()
 
     def start(self) -> None:
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
         self._thread.join(10)
 
 
@@ -120,6 +133,8 @@ def create_rp_app(*, engine: sa.Engine, rp: RelyingParty, view: ChainView, setti
     create_all(engine)
     deliverer = delivery.Deliverer(engine, webhook_secret, bearer_token=webhook_bearer)
     worker = DeliveryWorker(deliverer, settings.deliver_every_secs) if run_worker else None
+    batcher = ResponseBatcher(engine, view, rp.did, max_batch=settings.batch_max, max_wait=settings.batch_wait_secs,
+                              on_commit=worker.wake if worker else None)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -130,6 +145,7 @@ def create_rp_app(*, engine: sa.Engine, rp: RelyingParty, view: ChainView, setti
         if worker:
             worker.start()
         yield
+        batcher.stop()
         if worker:
             worker.stop()
 
@@ -231,9 +247,14 @@ def create_rp_app(*, engine: sa.Engine, rp: RelyingParty, view: ChainView, setti
         return Response(qr_png(deep_link(uri)), media_type="image/png")
 
     @app.post("/requests/{request_id}/response")
-    def post_response(request_id: str, body: ResponseIn) -> dict[str, Any]:
+    async def post_response(request_id: str, body: ResponseIn) -> dict[str, Any]:
         data = body.model_dump(exclude_none=True)
-        accepted = accept_response(engine, view, rp.did, request_id, data, submitter=submitter)
+        accepted = await asyncio.wrap_future(batcher.submit(request_id, data))
+        if accepted is ON_CHAIN:  # one at a time, each until its transaction is included
+            accepted = await run_in_threadpool(accept_response, engine, view, rp.did, request_id, data,
+                                               submitter=submitter)
+            if worker:
+                worker.wake()
         return {"accepted": True, "request_id": accepted.request_id, "delivery_id": accepted.delivery_id,
                 "nullifier": accepted.nullifier, "tx_hash": accepted.tx_hash}
 

@@ -61,16 +61,21 @@ def new_delivery_id() -> str:
     return "dlv_" + secrets.token_hex(12)
 
 
+def delivery_row(*, request_id: str, url: str, payload: dict[str, Any], delivery_id: str | None = None,
+                 now: float | None = None) -> dict[str, Any]:
+    """The outbox row of one new delivery (its ``id`` is the delivery id)."""
+    t = time.time() if now is None else now
+    body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+    return {"id": delivery_id or new_delivery_id(), "request_id": request_id, "url": url, "body": body,
+            "status": "pending", "attempts": 0, "next_attempt_at": t, "lease_until": 0.0, "created_at": t}
+
+
 def enqueue(conn: sa.Connection, *, request_id: str, url: str, payload: dict[str, Any],
             delivery_id: str | None = None, now: float | None = None) -> str:
     """Add one delivery inside the caller's transaction; returns its id."""
-    did = delivery_id or new_delivery_id()
-    t = time.time() if now is None else now
-    body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
-    conn.execute(deliveries.insert().values(
-        id=did, request_id=request_id, url=url, body=body, status="pending", attempts=0,
-        next_attempt_at=t, lease_until=0.0, created_at=t))
-    return did
+    row = delivery_row(request_id=request_id, url=url, payload=payload, delivery_id=delivery_id, now=now)
+    conn.execute(deliveries.insert().values(**row))
+    return row["id"]
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:
@@ -155,11 +160,16 @@ class Deliverer:
         """Attempt every due delivery once; returns how many were attempted."""
         t = time.time() if now is None else now
         rows = self._claim(limit, t)
+        updates = []
         for row in rows:
-            update = self._attempt(row, t)
+            updates.append((row.id, self._attempt(row, t)))
+            log.info("delivery %s attempt %d: %s", row.id, updates[-1][1]["attempts"], updates[-1][1]["status"])
+        if updates:
+            # one commit for the pass: a crash before it repeats these POSTs with the same ids (the
+            # receiver deduplicates; delivery is at-least-once), and the leases keep others off them
             with write_tx(self.engine) as conn:
-                conn.execute(deliveries.update().where(deliveries.c.id == row.id).values(**update))
-            log.info("delivery %s attempt %d: %s", row.id, update["attempts"], update["status"])
+                for did, update in updates:
+                    conn.execute(deliveries.update().where(deliveries.c.id == did).values(**update))
         return len(rows)
 
     def next_due(self) -> float | None:

@@ -23,7 +23,9 @@ Order of work, and why:
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
@@ -37,8 +39,8 @@ from zkvct.web.db import read_tx, write_tx
 from zkvct.web.errors import ServiceError
 
 from . import delivery
-from .schema import accepted_nullifiers, accepted_proofs, refusals, requests, responses, workflows
-from .workflow import parse_workflow
+from .schema import accepted_nullifiers, accepted_proofs, deliveries, refusals, requests, responses, workflows
+from .workflow import Workflow, parse_workflow
 
 log = logging.getLogger("zkvct.rp.responses")
 
@@ -97,63 +99,118 @@ def _load(engine: sa.Engine, request_id: str) -> tuple[sa.Row, sa.Row]:
     return req, wf
 
 
-def _refuse(engine: sa.Engine, request_id: str, reason: str, detail: str, now: float, reopen: bool = False) -> Refused:
-    with write_tx(engine) as conn:
-        conn.execute(refusals.insert().values(request_id=request_id, reason=reason, detail=detail[:500], at=now))
-        values: dict[str, Any] = {"attempts": requests.c.attempts + 1}
-        if reopen:
-            values.update(status="open", lease_until=0.0)
-        conn.execute(requests.update().where(requests.c.id == request_id).values(**values))
+def log_refusal(conn: sa.Connection, request_id: str, reason: str, detail: str, now: float,
+                reopen: bool = False) -> Refused:
+    """Record a refusal inside the caller's transaction (the request stays open, one attempt more)."""
+    conn.execute(refusals.insert().values(request_id=request_id, reason=reason, detail=detail[:500], at=now))
+    values: dict[str, Any] = {"attempts": requests.c.attempts + 1}
+    if reopen:
+        values.update(status="open", lease_until=0.0)
+    conn.execute(requests.update().where(requests.c.id == request_id).values(**values))
     log.info("request %s refused: %s", request_id, reason)
     return Refused(reason, detail)
+
+
+def _refuse(engine: sa.Engine, request_id: str, reason: str, detail: str, now: float, reopen: bool = False) -> Refused:
+    with write_tx(engine) as conn:
+        return log_refusal(conn, request_id, reason, detail, now, reopen)
+
+
+_workflows: dict[str, Workflow] = {}
+_workflows_lock = threading.Lock()
+
+
+def workflow_of(document: Any) -> Workflow:
+    """The parsed workflow of a stored document, parsed once per distinct document (workflows are
+    immutable; the key is the document's canonical JSON, so two databases' workflows of the same
+    id but different content never share an entry)."""
+    key = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    hit = _workflows.get(key)
+    if hit is None:
+        hit = parse_workflow(document)
+        with _workflows_lock:
+            if len(_workflows) >= 256:
+                _workflows.clear()
+            _workflows[key] = hit
+    return hit
 
 
 def _iso(t: float) -> str:
     return _dt.datetime.fromtimestamp(t, _dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _record(conn: sa.Connection, req: sa.Row, wf: sa.Row, verdict: Verdict, body: dict[str, Any], rp_did: str,
-            tx_hash: str | None, from_status: str, now: float) -> Accepted:
-    moved = conn.execute(requests.update().where(requests.c.id == req.id, requests.c.status == from_status)
-                         .values(status="answered", lease_until=0.0, pending=None, attempts=requests.c.attempts + 1))
-    if moved.rowcount != 1:
-        raise ServiceError(409, "already_answered", "this request has already been answered")
-    try:
-        with conn.begin_nested():
-            conn.execute(accepted_nullifiers.insert().values(
-                statement_id=verdict.statement_id, scope=str(verdict.scope), nullifier=str(verdict.nullifier),
-                request_id=req.id))
-    except sa.exc.IntegrityError:
-        raise Refused(Reason.NULLIFIER_USED, "this credential already answered this relying party for this statement") from None
-    try:
-        with conn.begin_nested():
-            conn.execute(accepted_proofs.insert().values(proof_hash=verdict.proof_hash.hex(), request_id=req.id))
-    except sa.exc.IntegrityError:
-        raise Refused(Reason.PROOF_REPLAYED, "this proof was accepted before") from None
-    workflow = parse_workflow(wf.document)
+NULLIFIER_TAKEN = (Reason.NULLIFIER_USED, "this credential already answered this relying party for this statement")
+PROOF_TAKEN = (Reason.PROOF_REPLAYED, "this proof was accepted before")
+ANSWERED = (409, "already_answered", "this request has already been answered")
+
+
+@dataclass(frozen=True)
+class AcceptanceRows:
+    """The rows one acceptance writes besides moving its request to ``answered``."""
+
+    accepted: Accepted
+    nullifier: dict[str, Any]
+    proof: dict[str, Any]
+    delivery: dict[str, Any] | None
+    response: dict[str, Any]
+
+
+def acceptance_rows(req: sa.Row, document: Any, verdict: Verdict, body: dict[str, Any], rp_did: str,
+                    tx_hash: str | None, now: float) -> AcceptanceRows:
+    """What accepting ``verdict`` for ``req`` records (``document``: the stored workflow): the
+    nullifier and proof hash (primary keys), the webhook delivery if the workflow has one, the response."""
+    workflow = workflow_of(document)
     output = {"value": True, "verifiedAt": _iso(now), "statement": verdict.statement_id,
               "issuerDid": body["issuer_did"], "nullifier": str(verdict.nullifier), "txHash": tx_hash,
               "requestId": req.id}
-    delivery_id = None
+    dlv = None
     if workflow.webhook is not None:
         payload = workflow.payload({req.task_node: output})
         payload["zkvct"] = {"request_id": req.id, "statement_id": verdict.statement_id, "verification": req.verification,
                             "issuer_did": body["issuer_did"], "holder_did": verdict.holder_did,
                             "relying_party_did": rp_did, "nullifier": str(verdict.nullifier),
                             "proof_hash": verdict.proof_hash.hex(), "tx_hash": tx_hash, "verified_at": output["verifiedAt"]}
-        delivery_id = delivery.enqueue(conn, request_id=req.id, url=workflow.webhook.url, payload=payload, now=now)
-    conn.execute(responses.insert().values(
-        request_id=req.id, statement_id=verdict.statement_id, issuer_did=body["issuer_did"],
-        holder_did=verdict.holder_did, nullifier=str(verdict.nullifier), proof_hash=verdict.proof_hash.hex(),
-        tx_hash=tx_hash, delivery_id=delivery_id, answered_at=now))
-    return Accepted(req.id, delivery_id, str(verdict.nullifier), tx_hash)
+        dlv = delivery.delivery_row(request_id=req.id, url=workflow.webhook.url, payload=payload, now=now)
+    delivery_id = dlv["id"] if dlv else None
+    return AcceptanceRows(
+        Accepted(req.id, delivery_id, str(verdict.nullifier), tx_hash),
+        {"statement_id": verdict.statement_id, "scope": str(verdict.scope), "nullifier": str(verdict.nullifier),
+         "request_id": req.id},
+        {"proof_hash": verdict.proof_hash.hex(), "request_id": req.id},
+        dlv,
+        {"request_id": req.id, "statement_id": verdict.statement_id, "issuer_did": body["issuer_did"],
+         "holder_did": verdict.holder_did, "nullifier": str(verdict.nullifier),
+         "proof_hash": verdict.proof_hash.hex(), "tx_hash": tx_hash, "delivery_id": delivery_id, "answered_at": now})
 
 
-def accept_response(engine: sa.Engine, view: ChainView, rp_did: str, request_id: str, body: dict[str, Any], *,
-                    submitter: ChainSubmitter | None = None, now: Callable[[], float] = time.time) -> Accepted:
-    """Check and record one response (see the module docstring); raises :class:`ServiceError`."""
-    t = now()
-    req, wf = _load(engine, request_id)
+def record(conn: sa.Connection, req: sa.Row, wf: Any, verdict: Verdict, body: dict[str, Any], rp_did: str,
+           tx_hash: str | None, from_status: str, now: float) -> Accepted:
+    """Record one acceptance in the caller's transaction (``wf.document``: the stored workflow).
+    Raises 409 when the request is no longer in ``from_status`` and :class:`Refused` when the
+    nullifier or proof hash is taken; the caller rolls its transaction or savepoint back then."""
+    moved = conn.execute(requests.update().where(requests.c.id == req.id, requests.c.status == from_status)
+                         .values(status="answered", lease_until=0.0, pending=None, attempts=requests.c.attempts + 1))
+    if moved.rowcount != 1:
+        raise ServiceError(*ANSWERED)
+    rows = acceptance_rows(req, wf.document, verdict, body, rp_did, tx_hash, now)
+    try:
+        with conn.begin_nested():
+            conn.execute(accepted_nullifiers.insert().values(**rows.nullifier))
+    except sa.exc.IntegrityError:
+        raise Refused(*NULLIFIER_TAKEN) from None
+    try:
+        with conn.begin_nested():
+            conn.execute(accepted_proofs.insert().values(**rows.proof))
+    except sa.exc.IntegrityError:
+        raise Refused(*PROOF_TAKEN) from None
+    if rows.delivery is not None:
+        conn.execute(deliveries.insert().values(**rows.delivery))
+    conn.execute(responses.insert().values(**rows.response))
+    return rows.accepted
+
+
+def precheck(req: sa.Row, t: float) -> None:
+    """The cheap refusals from the stored request alone (step 1), shared with the batch path."""
     if req.status == "answered":
         raise ServiceError(409, "already_answered", "this request has already been answered")
     if req.status == "submitting" and req.lease_until > t:
@@ -162,18 +219,31 @@ def accept_response(engine: sa.Engine, view: ChainView, rp_did: str, request_id:
         raise ServiceError(410, Reason.REQUEST_EXPIRED.value, f"the request expired at {req.expires_at} (Unix seconds)")
     if req.attempts >= MAX_ATTEMPTS:
         raise ServiceError(429, "too_many_attempts", f"this request refused {MAX_ATTEMPTS} responses; ask for a new one")
-    presentation = {
+
+
+def presentation_of(req: sa.Row, body: dict[str, Any], rp_did: str) -> dict[str, Any]:
+    """The presentation to check: the wallet's proof and inputs, everything else from our record."""
+    return {
         "statement_id": req.statement_id, "proof": body["proof"], "public_inputs": body["public_inputs"],
         "issuer_did": body["issuer_did"], "relying_party_did": rp_did, "holder_did": body.get("holder_did"),
         "request": {"id": req.id, "nonce": req.nonce, "expires_at": int(req.expires_at)},
     }
+
+
+def accept_response(engine: sa.Engine, view: ChainView, rp_did: str, request_id: str, body: dict[str, Any], *,
+                    submitter: ChainSubmitter | None = None, now: Callable[[], float] = time.time) -> Accepted:
+    """Check and record one response (see the module docstring); raises :class:`ServiceError`."""
+    t = now()
+    req, wf = _load(engine, request_id)
+    precheck(req, t)
+    presentation = presentation_of(req, body, rp_did)
     verdict = verify_presentation(Presentation.from_wire(presentation), local_view(engine, view))
     if not verdict.ok:
         raise _refuse(engine, req.id, verdict.reason.value, verdict.detail, t)
     if req.verification == "off-chain":
         try:
             with write_tx(engine) as conn:
-                return _record(conn, req, wf, verdict, body, rp_did, None, "open", t)
+                return record(conn, req, wf, verdict, body, rp_did, None, "open", t)
         except Refused as r:
             raise _refuse(engine, req.id, r.code, r.detail, t) from None
     if submitter is None:
@@ -195,7 +265,7 @@ def accept_response(engine: sa.Engine, view: ChainView, rp_did: str, request_id:
         _refuse(engine, req.id, "chain_unavailable", type(e).__name__, t, reopen=True)
         raise ServiceError(503, "chain_unavailable", "the chain could not be reached; try again") from None
     with write_tx(engine) as conn:
-        return _record(conn, req, wf, verdict, body, rp_did, tx_hash, "submitting", now())
+        return record(conn, req, wf, verdict, body, rp_did, tx_hash, "submitting", now())
 
 
 def _verdict_to_json(v: Verdict) -> dict[str, Any]:
@@ -226,7 +296,7 @@ def recover(engine: sa.Engine, rp_did: str, submitter: ChainSubmitter, now: floa
         recorded = bool(pending) and submitter.proof_recorded(bytes.fromhex(pending["verdict"]["proof_hash"]))
         with write_tx(engine) as conn:
             if recorded:
-                _record(conn, req, wf, _verdict_from_json(pending["verdict"]), pending["body"], rp_did, None,
+                record(conn, req, wf, _verdict_from_json(pending["verdict"]), pending["body"], rp_did, None,
                         "submitting", t)
                 outcome[rid] = "accepted"
             else:

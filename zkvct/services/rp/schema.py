@@ -94,5 +94,14 @@ deliveries = sa.Table(
 )
 
 
+# one row per chain account: the replica that may submit with it now (see chain.SubmitLease)
+submit_leases = sa.Table(
+    "submit_leases", metadata,
+    sa.Column("account", sa.String(80), primary_key=True),
+    sa.Column("holder", sa.String(64), nullable=False),
+    sa.Column("lease_until", sa.Float, nullable=False),
+)
+
+
 def create_all(engine: sa.Engine) -> None:
     metadata.create_all(engine)
