@@ -65,6 +65,9 @@ def test_contract_reason_extraction():
     assert contract_reason(sim) == "proof_invalid: the pairing check failed"
     assert ContractError(contract_reason(sim)).code == "proof_invalid"
     assert contract_reason("account sequence mismatch [x/auth/ante.go:1]") == "account sequence mismatch"
+    query = 'codespace wasm code 9: query wasm contract failed: statement_unknown: unknown statement "age_gte" version None'
+    assert contract_reason(query) == 'statement_unknown: unknown statement "age_gte" version None'
+    assert ContractError(contract_reason(query)).code == "statement_unknown"
 
 
 def test_signer_selection(monkeypatch):

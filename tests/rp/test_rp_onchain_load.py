@@ -25,11 +25,16 @@ import pytest
 
 from rp_chain_world import DEPTH, onchain_world, prove_answers, wasmd_or_skip, workflow
 from rp_scripted_endpoint import Script, serve
+from zkvct.chain.client import ChainClient
+from zkvct.chain.contracts import VerifierContract
+from zkvct.chain.deployment import deploy
+from zkvct.chain.keys import localnet_wallet
 from zkvct.chain.localnet import Localnet
 from zkvct.credentials.chain_view import ContractView
 from zkvct.services.rp.app import RpSettings, create_rp_app
 from zkvct.services.rp.chain import ContractSubmitter
-from zkvct.services.rp.requests import check_request
+from zkvct.did import jws
+from zkvct.services.rp.requests import RelyingParty, check_request
 from zkvct.web.db import make_engine, sqlite_url
 from zkvct.web.serve import ServerThread
 
@@ -97,3 +102,19 @@ def test_onchain_requests_none_lost_none_twice(tmp_path, localnet):
     for d in script.accepted:  # the contract itself recorded every accepted proof
         assert submitter.proof_recorded(bytes.fromhex(json.loads(d.body)["zkvct"]["proof_hash"]))
     print(f"\n{N} on-chain responses (+{N} replays) in {elapsed:.1f} s: {N / elapsed:.2f} accepted/s")
+
+
+def test_workflow_for_a_statement_not_yet_registered_is_a_4xx(tmp_path, localnet):
+    """A relying party started before the operator registers its statement (as ``make demo`` can
+    start it): adding a workflow that names the statement is refused with a 422 that names the
+    node and the statement, not a 500 from the chain query."""
+    client = ChainClient.from_localnet(localnet.info)
+    fresh = VerifierContract(client, deploy(client, localnet_wallet("alice")).verifier)  # nothing registered
+    key = jws.new_private_key()
+    app = create_rp_app(engine=make_engine(sqlite_url(tmp_path / "rp.db")), rp=RelyingParty(jws.did_of(key), key),
+                        view=ContractView(fresh), admin_token=TOKEN, webhook_secret=SECRET,
+                        settings=RpSettings(public_url="http://127.0.0.1", trusted_issuers=["did:shr:" + "02" + "ab" * 32]))
+    with ServerThread(app) as srv, httpx.Client(base_url=srv.url, headers=ADMIN, timeout=60) as http:
+        r = http.post("/workflows", json={"id": "age", "document": workflow("http://127.0.0.1:9/hook", "off-chain")})
+    assert r.status_code == 422, r.text
+    assert r.json()["error"] == "invalid_workflow" and "age_gte" in r.json()["detail"], r.text

@@ -75,8 +75,16 @@ class ContractError(ChainError):
 _WASM_FAIL = re.compile(r"(?P<reason>.*?): (?:execute|instantiate|query|migrate|create) wasm contract failed", re.S)
 
 
+#: a smart query's gRPC details put the contract's message after the marker, not before it:
+#: "codespace wasm code 9: query wasm contract failed: statement_unknown: ..."
+_WASM_QUERY_FAIL = re.compile(r"query wasm contract failed: (?P<reason>.+)", re.S)
+
+
 def contract_reason(text: str) -> str:
     """Extract the contract's own message from a wasmd error string (raw log or gRPC details)."""
+    q = _WASM_QUERY_FAIL.search(text)
+    if q:
+        text = q.group("reason")
     m = _WASM_FAIL.search(text)
     if m:
         # wasmd prefixes "failed to execute message; message index: N: "; keep what follows

@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
+from zkvct.chain.client import ChainError
 from zkvct.credentials.verify import ChainView
 from zkvct.web.app import create_app, install_guards
 from zkvct.web.auth import check_bearer
@@ -157,7 +158,15 @@ def create_rp_app(*, engine: sa.Engine, rp: RelyingParty, view: ChainView, setti
         check_bearer(authorization, admin_token)
 
     def known(statement_id: str) -> Any:
-        return view.statement(statement_id, None)
+        """The registered statement, None if the verifier has none; a chain that cannot answer
+        is a 503 that names the statement, never a 500 (the wallet or operator can retry)."""
+        try:
+            return view.statement(statement_id, None)
+        except ChainError as exc:
+            log.warning("statement %r: the verifier could not be read: %s", statement_id, type(exc).__name__)
+            raise ServiceError(503, "chain_unavailable",
+                               f"the verifier contract could not be read for statement {statement_id!r}; "
+                               "try again when the chain answers") from None
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
