@@ -1,6 +1,9 @@
 //! Where batch verification spends its time, phase by phase (not a test: timings only).
 //!
-//!     RAYON_NUM_THREADS=2 cargo run --release --example verify_breakdown [N] [rounds]
+//!     RAYON_NUM_THREADS=2 cargo run --release --example verify_breakdown [N] [rounds] [only]
+//!
+//! With a third argument only the rows whose name contains it run (e.g. `Miller`), which suits
+//! an instruction count under `valgrind --tool=callgrind` when the machine is too busy to time.
 //!
 //! Proofs are simulated with a known trapdoor (valid proofs of a 2-public key). Each phase is
 //! timed alone (minimum of `rounds`, the least disturbed on a shared machine); run once with RAYON_NUM_THREADS=1 and once with 2 to see how
@@ -68,28 +71,33 @@ fn main() {
     let b: Vec<G2Affine> = proofs.iter().map(|p| p.b).collect();
     let c: Vec<G1Affine> = proofs.iter().map(|p| p.c).collect();
     type G2Prep = <Bn254 as Pairing>::G2Prepared;
-    let prepared: Vec<G2Prep> = b.par_iter().map(|q| G2Prep::from(*q)).collect();
     let scaled = batch::g1_batch_mul(&a, &rho);
-    let f = Bn254::multi_miller_loop(scaled.clone(), prepared.clone());
+    let f = miller::multi_miller_loop(&scaled, &b, &[]);
 
+    let only = std::env::args().nth(3).unwrap_or_default();
     let threads = rayon::current_num_threads();
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("N = {n}, rayon threads = {threads}, load {}", load.trim());
-    let rows: Vec<(&str, f64)> = vec![
-        ("batch_verify total", min_ms(rounds, || key.batch_verify(&proof_bytes, &pub_bytes).unwrap())),
-        ("  decode_batch (curve + G2 subgroup)", min_ms(rounds, || key.decode_batch(&proof_bytes, &pub_bytes).unwrap())),
-        ("    G2 subgroup, per point", min_ms(rounds, || subgroup::g2_each_in_subgroup(&b))),
-        ("    G2 subgroup, RLC trials", min_ms(rounds, || subgroup::rlc_all_in_subgroup(&b))),
-        ("  random coefficients", min_ms(rounds, || random_coefficients(n).unwrap())),
-        ("  batch_holds (all below)", min_ms(rounds, || key.batch_holds(&proofs, &pubs, &rho))),
-        ("    g1_batch_mul rho_i*A_i", min_ms(rounds, || batch::g1_batch_mul(&a, &rho))),
-        ("    G2Prepared::from per B_i", min_ms(rounds, || b.par_iter().map(|q| G2Prep::from(*q)).collect::<Vec<_>>())),
-        ("    MSM sum rho_i*C_i", min_ms(rounds, || G1Projective::msm_bigint(&c, &rho_big))),
-        ("    multi-Miller loop (arkworks, prepared)", min_ms(rounds, || Bn254::multi_miller_loop(scaled.clone(), prepared.clone()))),
-        ("    multi-Miller loop (inline lines, split per thread)", min_ms(rounds, || miller::multi_miller_loop(&scaled, &b, &[]))),
-        ("    final exponentiation", min_ms(rounds, || Bn254::final_exponentiation(f))),
+    let mut rows: Vec<(&str, Box<dyn FnMut() + '_>)> = vec![
+        ("batch_verify total", Box::new(|| { std::hint::black_box(key.batch_verify(&proof_bytes, &pub_bytes).unwrap()); })),
+        ("  decode_batch (curve + G2 subgroup)", Box::new(|| { std::hint::black_box(key.decode_batch(&proof_bytes, &pub_bytes).unwrap()); })),
+        ("    G2 subgroup, per point", Box::new(|| { std::hint::black_box(subgroup::g2_each_in_subgroup(&b)); })),
+        ("    G2 subgroup, RLC trials", Box::new(|| { std::hint::black_box(subgroup::rlc_all_in_subgroup(&b)); })),
+        ("  random coefficients", Box::new(|| { std::hint::black_box(random_coefficients(n).unwrap()); })),
+        ("  batch_holds (all below)", Box::new(|| { std::hint::black_box(key.batch_holds(&proofs, &pubs, &rho)); })),
+        ("    g1_batch_mul rho_i*A_i", Box::new(|| { std::hint::black_box(batch::g1_batch_mul(&a, &rho)); })),
+        ("    G2Prepared::from per B_i", Box::new(|| { std::hint::black_box(b.par_iter().map(|q| G2Prep::from(*q)).collect::<Vec<_>>()); })),
+        ("    MSM sum rho_i*C_i", Box::new(|| { std::hint::black_box(G1Projective::msm_bigint(&c, &rho_big)); })),
+        ("    multi-Miller loop (arkworks, G2Prepared::from per B_i)", Box::new(|| {
+            let prepared: Vec<G2Prep> = b.par_iter().map(|q| G2Prep::from(*q)).collect();
+            drop(std::hint::black_box(Bn254::multi_miller_loop(scaled.clone(), prepared)))
+        })),
+        ("    multi-Miller loop (inline lines, split per thread)", Box::new(|| { std::hint::black_box(miller::multi_miller_loop(&scaled, &b, &[])); })),
+        ("    final exponentiation", Box::new(|| { std::hint::black_box(Bn254::final_exponentiation(f)); })),
     ];
-    for (name, ms) in rows {
-        println!("{name:<56} {ms:9.3} ms");
+    for (name, f) in rows.iter_mut() {
+        if name.contains(only.as_str()) {
+            println!("{name:<56} {:9.3} ms", min_ms(rounds, f));
+        }
     }
 }
