@@ -79,21 +79,21 @@ fn main() {
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("N = {n}, rayon threads = {threads}, load {}", load.trim());
     let mut rows: Vec<(&str, Box<dyn FnMut() + '_>)> = vec![
-        ("batch_verify total", Box::new(|| { std::hint::black_box(key.batch_verify(&proof_bytes, &pub_bytes).unwrap()); })),
-        ("  decode_batch (curve + G2 subgroup)", Box::new(|| { std::hint::black_box(key.decode_batch(&proof_bytes, &pub_bytes).unwrap()); })),
-        ("    G2 subgroup, per point", Box::new(|| { std::hint::black_box(subgroup::g2_each_in_subgroup(&b)); })),
-        ("    G2 subgroup, RLC trials", Box::new(|| { std::hint::black_box(subgroup::rlc_all_in_subgroup(&b)); })),
-        ("  random coefficients", Box::new(|| { std::hint::black_box(random_coefficients(n).unwrap()); })),
-        ("  batch_holds (all below)", Box::new(|| { std::hint::black_box(key.batch_holds(&proofs, &pubs, &rho)); })),
-        ("    g1_batch_mul rho_i*A_i", Box::new(|| { std::hint::black_box(batch::g1_batch_mul(&a, &rho)); })),
-        ("    G2Prepared::from per B_i", Box::new(|| { std::hint::black_box(b.par_iter().map(|q| G2Prep::from(*q)).collect::<Vec<_>>()); })),
-        ("    MSM sum rho_i*C_i", Box::new(|| { std::hint::black_box(G1Projective::msm_bigint(&c, &rho_big)); })),
+        ("batch_verify total", Box::new(|| { let _ = std::hint::black_box(key.batch_verify(&proof_bytes, &pub_bytes).unwrap()); })),
+        ("  decode_batch (curve + G2 subgroup)", Box::new(|| { let _ = std::hint::black_box(key.decode_batch(&proof_bytes, &pub_bytes).unwrap()); })),
+        ("    G2 subgroup, per point", Box::new(|| { let _ = std::hint::black_box(subgroup::g2_each_in_subgroup(&b)); })),
+        ("    G2 subgroup, RLC trials", Box::new(|| { let _ = std::hint::black_box(subgroup::rlc_all_in_subgroup(&b)); })),
+        ("  random coefficients", Box::new(|| { let _ = std::hint::black_box(random_coefficients(n).unwrap()); })),
+        ("  batch_holds (all below)", Box::new(|| { let _ = std::hint::black_box(key.batch_holds(&proofs, &pubs, &rho)); })),
+        ("    g1_batch_mul rho_i*A_i", Box::new(|| { let _ = std::hint::black_box(batch::g1_batch_mul(&a, &rho)); })),
+        ("    G2Prepared::from per B_i", Box::new(|| { let _ = std::hint::black_box(b.par_iter().map(|q| G2Prep::from(*q)).collect::<Vec<_>>()); })),
+        ("    MSM sum rho_i*C_i", Box::new(|| { let _ = std::hint::black_box(G1Projective::msm_bigint(&c, &rho_big)); })),
         ("    multi-Miller loop (arkworks, G2Prepared::from per B_i)", Box::new(|| {
             let prepared: Vec<G2Prep> = b.par_iter().map(|q| G2Prep::from(*q)).collect();
             drop(std::hint::black_box(Bn254::multi_miller_loop(scaled.clone(), prepared)))
         })),
-        ("    multi-Miller loop (inline lines, split per thread)", Box::new(|| { std::hint::black_box(miller::multi_miller_loop(&scaled, &b, &[])); })),
-        ("    final exponentiation", Box::new(|| { std::hint::black_box(Bn254::final_exponentiation(f)); })),
+        ("    multi-Miller loop (inline lines, split per thread)", Box::new(|| { let _ = std::hint::black_box(miller::multi_miller_loop(&scaled, &b, &[])); })),
+        ("    final exponentiation", Box::new(|| { let _ = std::hint::black_box(Bn254::final_exponentiation(f)); })),
     ];
     for (name, f) in rows.iter_mut() {
         if name.contains(only.as_str()) {

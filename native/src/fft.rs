@@ -99,7 +99,6 @@ impl BatchGroup for ark_bn254::g2::Config {
 }
 
 const NORMALISE_CHUNK: usize = 1024;
-use crate::batch::MUL_CHUNK;
 
 /// s_i·P_i for projective inputs: normalised in parallel chunks, then multiplied in batches.
 fn mul_projective<P: BatchGroup>(points: &[Projective<P>], scalars: &[Fr]) -> Vec<Projective<P>> {
@@ -107,8 +106,9 @@ fn mul_projective<P: BatchGroup>(points: &[Projective<P>], scalars: &[Fr]) -> Ve
         .par_chunks(NORMALISE_CHUNK)
         .flat_map_iter(|c| Projective::<P>::normalize_batch(c))
         .collect();
-    aff.par_chunks(MUL_CHUNK)
-        .zip(scalars.par_chunks(MUL_CHUNK))
+    let len = crate::batch::chunk_len(aff.len());
+    aff.par_chunks(len)
+        .zip(scalars.par_chunks(len))
         .flat_map_iter(|(p, s)| P::mul_chunk(p, s))
         .collect()
 }
