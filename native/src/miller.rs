@@ -7,7 +7,7 @@
 //! once, so storing its coefficients only costs allocation and memory traffic; here the doubling
 //! and addition steps of B_i (homogeneous projective coordinates, the line formulas of Costello,
 //! Lange and Naehrig as refined in ePrint 2013/722, the same ones arkworks uses, so the Miller
-//! values are identical) run inline, and the pairs are cut into one chunk per thread. The chunk
+//! values are identical) run inline, and the pairs are cut into two chunks per thread. The chunk
 //! products meet before the caller's single final exponentiation. Keys' fixed points (−γ, −δ) keep
 //! their precomputed `G2Prepared` lines.
 
@@ -156,12 +156,13 @@ fn chunk_loop(ps: &[G1Affine], qs: &[G2Affine], prepared: &[(G1Affine, &G2Prepar
 }
 
 /// Π e'(P_i, Q_i) · Π e'(P'_j, prepared_j) before the final exponentiation (the same value as
-/// arkworks' `multi_miller_loop` on the same pairs). The unprepared pairs are cut into one chunk
-/// per rayon thread; the prepared pairs (cheap: no point arithmetic) go with the last chunk.
+/// arkworks' `multi_miller_loop` on the same pairs). The unprepared pairs are cut into two chunks
+/// per rayon thread (so a thread whose core is busy elsewhere can be helped; each extra chunk
+/// costs only its own 63 squarings); the prepared pairs (no point arithmetic) go with the last.
 pub fn multi_miller_loop(ps: &[G1Affine], qs: &[G2Affine], prepared: &[(G1Affine, &G2Prepared<Config>)]) -> MillerLoopOutput<Bn254> {
     assert_eq!(ps.len(), qs.len(), "one G2 point per G1 point");
     let threads = rayon::current_num_threads().max(1);
-    let chunks = threads.min(ps.len()).max(1);
+    let chunks = (2 * threads).min(ps.len()).max(1);
     let size = ps.len().div_ceil(chunks).max(1);
     let f = (0..chunks)
         .into_par_iter()
