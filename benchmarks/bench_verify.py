@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_verify.py [--threads 2] [--batch 256] [--constraints 1024]
                                                 [--rounds 200] [--no-gnark] [--json]
+                                                [--against OTHER/_native.abi3.so]
 
 Rows (median wall time over ``--rounds``; batch rows over ``max(5, rounds // 20)`` batches):
 
@@ -12,6 +13,9 @@ Rows (median wall time over ``--rounds``; batch rows over ``max(5, rounds // 20)
 * zkvct prepared verify: ``PreparedVerifyingKey.verify`` on LEM bytes;
 * zkvct batch verify at N = ``--batch``: ``batch_verify`` on LEM buffers, and the library
   ``verify_batch`` from JSON proofs, as proofs per second;
+* with ``--against OTHER.so``: prepared verify and batch verify of this tree's build and of the
+  other build (loaded beside it in the same process) on the same proofs, call by call in
+  alternation, so a busy machine's load falls on both alike; the ratio of the medians is printed;
 * gnark verify (and prove) from ``benchmarks/gnark`` (go.mod pins gnark and gnark-crypto): built
   with ``go build`` into ``benchmarks/.cache/gnark`` on first use. It proves its own circuit of
   the same shape (one public input, ``--constraints`` multiplications); verification cost does
@@ -50,6 +54,9 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--rounds", type=int, default=200, help="timed single verifications")
     ap.add_argument("--no-gnark", action="store_true", help="skip the gnark peer")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    ap.add_argument("--against", type=Path, default=None,
+                    help="another build of zkvct/_native.abi3.so: its prepared and batch verify are timed "
+                         "interleaved with this tree's, on the same proofs, and the ratios printed")
     return ap.parse_args()
 
 
@@ -122,7 +129,32 @@ def gnark_peer(threads: int | None, constraints: int, rounds: int) -> dict:
     }
 
 
-def zkvct_rows(constraints: int, batch_n: int, rounds: int) -> dict:
+def load_other_native(path: Path):
+    """Another build of the extension, loaded beside this tree's (a distinct module name)."""
+    import importlib.machinery
+    import importlib.util
+
+    name = "zkvct_baseline._native"  # the last part must stay `_native`: it names the init symbol
+    loader = importlib.machinery.ExtensionFileLoader(name, str(path))
+    spec = importlib.util.spec_from_file_location(name, str(path), loader=loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def interleaved(fa, fb, rounds: int) -> tuple[float, float]:
+    """Medians of fa and fb timed in alternation (ABAB...), after one warm-up call of each."""
+    fa(), fb()
+    ta, tb = [], []
+    for _ in range(rounds):
+        for f, out in ((fa, ta), (fb, tb)):
+            t0 = time.perf_counter()
+            f()
+            out.append(time.perf_counter() - t0)
+    return statistics.median(ta), statistics.median(tb)
+
+
+def zkvct_rows(constraints: int, batch_n: int, rounds: int, against: Path | None = None) -> dict:
     from zkvct import native
     from zkvct.curve import G1Point, G2Point, g1_lem_array
     from zkvct.field import fr_array
@@ -156,7 +188,18 @@ def zkvct_rows(constraints: int, batch_n: int, rounds: int) -> dict:
     assert prepared.native.batch_verify(proofs_buf, pubs_buf) is None
     assert verify_batch(prepared, items).ok
     batch_rounds = max(5, rounds // 20)
+    ab = {}
+    if against is not None:
+        other = load_other_native(against).PreparedVerifyingKey(*vk_lem)
+        assert other.batch_verify(proofs_buf, pubs_buf) is None and other.verify(a, b, c, pub)
+        ab["against"] = str(against)
+        ab["prepared_s"], ab["prepared_other_s"] = interleaved(
+            lambda: prepared.native.verify(a, b, c, pub), lambda: other.verify(a, b, c, pub), rounds)
+        ab["batch_s"], ab["batch_other_s"] = interleaved(
+            lambda: prepared.native.batch_verify(proofs_buf, pubs_buf), lambda: other.batch_verify(proofs_buf, pubs_buf),
+            max(10, rounds // 10))
     return {
+        "against": ab,
         "prove_s": prove_s,
         "unprepared_s": median_time(lambda: native.groth16_verify(*vk_lem, a, b, c, pub), rounds),
         "library_s": median_time(lambda: verify(vk, [3], items[0][0]), rounds),
@@ -194,6 +237,15 @@ def table(info: dict, z: dict, g: dict, batch_n: int, constraints: int) -> str:
     row("zkvct native prove", z["prove_s"])
     if "skipped" not in g:
         row(f"gnark prove ({g['constraints']} constraints)", g["prove_s"])
+    if z.get("against"):
+        ab = z["against"]
+        lines.append("")
+        lines.append(f"interleaved with {ab['against']} (same proofs, alternating calls):")
+        lines.append(f"  prepared verify  {ab['prepared_s'] * 1e3:8.3f} ms  vs {ab['prepared_other_s'] * 1e3:8.3f} ms"
+                     f"  ratio {ab['prepared_s'] / ab['prepared_other_s']:.3f}")
+        lines.append(f"  batch verify N={batch_n}  {ab['batch_s'] * 1e3:8.3f} ms  vs {ab['batch_other_s'] * 1e3:8.3f} ms"
+                     f"  ratio {ab['batch_s'] / ab['batch_other_s']:.3f}"
+                     f"  ({batch_n / ab['batch_s']:,.0f} vs {batch_n / ab['batch_other_s']:,.0f} proofs/s)")
     if "skipped" not in g:
         lines.append("")
         lines.append(f"zkvct prepared verify takes {z['prepared_s'] / g['verify_s']:.2f}x gnark's time"
@@ -208,7 +260,7 @@ def main() -> None:
         os.environ["RAYON_NUM_THREADS"] = str(args.threads)
     sys.path.insert(0, str(ROOT))
     info = machine_info(args.threads)
-    z = zkvct_rows(args.constraints, args.batch, args.rounds)
+    z = zkvct_rows(args.constraints, args.batch, args.rounds, args.against)
     g = {"skipped": "--no-gnark"} if args.no_gnark else gnark_peer(args.threads, args.constraints, args.rounds)
     if args.json:
         print(json.dumps({"machine": info, "zkvct": z, "gnark": g, "batch": args.batch, "constraints": args.constraints}, indent=2))

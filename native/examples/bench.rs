@@ -88,7 +88,7 @@ fn main() {
     let g1b = enc::g1_batch_to_lem(&g1);
     let g2b = enc::g2_batch_to_lem(&g2);
     let wit = enc::frs_to_bytes(&scalars);
-    let pk = groth16::ProvingKey {
+    let sections = groth16::Sections {
         n_vars,
         n_public,
         domain_size: n,
@@ -104,6 +104,7 @@ fn main() {
         delta1: &g1b[128..192],
         delta2: &g2b[128..256],
     };
+    let pk = groth16::ProvingKey::new(&sections, enc::Trust::Trusted).unwrap();
     for _ in 0..3 {
         let t = Instant::now();
         let _ = groth16::prove(&pk, &wit, Fr::from(3u64), Fr::from(5u64)).unwrap();

@@ -34,6 +34,15 @@ fn normalize_g2(v: &[G2Projective]) -> Vec<G2Affine> {
 /// Points per `mul_chunk_*` call: their tables (8 affine points each) share one inversion.
 pub(crate) const MUL_CHUNK: usize = 256;
 
+/// Points per parallel chunk for a batch of `n` per-point jobs (products, subgroup tests): at most
+/// `MUL_CHUNK`, but small enough that every thread gets work (with fixed chunks of 256 a batch of
+/// 256 ran on one core), two chunks per thread so a busy core can be helped, and a multiple of 8
+/// (the SIMD lanes).
+pub(crate) fn chunk_len(n: usize) -> usize {
+    let per_chunk = n.div_ceil(2 * rayon::current_num_threads().max(1));
+    per_chunk.next_multiple_of(8).clamp(8, MUL_CHUNK)
+}
+
 /// k_i·P_i for one chunk: eight lanes at a time on AVX-512 IFMA where the CPU has it
 /// (`simd::ladder`), else the portable GLV ladder. Both give the same points (tests compare them).
 pub fn mul_chunk_g1(p: &[G1Affine], s: &[Fr]) -> Vec<G1Projective> {
@@ -54,18 +63,20 @@ pub fn mul_chunk_g2(p: &[G2Affine], s: &[Fr]) -> Vec<G2Projective> {
 }
 
 pub fn g1_batch_mul(points: &[G1Affine], scalars: &[Fr]) -> Vec<G1Affine> {
+    let len = chunk_len(points.len());
     let proj: Vec<G1Projective> = points
-        .par_chunks(MUL_CHUNK)
-        .zip(scalars.par_chunks(MUL_CHUNK))
+        .par_chunks(len)
+        .zip(scalars.par_chunks(len))
         .flat_map_iter(|(p, s)| mul_chunk_g1(p, s))
         .collect();
     normalize_g1(&proj)
 }
 
 pub fn g2_batch_mul(points: &[G2Affine], scalars: &[Fr]) -> Vec<G2Affine> {
+    let len = chunk_len(points.len());
     let proj: Vec<G2Projective> = points
-        .par_chunks(MUL_CHUNK)
-        .zip(scalars.par_chunks(MUL_CHUNK))
+        .par_chunks(len)
+        .zip(scalars.par_chunks(len))
         .flat_map_iter(|(p, s)| mul_chunk_g2(p, s))
         .collect();
     normalize_g2(&proj)

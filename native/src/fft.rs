@@ -99,7 +99,6 @@ impl BatchGroup for ark_bn254::g2::Config {
 }
 
 const NORMALISE_CHUNK: usize = 1024;
-use crate::batch::MUL_CHUNK;
 
 /// s_i·P_i for projective inputs: normalised in parallel chunks, then multiplied in batches.
 fn mul_projective<P: BatchGroup>(points: &[Projective<P>], scalars: &[Fr]) -> Vec<Projective<P>> {
@@ -107,8 +106,9 @@ fn mul_projective<P: BatchGroup>(points: &[Projective<P>], scalars: &[Fr]) -> Ve
         .par_chunks(NORMALISE_CHUNK)
         .flat_map_iter(|c| Projective::<P>::normalize_batch(c))
         .collect();
-    aff.par_chunks(MUL_CHUNK)
-        .zip(scalars.par_chunks(MUL_CHUNK))
+    let len = crate::batch::chunk_len(aff.len());
+    aff.par_chunks(len)
+        .zip(scalars.par_chunks(len))
         .flat_map_iter(|(p, s)| P::mul_chunk(p, s))
         .collect()
 }
@@ -137,6 +137,13 @@ fn group_fft<P: BatchGroup>(v: &mut [Projective<P>], inverse: bool) -> Result<()
         let half = len / 2;
         let w_len = root.pow([(n / len) as u64]);
         let twiddles = crate::batch::powers(Fr::ONE, w_len, half);
+        if inverse && len == n {
+            // the last level of an inverse transform takes the 1/n scaling with it: both halves
+            // are multiplied (lo by 1/n, hi by ω^j/n), n products in place of the n/2 − 1 twiddle
+            // products plus n scaling products of a separate pass; the points are the same
+            last_level_scaled(v, &twiddles, d.size_inv);
+            return Ok(());
+        }
         // the points that meet twiddle j ≥ 1, block-major: block b, j → b·(half − 1) + j − 1
         let per_block = half - 1;
         let mut products: Vec<Projective<P>> = Vec::new();
@@ -159,12 +166,21 @@ fn group_fft<P: BatchGroup>(v: &mut [Projective<P>], inverse: bool) -> Result<()
         });
         len *= 2;
     }
-    if inverse && n > 1 {
-        let scale = vec![d.size_inv; n];
-        let scaled = mul_projective(v, &scale);
-        v.copy_from_slice(&scaled);
-    }
     Ok(())
+}
+
+/// The last butterfly level (one block of size n) with the inverse transform's 1/n folded in:
+/// lo_j ← lo_j/n + (ω^j/n)·hi_j and hi_j ← lo_j/n − (ω^j/n)·hi_j.
+fn last_level_scaled<P: BatchGroup>(v: &mut [Projective<P>], twiddles: &[Fr], size_inv: Fr) {
+    let half = v.len() / 2;
+    let scalars: Vec<Fr> = std::iter::repeat(size_inv).take(half).chain(twiddles.iter().map(|w| *w * size_inv)).collect();
+    let products = mul_projective(v, &scalars);
+    let (lo, hi) = products.split_at(half);
+    let (out_lo, out_hi) = v.split_at_mut(half);
+    out_lo.par_iter_mut().zip(out_hi.par_iter_mut()).enumerate().for_each(|(j, (l, h))| {
+        *l = lo[j] + hi[j];
+        *h = lo[j] - hi[j];
+    });
 }
 
 /// In-place FFT / inverse FFT of G1 elements.

@@ -11,6 +11,7 @@ pub mod error;
 pub mod fft;
 pub mod glv;
 pub mod groth16;
+pub mod miller;
 pub mod msm;
 pub mod pairing;
 mod python;

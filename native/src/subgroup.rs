@@ -111,7 +111,7 @@ pub fn g2_batch_in_subgroup(pts: &[G2Affine]) -> Vec<bool> {
 /// ladder where the CPU has it (a lane it flags is decided by `g2_in_subgroup` itself).
 pub fn g2_each_in_subgroup(pts: &[G2Affine]) -> Vec<bool> {
     use rayon::prelude::*;
-    pts.par_chunks(256).flat_map_iter(chunk_in_subgroup).collect()
+    pts.par_chunks(crate::batch::chunk_len(pts.len())).flat_map_iter(chunk_in_subgroup).collect()
 }
 
 /// Below this many points the per-point test is cheaper than the MSMs of the batch test.

@@ -7,11 +7,11 @@ precomputed), so each later proof costs one Miller loop with two prepared pairs 
 exponentiation.
 
 :func:`verify_batch` checks N proofs of the statement in one multi-pairing: with coefficients
-ρ_i drawn uniformly from [1, 2^128) by the operating system's random source after the proofs are
+ρ_i drawn uniformly from [0, 2^64) by the operating system's random source after the proofs are
 fixed, it checks Π D_i^{ρ_i} = 1 where D_i ∈ GT is proof i's defect (1 exactly when the proof is
 valid). Every point is checked to lie in its prime-order group first, so GT has prime order r
 and an invalid proof k (D_k ≠ 1) passes only if ρ_k hits the one residue mod r that cancels the
-others: probability ≤ 1/(2^128 − 1), far below the project's 2^-64. When the batch check fails
+others: probability ≤ 2^-64 (2^64 equally likely values, distinct mod r), the project's bound. When the batch check fails
 each proof is checked singly and the first bad one is named. (Full argument: docs/DESIGN.md,
 "Batch verification", and native/src/verify_batch.rs.)
 
