@@ -24,6 +24,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
     echo "$digest" > "$stamp"
 fi
 
+# Byte-compile the project once here, so the demo's ~40 short-lived processes do not race to
+# compile the same modules on a fresh checkout (cheap when nothing changed).
+.venv/bin/python -m compileall -q -j 2 zkvct ceremony circuits > /dev/null
+
 if [ ! -d tests/peers/node_modules/snarkjs ] || [ tests/peers/package-lock.json -nt tests/peers/node_modules/.package-lock.json ]; then
     echo "[setup] installing npm test peers (snarkjs, circom2, circomlib, circomlibjs)"
     (cd tests/peers && npm ci --no-audit --no-fund --loglevel=error)
