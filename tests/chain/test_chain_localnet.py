@@ -102,3 +102,54 @@ def test_second_node_runs_beside_and_stops_cleanly():
     assert not home.exists()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def _taken_ports_first(monkeypatch, taken: int, how_many: int):
+    """Make the first ``how_many`` port picks return ``taken`` (a port another process holds)."""
+    import zkvct.chain.localnet as localnet_mod
+
+    real = localnet_mod.free_port
+    picks = {"n": 0}
+
+    def pick() -> int:
+        picks["n"] += 1
+        return taken if picks["n"] <= how_many else real()
+
+    monkeypatch.setattr(localnet_mod, "free_port", pick)
+    return picks
+
+
+def test_a_port_taken_between_pick_and_bind_is_picked_again(monkeypatch):
+    """Another process grabbing the RPC port after it was picked must not fail the start.
+
+    The ephemeral range is shared with every outgoing connection on the machine, so the gap
+    between choosing a free port and wasmd binding it is a real race (it failed a CI run).
+    """
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        picks = _taken_ports_first(monkeypatch, taken, 1)   # the RPC port of the first attempt
+        with Localnet(timeout_commit_ms=200) as net:
+            assert net.info.rpc_port != taken
+            assert CometRpc(net.info.rpc_url).latest_height() >= 1
+            assert "address already in use" in (net.home / "node.log").read_text()
+        assert picks["n"] >= 10                              # a second set of five was picked
+
+
+def test_a_start_that_cannot_bind_names_the_port_error(monkeypatch):
+    """When every attempt loses its port, the error leads with wasmd's own reason, not its flag list."""
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        _taken_ports_first(monkeypatch, taken, 10_000)
+        net = Localnet(timeout_commit_ms=200)
+        with pytest.raises(Exception) as err:
+            net.start(timeout=30)
+        assert "address already in use" in str(err.value)
+        assert str(taken) in str(err.value)

@@ -70,6 +70,10 @@ def find_wasmd() -> Path:
     )
 
 
+PORT_ATTEMPTS = 3
+PORT_TAKEN = "address already in use"
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -237,6 +241,20 @@ class Localnet:
         )
         self._run("genesis", "collect-gentxs")
 
+        self.info = LocalnetInfo(
+            home=str(self.home), chain_id=self.chain_id, rpc_port=0, grpc_port=0, api_port=0,
+            p2p_port=0, binary=str(self.binary), accounts=accounts,
+        )
+        self._assign_ports()
+        return self.info
+
+    def _assign_ports(self) -> None:
+        """Pick five free ports on 127.0.0.1 and write them into the node's config files.
+
+        Called again when a start loses a port to another process between the pick and the
+        node's bind (the ephemeral range is shared with every outgoing connection on the host).
+        """
+        assert self.info is not None
         rpc, grpc, api, p2p, abci = (free_port() for _ in range(5))
         cfg = self.home / "config"
         commit = f"{self.timeout_commit_ms}ms"
@@ -265,11 +283,8 @@ class Localnet:
             ("", "keyring-backend"): "test",
             ("", "node"): f"tcp://127.0.0.1:{rpc}",
         })
-        self.info = LocalnetInfo(
-            home=str(self.home), chain_id=self.chain_id, rpc_port=rpc, grpc_port=grpc, api_port=api,
-            p2p_port=p2p, binary=str(self.binary), accounts=accounts,
-        )
-        return self.info
+        self.info.rpc_port, self.info.grpc_port = rpc, grpc
+        self.info.api_port, self.info.p2p_port = api, p2p
 
     # -- run ----------------------------------------------------------------------------------
 
@@ -278,19 +293,29 @@ class Localnet:
         if self.info is None:
             self.init()
         assert self.info is not None
-        self._log = open(self.home / "node.log", "ab")
-        self.proc = subprocess.Popen(
-            [str(self.binary), "start", "--home", str(self.home)],
-            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=None if detach else _set_pdeathsig,
-        )
-        self.info.pid = self.proc.pid
-        try:
-            self._wait_ready(timeout)
-        except BaseException:
-            self.stop()
-            raise
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            log_start = self._open_log()
+            self.proc = subprocess.Popen(
+                [str(self.binary), "start", "--home", str(self.home)],
+                stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=None if detach else _set_pdeathsig,
+            )
+            self.info.pid = self.proc.pid
+            try:
+                self._wait_ready(timeout)
+                break
+            except LocalnetError:
+                lost_port = self.proc is not None and self.proc.poll() is not None and \
+                    PORT_TAKEN in self._log_since(log_start)
+                if not lost_port or attempt == PORT_ATTEMPTS:
+                    self.stop()
+                    raise
+                self._reap()
+                self._assign_ports()
+            except BaseException:
+                self.stop()
+                raise
         (self.home / INFO_FILE).write_text(json.dumps(self.info.to_json(), indent=2))
         return self.info
 
@@ -323,17 +348,45 @@ class Localnet:
                 raise LocalnetError(f"chain stuck at height {h} (wanted {height})")
             time.sleep(0.1)
 
-    def log_tail(self, chars: int = 1500) -> str:
-        try:
-            return (self.home / "node.log").read_text(errors="replace")[-chars:]
-        except OSError:
-            return "(no log)"
+    def _open_log(self) -> int:
+        """Open ``node.log`` for appending (once) and return its size: where this start's lines begin."""
+        if self._log is None:
+            self._log = open(self.home / "node.log", "ab")
+        self._log.flush()
+        return self._log.tell()
 
-    def stop(self) -> None:
-        """Stop the node (SIGTERM to its process group, SIGKILL after 15 s) and clean up."""
+    def _log_since(self, offset: int) -> str:
+        try:
+            with open(self.home / "node.log", "rb") as f:
+                f.seek(offset)
+                return f.read().decode(errors="replace")
+        except OSError:
+            return ""
+
+    def _reap(self) -> None:
         if self.proc is not None:
             _terminate_group(self.proc.pid, self.proc)
             self.proc = None
+
+    def log_tail(self, chars: int = 1500) -> str:
+        """The end of the node's log, led by its ``Error:`` line when it has one.
+
+        wasmd prints its whole flag list after a failed start, so the tail alone would hide
+        the one line that says what went wrong.
+        """
+        try:
+            text = (self.home / "node.log").read_text(errors="replace")
+        except OSError:
+            return "(no log)"
+        errors = [line for line in text.splitlines() if line.startswith("Error:")]
+        tail = text[-chars:]
+        if errors and errors[-1] not in tail:
+            return f"{errors[-1]}\n...\n{tail}"
+        return tail
+
+    def stop(self) -> None:
+        """Stop the node (SIGTERM to its process group, SIGKILL after 15 s) and clean up."""
+        self._reap()
         if self._log is not None:
             self._log.close()
             self._log = None
