@@ -95,7 +95,9 @@ class Services:
                 if svc.proc.poll() is None or kw.get("restarts", 1) <= 0:
                     raise
                 self.running.pop(name)
-                self.start(name, argv, **{**kw, "port": svc.port, "restarts": kw.get("restarts", 1) - 1})
+                # a port this call picked is picked again: the likeliest death before the first answer is
+                # another process taking the port between the pick and the bind
+                self.start(name, argv, **{**kw, "port": kw.get("port"), "restarts": kw.get("restarts", 1) - 1})
         return {name: self.running[name] for name in specs}
 
     def _start(self, name: str, argv: Sequence[str], *, port: int | None, health: str | None, timeout: float,
