@@ -10,9 +10,10 @@ and of the native core's scalar buffers, so no conversion happens on the hot pat
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where an array is built: a one-shot command that reads
+    import numpy as np  # bytes and hands them to the native core never pays its ~80 ms import
 
 #: Scalar field modulus of BN254 (circuit field).
 R = 21888242871839275222246405745257275088548364400416034343698204186575808495617
@@ -53,34 +54,43 @@ def parse_decimal_fr(text: str, what: str = "value") -> int:
     return check_fr(int(text), what)
 
 
-def fr_array(values: Sequence[int] | Iterable[int], what: str = "value") -> np.ndarray:
+def fr_array(values: Sequence[int] | Iterable[int], what: str = "value") -> "np.ndarray":
     """Pack canonical scalars into the ``(n, 32)`` little-endian uint8 layout (validating each)."""
+    import numpy as np
+
     vals = list(values)
     blob = b"".join(check_fr(v, f"{what}[{i}]").to_bytes(FR_BYTES, "little") for i, v in enumerate(vals))
     return np.frombuffer(blob, dtype=np.uint8).reshape(len(vals), FR_BYTES).copy()
 
 
-def fr_ints(array: np.ndarray) -> list[int]:
-    """Unpack an ``(n, 32)`` little-endian uint8 array into Python ints (for small/debug use)."""
-    flat = np.ascontiguousarray(array, dtype=np.uint8).reshape(-1, FR_BYTES)
-    raw = flat.tobytes()
-    return [int.from_bytes(raw[i * FR_BYTES:(i + 1) * FR_BYTES], "little") for i in range(flat.shape[0])]
+def _le_bytes(values: "np.ndarray | bytes | bytearray | memoryview") -> bytes | bytearray | memoryview:
+    """The values' bytes, in order: bytes-like objects as they are, arrays made contiguous."""
+    if isinstance(values, (bytes, bytearray)):
+        return values
+    if isinstance(values, memoryview):
+        return values.cast("B") if values.c_contiguous else values.tobytes()
+    import numpy as np
+
+    return np.ascontiguousarray(values, dtype=np.uint8).reshape(-1)
 
 
-def first_non_canonical(array: np.ndarray, modulus: int = R) -> int:
-    """Index of the first entry >= modulus in an ``(n, 32)`` LE array, or -1 when all are canonical.
+def fr_ints(values: "np.ndarray | bytes | bytearray | memoryview") -> list[int]:
+    """Unpack ``(n, 32)`` little-endian values (an array or their bytes) into Python ints (small/debug use)."""
+    raw = bytes(_le_bytes(values))
+    if len(raw) % FR_BYTES:
+        raise FieldError(f"{len(raw)} bytes is not a whole number of {FR_BYTES}-byte field elements")
+    return [int.from_bytes(raw[i:i + FR_BYTES], "little") for i in range(0, len(raw), FR_BYTES)]
 
-    Vectorised with numpy: compares the four 64-bit limbs lexicographically from the top, so no
-    Python loop runs over the vector.
+
+def first_non_canonical(values: "np.ndarray | bytes | bytearray | memoryview") -> int:
+    """Index of the first of the ``(n, 32)`` little-endian values that is >= r, or -1 when all are < r.
+
+    One definition, in the native core (a single pass over the buffer); this accepts the
+    ``(n, 32)`` arrays of the Python API and the raw bytes of a file section alike.
     """
-    flat = np.ascontiguousarray(array, dtype=np.uint8).reshape(-1, FR_BYTES)
-    limbs = flat.view("<u8").reshape(-1, 4)
-    mod_limbs = [(modulus >> (64 * k)) & ((1 << 64) - 1) for k in range(4)]
-    greater = np.zeros(limbs.shape[0], dtype=bool)
-    equal = np.ones(limbs.shape[0], dtype=bool)
-    for k in (3, 2, 1, 0):  # four limbs, not a loop over the vector
-        col = limbs[:, k]
-        greater |= equal & (col > np.uint64(mod_limbs[k]))
-        equal &= col == np.uint64(mod_limbs[k])
-    bad = np.flatnonzero(greater | equal)
-    return int(bad[0]) if bad.size else -1
+    from . import native
+
+    raw = _le_bytes(values)
+    if len(raw) % FR_BYTES:
+        raise FieldError(f"{len(raw)} bytes is not a whole number of {FR_BYTES}-byte field elements")
+    return native.fr_first_non_canonical(raw)

@@ -76,6 +76,35 @@ def test_witness_checks(chain, mutate, match):
         prove(path, mutate(witness.copy()))
 
 
+@pytest.mark.parametrize(
+    "mutate,match",
+    [
+        (lambda b: b[:-32], "expects nVars"),
+        (lambda b: b + b[:32], "expects nVars"),
+        (lambda b: b[:-1], "not a whole number|must be n values of 32"),
+        (lambda b: (2).to_bytes(32, "little") + b[32:], "constant 1"),
+        (lambda b: b[:96] + b"\xff" * 32 + b[128:], "value 3 is not < r"),
+    ],
+)
+def test_witness_checks_on_raw_bytes(chain, mutate, match):
+    """The bytes a ``.wtns`` file holds (what the command proves from) get the same checks as an array."""
+    _, witness, path, _ = chain
+    with pytest.raises(ProveError, match=match):
+        prove(path, mutate(witness.tobytes()))
+
+
+@pytest.mark.parametrize("form", ["bytes", "bytearray", "memoryview"])
+def test_raw_bytes_witness_proves_like_the_array(chain, form):
+    _, witness, path, vk = chain
+    raw = {"bytes": bytes, "bytearray": bytearray, "memoryview": memoryview}[form](witness.tobytes())
+    with read_zkey(path) as zk:
+        from_bytes = prove_with_key(zk, raw, r=3, s=4)
+        from_array = prove_with_key(zk, witness, r=3, s=4)
+    assert from_bytes.proof == from_array.proof
+    assert from_bytes.publics.values == [5]
+    assert verify(vk, from_bytes.publics, from_bytes.proof).ok
+
+
 def test_circuit_power_matches_snarkjs_rule():
     # snarkjs: log2(nConstraints + nPublic) + 1 with floor log2
     r1cs, _ = chain_circuit(6)  # 6 constraints + 1 public = 7 -> 2^3

@@ -108,10 +108,11 @@ def test_ic_checked_even_when_trusted(key_bytes):
 @pytest.mark.parametrize(
     "entry_offset,new,match",
     [
-        (0, struct.pack("<I", 2), "matrix"),
-        (4, struct.pack("<I", 16), "constraint"),
-        (8, struct.pack("<I", 14), "signal"),
-        (12, R.to_bytes(32, "little"), "not < r"),
+        (0, struct.pack("<I", 2), r"coefficient 5 has matrix \(0 = A, 1 = B\) = 2, allowed below 2"),
+        (4, struct.pack("<I", 16), r"coefficient 5 has constraint \(< domainSize\) = 16, allowed below 16"),
+        (8, struct.pack("<I", 14), r"coefficient 5 has signal \(< nVars\) = 14, allowed below"),
+        (8, struct.pack("<I", 0xFFFFFFFF), r"coefficient 5 has signal \(< nVars\) = 4294967295"),
+        (12, R.to_bytes(32, "little"), "coefficient 5 has a value that is not < r"),
     ],
 )
 def test_coefficient_errors(key_bytes, entry_offset, new, match):
@@ -170,3 +171,38 @@ def test_any_bit_flip_is_caught_or_harmless(key_bytes, pos, bit):
 def test_point_type_round_trip():
     g = G1Point.generator()
     assert G1Point.from_lem(g.to_lem()) == g
+
+
+_U32_NEAR = st.one_of(st.integers(0, 40), st.integers(2**32 - 3, 2**32 - 1), st.integers(0, 2**32 - 1))
+_VALUE = st.one_of(
+    st.integers(0, R - 1), st.integers(R, 2**256 - 1), st.sampled_from([0, 1, R - 1, R, R + 1, 2**256 - 1])
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(entries=st.lists(st.tuples(st.integers(0, 3), _U32_NEAR, _U32_NEAR, _VALUE), max_size=40),
+       domain_size=st.integers(1, 40), n_vars=st.integers(1, 40))
+def test_coefficient_check_matches_a_per_entry_reading(entries, domain_size, n_vars):
+    """The strided, vectorised check names the same first bad entry as reading entry by entry:
+    all matrices first, then constraints, signals and values (the order of the error messages)."""
+    from types import SimpleNamespace
+
+    from zkvct.formats.zkey import _check_coeffs
+
+    payload = struct.pack("<I", len(entries)) + b"".join(
+        struct.pack("<III", m, c, s) + v.to_bytes(32, "little") for m, c, s, v in entries)
+    header = SimpleNamespace(domain_size=domain_size, n_vars=n_vars)
+    expected = None
+    for column, limit, word in ((0, 2, "matrix"), (1, domain_size, "constraint"), (2, n_vars, "signal")):
+        bad = [k for k, e in enumerate(entries) if e[column] >= limit]
+        if bad:
+            expected = f"coefficient {bad[0]} has {word} .* = {entries[bad[0]][column]}, allowed below {limit}"
+            break
+    if expected is None:
+        bad = [k for k, e in enumerate(entries) if e[3] >= R]
+        expected = f"coefficient {bad[0]} has a value that is not < r" if bad else None
+    if expected is None:
+        _check_coeffs("k.zkey", memoryview(payload), header)
+    else:
+        with pytest.raises(ZkeyError, match=expected):
+            _check_coeffs("k.zkey", memoryview(payload), header)

@@ -54,13 +54,13 @@ def setup_cmd(r1cs_path: str, ptau_path: str, zkey_path: str, trusted_ptau: bool
 def prove_cmd(zkey_path: str, wtns_path: str, proof_path: str, public_path: str, trusted_zkey: bool, recheck_zkey: bool,
               as_json: bool) -> None:
     """Prove with ZKEY and the witness WTNS; write PROOF (proof.json) and PUBLIC (public.json)."""
-    from ..formats.wtns_file import read_wtns
+    from ..formats.wtns_file import read_wtns_values
     from ..groth16.checked_keys import CheckedKeys
     from ..groth16.prove import prove
 
     with Progress("groth16 prove") as prog:
         prog("reading witness")
-        witness = read_wtns(wtns_path)
+        witness = read_wtns_values(wtns_path)
         prog("reading and checking zkey, proving")
         res = prove(zkey_path, witness, trusted_zkey=trusted_zkey, checked_keys=None if recheck_zkey else CheckedKeys())
         res.write(proof_path, public_path)

@@ -33,10 +33,12 @@ from __future__ import annotations
 
 import os
 import struct
+import sys
+from array import array
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from ..curve import G1Point, G2Point, PointError
 from ..field import FR_BYTES, Q, R
@@ -44,12 +46,24 @@ from .binfile import G1_SIZE, G2_SIZE, BinFile, BinWriter, FormatError, encode_f
 from .contribution_params import decode_params, encode_params
 from .ptau import MAX_POWER
 
+if TYPE_CHECKING:
+    import numpy as np
+
 ZKEY_MAGIC = b"zkey"
 ZKEY_VERSION = 1
 GROTH16_PROTOCOL_ID = 1
 HEADER_SIZE = 4 + 32 + 4 + 32 + 12 + 3 * G1_SIZE + 3 * G2_SIZE
 #: One coefficient entry: matrix, constraint, signal (u32 each) and a 32-byte value.
-COEF_DTYPE = np.dtype([("matrix", "<u4"), ("constraint", "<u4"), ("signal", "<u4"), ("value", "u1", (32,))])
+COEF_ENTRY_SIZE = 12 + FR_BYTES
+
+
+@cache
+def coef_dtype() -> "np.dtype":
+    """A coefficient entry as a numpy structured dtype (built on first use: reading and checking
+    a key for the prover needs no numpy, which keeps ``zkvct groth16 prove``'s start-up short)."""
+    import numpy as np
+
+    return np.dtype([("matrix", "<u4"), ("constraint", "<u4"), ("signal", "<u4"), ("value", "u1", (FR_BYTES,))])
 #: R^2 mod r: section 4 stores a coefficient c as c * R^2 mod r.
 R2_MOD_R = pow(2, 512, R)
 R2_INV_MOD_R = pow(R2_MOD_R, -1, R)
@@ -150,9 +164,11 @@ class Zkey:
     def n_coeffs(self) -> int:
         return struct.unpack_from("<I", self.coeffs, 0)[0]
 
-    def coeff_entries(self) -> np.ndarray:
-        """Section 4 entries as a structured numpy array (``COEF_DTYPE``), zero-copy."""
-        return np.frombuffer(self.coeffs, dtype=COEF_DTYPE, offset=4)
+    def coeff_entries(self) -> "np.ndarray":
+        """Section 4 entries as a structured numpy array (:func:`coef_dtype`), zero-copy."""
+        import numpy as np
+
+        return np.frombuffer(self.coeffs, dtype=coef_dtype(), offset=4)
 
     def close(self) -> None:
         for view in (self.ic, self.coeffs, self.a, self.b1, self.b2, self.c, self.h):
@@ -250,23 +266,40 @@ def _parse_mpc(path: str, payload: memoryview, check_points: bool) -> MPCParams:
     return MPCParams(cs_hash, contributions)
 
 
+def _coef_column(entries: bytes, offset: int, width: int) -> bytearray:
+    """Bytes ``offset .. offset + width`` of every entry, packed: ``width`` strided slice copies
+    (C loops), not a Python loop over the entries."""
+    column = bytearray(len(entries) // COEF_ENTRY_SIZE * width)
+    for j in range(width):
+        column[j::width] = entries[offset + j::COEF_ENTRY_SIZE]
+    return column
+
+
+def _coef_u32s(entries: bytes, offset: int) -> array:
+    values = array("I", _coef_column(entries, offset, 4))
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values
+
+
 def _check_coeffs(path: str, payload: memoryview, h: ZkeyHeader) -> None:
+    """Every entry names matrix A or B, a constraint < domainSize, a signal < nVars and a value < r."""
     if len(payload) < 4:
         raise ZkeyError(f"{path}: coefficients section is {len(payload)} bytes, too short")
     (count,) = _u32s(payload, 0, 1)
-    if len(payload) != 4 + count * COEF_DTYPE.itemsize:
+    if len(payload) != 4 + count * COEF_ENTRY_SIZE:
         raise ZkeyError(
-            f"{path}: coefficients section is {len(payload)} bytes; {count} entries need {4 + count * COEF_DTYPE.itemsize}"
+            f"{path}: coefficients section is {len(payload)} bytes; {count} entries need {4 + count * COEF_ENTRY_SIZE}"
         )
-    e = np.frombuffer(payload, dtype=COEF_DTYPE, offset=4)
-    for name, limit, label in (("matrix", 2, "matrix (0 = A, 1 = B)"), ("constraint", h.domain_size, "constraint (< domainSize)"), ("signal", h.n_vars, "signal (< nVars)")):
-        bad = np.flatnonzero(e[name] >= limit)
-        if bad.size:
-            k = int(bad[0])
-            raise ZkeyError(f"{path}: coefficient {k} has {label} = {int(e[name][k])}, allowed below {limit}")
+    entries = bytes(payload[4:])
+    for offset, limit, label in ((0, 2, "matrix (0 = A, 1 = B)"), (4, h.domain_size, "constraint (< domainSize)"), (8, h.n_vars, "signal (< nVars)")):
+        values = _coef_u32s(entries, offset)
+        if values and max(values) >= limit:
+            k = next(i for i, v in enumerate(values) if v >= limit)  # the error path only
+            raise ZkeyError(f"{path}: coefficient {k} has {label} = {values[k]}, allowed below {limit}")
     from ..field import first_non_canonical
 
-    bad_v = first_non_canonical(np.ascontiguousarray(e["value"]))
+    bad_v = first_non_canonical(_coef_column(entries, 12, FR_BYTES))
     if bad_v >= 0:
         raise ZkeyError(f"{path}: coefficient {bad_v} has a value that is not < r")
 
@@ -371,10 +404,12 @@ def write_zkey_like(path: str | os.PathLike[str], zk: Zkey, *, header: ZkeyHeade
     write_zkey(path, header or zk.header, mpc=mpc or zk.mpc, **parts)
 
 
-def encode_coeffs(matrix: np.ndarray, constraint: np.ndarray, signal: np.ndarray, values_r2: np.ndarray) -> bytes:
+def encode_coeffs(matrix: "np.ndarray", constraint: "np.ndarray", signal: "np.ndarray", values_r2: "np.ndarray") -> bytes:
     """Section 4 payload from parallel arrays; ``values_r2`` are already ``c * R^2 mod r`` (n, 32) LE."""
+    import numpy as np
+
     n = int(matrix.shape[0])
-    e = np.empty(n, dtype=COEF_DTYPE)
+    e = np.empty(n, dtype=coef_dtype())
     e["matrix"] = matrix
     e["constraint"] = constraint
     e["signal"] = signal

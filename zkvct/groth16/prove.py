@@ -22,9 +22,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Union
 
 from ..curve import G1Point, G2Point
 from ..errors import ZkvctError
@@ -33,6 +31,13 @@ from ..formats.zkey import Zkey
 from .checked_keys import CheckedKeys
 from .keycache import KEYS, LoadedKey
 from .snarkjs_json import dumps, proof_obj
+
+if TYPE_CHECKING:
+    import numpy as np
+
+#: A witness as the prover takes it: an ``(n, 32)`` uint8 array, or its ``n * 32`` bytes
+#: (as :func:`~zkvct.formats.wtns_file.read_wtns_values` returns them; no numpy needed).
+Witness = Union["np.ndarray", bytes, bytearray, memoryview]
 
 if TYPE_CHECKING:
     from .json_models import Proof, PublicSignals
@@ -77,21 +82,30 @@ class ProveResult:
         Path(public_path).write_text(dumps(self.public_obj()))
 
 
-def check_witness_shape(zk: Zkey, witness: np.ndarray) -> np.ndarray:
-    """Return the witness as a contiguous ``(nVars, 32)`` uint8 array or raise :class:`ProveError`."""
+def check_witness_shape(zk: Zkey, witness: Witness) -> Witness:
+    """Return the witness as contiguous little-endian values (``(n, 32)`` array or bytes) or raise :class:`ProveError`."""
     return _checked_witness(zk.header.n_vars, witness)
 
 
-def _checked_witness(n_vars: int, witness: np.ndarray) -> np.ndarray:
-    w = np.ascontiguousarray(witness, dtype=np.uint8)
-    if w.ndim != 2 or w.shape[1] != FR_BYTES:
-        raise ProveError(f"witness must have shape (n, 32) (32-byte little-endian values), got {w.shape}")
-    if w.shape[0] != n_vars:
-        raise ProveError(f"witness has {w.shape[0]} values but the proving key expects nVars = {n_vars}")
+def _checked_witness(n_vars: int, witness: Witness) -> Witness:
+    if isinstance(witness, (bytes, bytearray, memoryview)):
+        w = witness if not isinstance(witness, memoryview) else witness.cast("B")
+        if len(w) % FR_BYTES:
+            raise ProveError(f"witness is {len(w)} bytes: it must be n values of 32 little-endian bytes each")
+        count = len(w) // FR_BYTES
+    else:
+        import numpy as np
+
+        w = np.ascontiguousarray(witness, dtype=np.uint8)
+        if w.ndim != 2 or w.shape[1] != FR_BYTES:
+            raise ProveError(f"witness must have shape (n, 32) (32-byte little-endian values), got {w.shape}")
+        count = w.shape[0]
+    if count != n_vars:
+        raise ProveError(f"witness has {count} values but the proving key expects nVars = {n_vars}")
     bad = first_non_canonical(w)
     if bad >= 0:
         raise ProveError(f"witness value {bad} is not < r (values must be canonical field elements)")
-    if w[0].tobytes() != (1).to_bytes(FR_BYTES, "little"):
+    if bytes(memoryview(w).cast("B")[:FR_BYTES]) != (1).to_bytes(FR_BYTES, "little"):
         raise ProveError("witness value 0 must be the constant 1 (circom's wire 0)")
     return w
 
@@ -126,13 +140,13 @@ def loaded_key(zk: Zkey) -> LoadedKey:
     )
 
 
-def prove_with_key(zk: Zkey, witness: np.ndarray, *, self_check: bool = True, r: int | None = None, s: int | None = None) -> ProveResult:
+def prove_with_key(zk: Zkey, witness: Witness, *, self_check: bool = True, r: int | None = None, s: int | None = None) -> ProveResult:
     """Prove with an open key. ``r``/``s`` fix the blinding (tests only); default is fresh randomness."""
     _checked_witness(zk.header.n_vars, witness)  # before decoding the key: bad input fails fast
     return prove_loaded(loaded_key(zk), witness, self_check=self_check, r=r, s=s)
 
 
-def prove_loaded(key: LoadedKey, witness: np.ndarray, *, self_check: bool = True, r: int | None = None, s: int | None = None) -> ProveResult:
+def prove_loaded(key: LoadedKey, witness: Witness, *, self_check: bool = True, r: int | None = None, s: int | None = None) -> ProveResult:
     """Prove with a loaded key (see :mod:`.keycache`); ``r``/``s`` as for :func:`prove_with_key`."""
     from .. import native
     from ..field import R
@@ -147,7 +161,7 @@ def prove_loaded(key: LoadedKey, witness: np.ndarray, *, self_check: bool = True
         pa, pb, pc = native.groth16_prove(key.native, w, **blind)
     except ValueError as exc:
         raise ProveError(f"{key.path}: {exc}") from None
-    publics_raw = w[1:key.n_public + 1]
+    publics_raw = memoryview(w).cast("B")[FR_BYTES:(key.n_public + 1) * FR_BYTES]
     points = (G1Point.from_lem(pa, "pi_a"), G2Point.from_lem(pb, "pi_b"), G1Point.from_lem(pc, "pi_c"))
     if self_check:
         ok = native.groth16_verify(key.alpha1, key.beta2, key.gamma2, key.delta2, key.ic, pa, pb, pc, publics_raw)
@@ -159,19 +173,19 @@ def prove_loaded(key: LoadedKey, witness: np.ndarray, *, self_check: bool = True
     return ProveResult(points, fr_ints(publics_raw))
 
 
-def prove(zkey_path: str | os.PathLike[str], witness: np.ndarray | str | os.PathLike[str], *, trusted_zkey: bool = False,
+def prove(zkey_path: str | os.PathLike[str], witness: Witness | str | os.PathLike[str], *, trusted_zkey: bool = False,
           self_check: bool = True, r: int | None = None, s: int | None = None, checked_keys: CheckedKeys | None = None) -> ProveResult:
-    """Prove from a ``.zkey`` path and a witness (``(n, 32)`` array or a ``.wtns`` path).
+    """Prove from a ``.zkey`` path and a witness (``(n, 32)`` array, its bytes, or a ``.wtns`` path).
 
     The key comes from the process's cache of checked keys (by content hash, see
     :mod:`.keycache`); ``trusted_zkey=True`` skips the G2 subgroup check of its B2 section, and
     ``checked_keys`` (the CLI's on-disk record, :mod:`.checked_keys`) skips it for a key whose
     exact bytes this user's earlier runs checked.
     """
-    if not isinstance(witness, np.ndarray):
-        from ..formats.wtns_file import read_wtns
+    if isinstance(witness, (str, os.PathLike)):
+        from ..formats.wtns_file import read_wtns_values
 
-        witness = read_wtns(witness)
+        witness = read_wtns_values(witness)
     key = KEYS.load(zkey_path, trusted=trusted_zkey, checked=checked_keys)
     return prove_loaded(key, witness, self_check=self_check, r=r, s=s)
 

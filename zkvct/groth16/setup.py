@@ -40,7 +40,7 @@ import numpy as np
 from ..errors import ZkvctError
 from ..field import FR_BYTES, Q, R
 from ..formats.ptau import Ptau, read_ptau
-from ..formats.zkey import COEF_DTYPE, MPCParams, ZkeyHeader, write_zkey
+from ..formats.zkey import MPCParams, ZkeyHeader, encode_coeffs, write_zkey
 from ..r1cs import R1CS
 
 Progress = Callable[[str], None]
@@ -150,10 +150,7 @@ def build_coeffs_section(r1cs: R1CS) -> bytes:
     constraint = np.concatenate([constraint[order], np.arange(m, m + extra, dtype=np.uint32)])
     signal = np.concatenate([signal[order], np.arange(extra, dtype=np.uint32)])
     values = np.concatenate([values[order], np.tile(np.frombuffer(_ONE, dtype=np.uint8), (extra, 1))])
-    e = np.empty(matrix.shape[0], dtype=COEF_DTYPE)
-    e["matrix"], e["constraint"], e["signal"] = matrix, constraint, signal
-    e["value"] = coeffs_times_r2(values)
-    return struct.pack("<I", e.shape[0]) + e.tobytes()
+    return encode_coeffs(matrix, constraint, signal, coeffs_times_r2(values))
 
 
 # ---------------------------------------------------------------------------------------------
