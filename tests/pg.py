@@ -52,11 +52,17 @@ def pg_server():
     if prefix:
         os.chmod(base, 0o755)
         shutil.chown(base, "postgres", "postgres")
-    port = _free_port()
     run = lambda *args: subprocess.run(prefix + [str(a) for a in args], check=True, capture_output=True, timeout=120)  # noqa: E731
     run(PG_BIN / "initdb", "-D", data, "-U", USER, "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C")
-    opts = f"-h 127.0.0.1 -p {port} -k {base} -c fsync=off -c max_connections=200"
-    run(PG_BIN / "pg_ctl", "-D", data, "-o", opts, "-l", base / "log", "-w", "-t", "60", "start")
+    for attempt in range(3):  # a port picked free can be taken before the server binds it: pick again
+        port = _free_port()
+        opts = f"-h 127.0.0.1 -p {port} -k {base} -c fsync=off -c max_connections=200"
+        try:
+            run(PG_BIN / "pg_ctl", "-D", data, "-o", opts, "-l", base / "log", "-w", "-t", "60", "start")
+            break
+        except subprocess.CalledProcessError:
+            if attempt == 2 or "already in use" not in (base / "log").read_text(errors="replace"):
+                raise
     try:
         yield ("127.0.0.1", port, USER)
     finally:
