@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -21,15 +20,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from zkvct.chain.localnet import free_port as _free_port
 
 PG_BIN = Path(os.environ.get("ZKVCT_PG_BIN", "/usr/lib/postgresql/15/bin"))
 USER = "zkvct_test"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_pg_user() -> list[str]:

@@ -8,13 +8,13 @@ ceremony, and check the receipts against it.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
 
 import httpx
 import pytest
+from zkvct.chain.localnet import free_port as _free_port
 
 pytestmark = pytest.mark.slow
 
@@ -29,12 +29,6 @@ def zkvct_json(*args: str) -> dict:
     res = zkvct(*args, "--json")
     assert res.returncode == 0, res.stderr + res.stdout
     return json.loads(res.stdout)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_participant_path_with_separate_processes(tmp_path, circuit):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -28,16 +27,11 @@ from ceremony.coordinator.client import Client, CoordinatorError
 from ceremony.coordinator.core import Coordinator, TrackSpec
 from ceremony.coordinator.policy import CeremonyPolicy
 from ceremony.coordinator.transcript_verify import verify_published
+from zkvct.chain.localnet import free_port as _free_port
 
 pytestmark = pytest.mark.slow
 
 SERVE = "import sys; from zkvct.cli.main import main; sys.argv = ['zkvct'] + sys.argv[1:]; main()"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,15 +18,10 @@ from zkvct.credentials.verify import registration_roles
 from zkvct.evm.mirror import SourceStatement, sync
 from zkvct.evm.registry import Registry, compile_cached, registry_source
 from zkvct.evm.rpc import EvmRpcError, RpcEvm
+from zkvct.chain.localnet import free_port as _free_port
 
 pytestmark = [pytest.mark.slow]
 KEY_ENV = "ZKVCT_TEST_EVM_KEY"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,18 +19,12 @@ from typing import Any, Sequence
 
 import httpx
 
-from ..chain.localnet import _set_pdeathsig
+from ..chain.localnet import _set_pdeathsig, free_port
 from ..errors import ZkvctError
 
 
 class ServiceError(ZkvctError):
     """A service did not start, or died."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def zkvct_command(*args: str) -> list[str]:
