@@ -6,7 +6,7 @@
 //! that work once (as arkworks' `prepare_verifying_key` does): the key's points are fully checked
 //! (curve, subgroup, coordinates < q), e(α, β) is kept in GT, the G2 line coefficients of −γ and
 //! −δ are precomputed, and the IC points are kept decoded. A proof then costs one Miller loop over
-//! an unprepared B plus two prepared ones and one final exponentiation:
+//! an unprepared B plus two prepared ones and one final exponentiation (`final_exp.rs`):
 //!
 //!   e(A, B) · e(vk_x, −γ) · e(C, −δ) == e(α, β),   vk_x = IC₀ + Σ_j p_j·IC_j.
 //!
@@ -36,8 +36,8 @@
 //! When the batch check fails, every proof is checked singly (in parallel) and the first failing
 //! index is reported, so the caller can name the bad proof.
 
-use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine};
-use ark_ec::pairing::{MillerLoopOutput, Pairing, PairingOutput};
+use ark_bn254::{Bn254, Fq12, Fr, G1Affine, G1Projective, G2Affine};
+use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{BigInt, BigInteger, PrimeField, Zero};
 use rayon::prelude::*;
@@ -86,6 +86,9 @@ fn proof_fault(index: usize, what: &str, fault: PointFault) -> Error {
     Error::Point { fault, index: Some(index), message: format!("proof {index}: {what}: {fault}") }
 }
 
+/// Up to this many public inputs vk_x is a sum of single GLV multiplications, not an MSM.
+const FEW_PUBLICS: usize = 8;
+
 /// Bits of the batch coefficients ρ_i (see the module docs for the 2^-64 bound).
 pub const RHO_BITS: usize = 64;
 
@@ -124,29 +127,42 @@ impl PreparedVerifyingKey {
         self.ic.len() - 1
     }
 
-    /// vk_x = IC₀ + Σ_j p_j·IC_j.
+    /// vk_x = IC₀ + Σ_j p_j·IC_j. A verify has few publics: below `FEW_PUBLICS` one GLV
+    /// multiplication each, with none of an MSM's fixed cost (buckets, a split across threads).
     fn vk_x(&self, publics: &[BigInt<4>]) -> G1Projective {
+        if publics.len() <= FEW_PUBLICS {
+            return self.ic[1..].iter().zip(publics).fold(self.ic[0].into_group(), |acc, (p, s)| {
+                acc + crate::batch::g1_mul(p, Fr::from_bigint(*s).expect("canonical public"))
+            });
+        }
         self.ic[0].into_group() + G1Projective::msm_bigint(&self.ic[1..], publics)
+    }
+
+    /// The Miller value of one proof's three pairs, on two threads: (A, B), whose lines are
+    /// computed here, on one; vk_x (its MSM) and the two prepared pairs on the other.
+    fn miller_value(&self, p: &DecodedProof, publics: &[BigInt<4>]) -> Fq12 {
+        let (f_ab, f_rest) = rayon::join(
+            || crate::miller::multi_miller_loop(&[p.a], &[p.b], &[]),
+            || {
+                let vk_x = self.vk_x(publics).into_affine();
+                crate::miller::multi_miller_loop(&[], &[], &[(vk_x, &self.neg_gamma), (p.c, &self.neg_delta)])
+            },
+        );
+        f_ab.0 * f_rest.0
     }
 
     /// The pairing check of one decoded proof with canonical publics (`n_public` of them).
     pub fn check(&self, p: &DecodedProof, publics: &[BigInt<4>]) -> bool {
-        let vk_x = self.vk_x(publics).into_affine();
-        // the unprepared pair (its line coefficients are computed here) and the two prepared
-        // pairs run on both cores; the products meet before the one final exponentiation
-        let (f_ab, f_rest) = rayon::join(
-            || crate::miller::multi_miller_loop(&[p.a], &[p.b], &[]),
-            || crate::miller::multi_miller_loop(&[], &[], &[(vk_x, &self.neg_gamma), (p.c, &self.neg_delta)]),
-        );
-        Bn254::final_exponentiation(MillerLoopOutput(f_ab.0 * f_rest.0)) == Some(self.alpha_beta)
+        let f = self.miller_value(p, publics);
+        crate::final_exp::final_exponentiation(&f) == Some(self.alpha_beta.0)
     }
 
     /// Decode and check one proof and its publics, then run the pairing check. Malformed input
     /// (a bad point, a public >= r, a wrong count) is an `Err`; a well-formed wrong proof `Ok(false)`.
     pub fn verify(&self, pi_a: &[u8], pi_b: &[u8], pi_c: &[u8], publics: &[u8]) -> Result<bool, Error> {
         let a = key_g1(pi_a, "proof pi_a")?;
-        // coordinates and the curve equation here; B's subgroup check runs beside the prepared
-        // half of the Miller loop below, and its verdict is given before any pairing result
+        // coordinates and the curve equation here; B's subgroup check runs beside the final
+        // exponentiation below, and its verdict is given before any pairing result
         if pi_b.len() != G2_BYTES {
             return Err(Error::expected_bytes("proof pi_b", G2_BYTES, pi_b.len()));
         }
@@ -169,13 +185,23 @@ impl PreparedVerifyingKey {
             }
             other => other,
         })?;
-        let vk_x = self.vk_x(&pubs).into_affine();
-        let (ab, f_rest) = rayon::join(
-            || crate::subgroup::g2_in_subgroup(&b).then(|| crate::miller::multi_miller_loop(&[a], &[b], &[])),
-            || crate::miller::multi_miller_loop(&[], &[], &[(vk_x, &self.neg_gamma), (c, &self.neg_delta)]),
-        );
-        let f_ab = ab.ok_or_else(|| Error::point(PointFault::NotInSubgroup).context("proof pi_b: "))?;
-        Ok(Bn254::final_exponentiation(MillerLoopOutput(f_ab.0 * f_rest.0)) == Some(self.alpha_beta))
+        let proof = DecodedProof { a, b, c };
+        // one entry into the thread pool for the two joins below (a join from outside the pool
+        // costs a hand-over to a worker and back)
+        let (in_g2, gt) = rayon::scope(|_| {
+            let f = self.miller_value(&proof, &pubs);
+            // B's subgroup check runs beside the final exponentiation: a B outside G2 only
+            // makes the pairing value meaningless, and the check's verdict is given first
+            let (gt, in_g2) = rayon::join(
+                || crate::final_exp::final_exponentiation(&f),
+                || crate::subgroup::g2_in_subgroup(&proof.b),
+            );
+            (in_g2, gt)
+        });
+        if !in_g2 {
+            return Err(Error::point(PointFault::NotInSubgroup).context("proof pi_b: "));
+        }
+        Ok(gt == Some(self.alpha_beta.0))
     }
 
     /// Decode a batch: `proofs` holds N × `PROOF_BYTES`, `publics` N × n_public canonical
@@ -278,7 +304,7 @@ impl PreparedVerifyingKey {
             &b_points,
             &[(vk_x_sum, &self.neg_gamma), (c_sum, &self.neg_delta)],
         );
-        Bn254::final_exponentiation(f) == Some(self.alpha_beta * sums[0])
+        crate::final_exp::final_exponentiation(&f.0) == Some((self.alpha_beta * sums[0]).0)
     }
 
     /// The index of the first invalid proof, checked singly (used after a failed batch check).
