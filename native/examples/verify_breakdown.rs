@@ -91,6 +91,7 @@ fn main() {
     println!("N = {n}, rayon threads = {threads}, load {}", load.trim());
     let mut rows: Vec<(&str, Box<dyn FnMut() + '_>)> = vec![
         ("verify (prepared, one proof) total", Box::new(|| { let _ = std::hint::black_box(key.verify(pa, pb, pc, pp).unwrap()); })),
+        ("verify  check of the decoded proof (Miller loops + final exp.)", Box::new(|| { let _ = std::hint::black_box(key.check(&proofs[0], &pubs[..2])); })),
         ("verify  decode pi_a, pi_b, pi_c (curve checks)", Box::new(|| {
             let _ = std::hint::black_box((
                 enc::g1_from_lem(pa, enc::Infinity::Reject).unwrap(),
@@ -104,15 +105,14 @@ fn main() {
         ("verify  Miller loop of the 2 prepared pairs", Box::new(|| { let _ = std::hint::black_box(miller::multi_miller_loop(&[], &[], &prep2)); })),
         ("verify  Miller loop of all 3 pairs, one thread", Box::new(|| { let _ = std::hint::black_box(miller::multi_miller_loop(&a[..1], &b[..1], &prep2)); })),
         ("verify  final exponentiation (arkworks)", Box::new(|| { let _ = std::hint::black_box(Bn254::final_exponentiation(f1)); })),
-        ("verify  final exponentiation (final_exp.rs, compressed)", Box::new(|| { let _ = std::hint::black_box(final_exp::final_exponentiation(&f1.0)); })),
-        ("verify  exp by x (arkworks, Granger-Scott)", Box::new(|| { let _ = std::hint::black_box(gt.cyclotomic_exp(<ark_bn254::Config as ark_ec::bn::BnConfig>::X)); })),
-        ("verify  exp by x (final_exp.rs, compressed)", Box::new(|| { let _ = std::hint::black_box(final_exp::cyclotomic_exp_by_x(&gt)); })),
+        ("verify  final exponentiation (final_exp.rs, window 4)", Box::new(|| { let _ = std::hint::black_box(final_exp::final_exponentiation(&f1.0)); })),
+        ("verify  exp by x (arkworks, NAF)", Box::new(|| { let _ = std::hint::black_box(gt.cyclotomic_exp(<ark_bn254::Config as ark_ec::bn::BnConfig>::X)); })),
+        ("verify  exp by x (final_exp.rs, window 4)", Box::new(|| { let _ = std::hint::black_box(final_exp::cyclotomic_exp_by_x(&gt)); })),
         ("verify  vk_x by single GLV multiplications", Box::new(|| {
             let _ = std::hint::black_box(ic_pts[0].into_group() + batch::g1_mul(&ic_pts[1], Fr::from_bigint(pubs[0]).unwrap()) + batch::g1_mul(&ic_pts[2], Fr::from_bigint(pubs[1]).unwrap()));
         })),
         ("ops x100  Fq12 mul", Box::new(|| { let mut x = f1.0; for _ in 0..100 { x *= std::hint::black_box(&f.0); } std::hint::black_box(x); })),
         ("ops x100  Fq12 cyclotomic square (Granger-Scott)", Box::new(|| { let mut x = gt; for _ in 0..100 { x.cyclotomic_square_in_place(); } std::hint::black_box(x); })),
-        ("ops x100  Fq12 compressed square (Karabina)", Box::new(|| { let mut x = final_exp::Compressed::new(&gt); for _ in 0..100 { x = x.square(); } std::hint::black_box(x); })),
         ("ops x100  Fq2 mul", Box::new(|| { let mut x = gt.c0.c0; for _ in 0..100 { x *= std::hint::black_box(&gt.c1.c1); } std::hint::black_box(x); })),
         ("ops x100  Fq2 square", Box::new(|| { let mut x = gt.c0.c0; for _ in 0..100 { x.square_in_place(); } std::hint::black_box(x); })),
         ("ops  Fq12 inverse", Box::new(|| { let _ = std::hint::black_box(std::hint::black_box(f1.0).inverse()); })),
