@@ -19,7 +19,7 @@ use ark_ff::{CyclotomicMultSubgroup, Field, PrimeField, UniformRand};
 use ark_std::rand::{rngs::StdRng, SeedableRng};
 use rayon::prelude::*;
 use zkvct_native::verify_batch::{random_coefficients, DecodedProof, PreparedVerifyingKey};
-use zkvct_native::{batch, encoding as enc, final_exp, miller, subgroup};
+use zkvct_native::{batch, encoding as enc, final_exp, fixed_base, miller, subgroup};
 
 fn min_ms<T>(rounds: usize, mut f: impl FnMut() -> T) -> f64 {
     let mut v: Vec<f64> = (0..rounds)
@@ -84,6 +84,7 @@ fn main() {
     let prep2 = [(ic_pts[1], &neg_gamma), (c[0], &neg_delta)];
     let f1 = miller::multi_miller_loop(&a[..1], &b[..1], &prep2);
     let gt = Bn254::final_exponentiation(f1).unwrap().0;
+    let ic_tables: Vec<fixed_base::FixedBaseTable> = ic_pts[1..].iter().map(fixed_base::FixedBaseTable::new).collect();
 
     let only = std::env::args().nth(3).unwrap_or_default();
     let threads = rayon::current_num_threads();
@@ -108,6 +109,9 @@ fn main() {
         ("verify  final exponentiation (final_exp.rs, window 4)", Box::new(|| { let _ = std::hint::black_box(final_exp::final_exponentiation(&f1.0)); })),
         ("verify  exp by x (arkworks, NAF)", Box::new(|| { let _ = std::hint::black_box(gt.cyclotomic_exp(<ark_bn254::Config as ark_ec::bn::BnConfig>::X)); })),
         ("verify  exp by x (final_exp.rs, window 4)", Box::new(|| { let _ = std::hint::black_box(final_exp::cyclotomic_exp_by_x(&gt)); })),
+        ("verify  vk_x by fixed-base tables (fixed_base.rs)", Box::new(|| {
+            let _ = std::hint::black_box(ic_pts[0].into_group() + ic_tables[0].mul(&pubs[0]) + ic_tables[1].mul(&pubs[1]));
+        })),
         ("verify  vk_x by single GLV multiplications", Box::new(|| {
             let _ = std::hint::black_box(ic_pts[0].into_group() + batch::g1_mul(&ic_pts[1], Fr::from_bigint(pubs[0]).unwrap()) + batch::g1_mul(&ic_pts[2], Fr::from_bigint(pubs[1]).unwrap()));
         })),

@@ -44,6 +44,7 @@ use rayon::prelude::*;
 
 use crate::encoding::{g1_batch_from_lem, g1_from_lem, g2_from_lem, scalars_bigint, Infinity, Trust, FR_BYTES, G1_BYTES, G2_BYTES};
 use crate::error::{Error, PointFault};
+use crate::fixed_base::FixedBaseTable;
 use crate::groth16::VerifyingKey;
 
 type G2Prep = <Bn254 as Pairing>::G2Prepared;
@@ -62,6 +63,8 @@ pub struct DecodedProof {
 /// A verification key checked once, with everything a verification reuses precomputed.
 pub struct PreparedVerifyingKey {
     ic: Vec<G1Affine>,
+    /// Tables of IC₁.. for a key with at most `FEW_PUBLICS` publics (else empty: vk_x is an MSM).
+    ic_tables: Vec<FixedBaseTable>,
     alpha_beta: PairingOutput<Bn254>,
     neg_gamma: G2Prep,
     neg_delta: G2Prep,
@@ -86,7 +89,8 @@ fn proof_fault(index: usize, what: &str, fault: PointFault) -> Error {
     Error::Point { fault, index: Some(index), message: format!("proof {index}: {what}: {fault}") }
 }
 
-/// Up to this many public inputs vk_x is a sum of single GLV multiplications, not an MSM.
+/// Up to this many public inputs vk_x is a sum of table products (about 60 KB of table a public),
+/// not an MSM.
 const FEW_PUBLICS: usize = 8;
 
 /// Bits of the batch coefficients ρ_i (see the module docs for the 2^-64 bound).
@@ -119,7 +123,8 @@ impl PreparedVerifyingKey {
         let alpha_beta = Bn254::pairing(alpha1, beta2);
         let neg_gamma = G2Prep::from(-gamma2);
         let neg_delta = G2Prep::from(-delta2);
-        PreparedVerifyingKey { ic, alpha_beta, neg_gamma, neg_delta }
+        let ic_tables = if ic.len() - 1 <= FEW_PUBLICS { ic[1..].iter().map(FixedBaseTable::new).collect() } else { Vec::new() };
+        PreparedVerifyingKey { ic, ic_tables, alpha_beta, neg_gamma, neg_delta }
     }
 
     /// How many public inputs a proof for this key carries.
@@ -127,13 +132,12 @@ impl PreparedVerifyingKey {
         self.ic.len() - 1
     }
 
-    /// vk_x = IC₀ + Σ_j p_j·IC_j. A verify has few publics: below `FEW_PUBLICS` one GLV
-    /// multiplication each, with none of an MSM's fixed cost (buckets, a split across threads).
+    /// vk_x = IC₀ + Σ_j p_j·IC_j. A verify has few publics: up to `FEW_PUBLICS` each product
+    /// comes from its point's precomputed table (`fixed_base.rs`), with none of an MSM's fixed
+    /// cost (buckets, a split across threads).
     fn vk_x(&self, publics: &[BigInt<4>]) -> G1Projective {
-        if publics.len() <= FEW_PUBLICS {
-            return self.ic[1..].iter().zip(publics).fold(self.ic[0].into_group(), |acc, (p, s)| {
-                acc + crate::batch::g1_mul(p, Fr::from_bigint(*s).expect("canonical public"))
-            });
+        if self.ic_tables.len() == publics.len() {
+            return self.ic_tables.iter().zip(publics).fold(self.ic[0].into_group(), |acc, (t, s)| acc + t.mul(s));
         }
         self.ic[0].into_group() + G1Projective::msm_bigint(&self.ic[1..], publics)
     }
@@ -448,6 +452,27 @@ mod tests {
         let e = key.verify(a, b, c, &bad).unwrap_err();
         assert!(matches!(e, Error::Scalar { index: Some(1), .. }), "{e:?}");
         assert!(key.verify(a, b, c, &sb[..32]).is_err());
+    }
+
+    #[test]
+    fn single_verify_across_public_counts() {
+        // 0 and 3 publics take the fixed-base tables, FEW_PUBLICS + 1 the MSM: each accepts its
+        // valid proof and refuses it with one public changed
+        let mut rng = StdRng::seed_from_u64(16);
+        for n_pub in [0, 3, FEW_PUBLICS + 1] {
+            let s = Setup::new(&mut rng, n_pub);
+            let key = s.key();
+            assert_eq!(key.ic_tables.len(), if n_pub <= FEW_PUBLICS { n_pub } else { 0 });
+            let (proofs, pubs) = batch(&mut rng, &s, 1, n_pub);
+            let (pb, sb) = encode(&proofs, &pubs);
+            let (a, b, c) = (&pb[..64], &pb[64..192], &pb[192..256]);
+            assert!(key.verify(a, b, c, &sb).unwrap(), "n_pub = {n_pub}");
+            if n_pub > 0 {
+                let mut other = sb.clone();
+                other[0] ^= 1;
+                assert!(!key.verify(a, b, c, &other).unwrap(), "n_pub = {n_pub}");
+            }
+        }
     }
 
     #[test]
