@@ -39,7 +39,7 @@
 use ark_bn254::{Bn254, Fq12, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
-use ark_ff::{BigInt, BigInteger, PrimeField, Zero};
+use ark_ff::{AdditiveGroup, BigInt, BigInteger, PrimeField, Zero};
 use rayon::prelude::*;
 
 use crate::encoding::{g1_batch_from_lem, g1_from_lem, g2_from_lem, scalars_bigint, Infinity, Trust, FR_BYTES, G1_BYTES, G2_BYTES};
@@ -142,17 +142,21 @@ impl PreparedVerifyingKey {
         self.ic[0].into_group() + G1Projective::msm_bigint(&self.ic[1..], publics)
     }
 
-    /// The Miller value of one proof's three pairs, on two threads: (A, B), whose lines are
-    /// computed here, on one; vk_x (its MSM) and the two prepared pairs on the other.
+    /// The Miller value of the pair (A, B): B's lines are computed as the loop goes.
+    fn ab_value(p: &DecodedProof) -> Fq12 {
+        crate::miller::multi_miller_loop(&[p.a], &[p.b], &[]).0
+    }
+
+    /// The Miller value of the two prepared pairs (vk_x, −γ) and (C, −δ), vk_x included.
+    fn prepared_value(&self, p: &DecodedProof, publics: &[BigInt<4>]) -> Fq12 {
+        let vk_x = self.vk_x(publics).into_affine();
+        crate::miller::multi_miller_loop(&[], &[], &[(vk_x, &self.neg_gamma), (p.c, &self.neg_delta)]).0
+    }
+
+    /// The Miller value of one proof's three pairs, its two parts on two threads.
     fn miller_value(&self, p: &DecodedProof, publics: &[BigInt<4>]) -> Fq12 {
-        let (f_ab, f_rest) = rayon::join(
-            || crate::miller::multi_miller_loop(&[p.a], &[p.b], &[]),
-            || {
-                let vk_x = self.vk_x(publics).into_affine();
-                crate::miller::multi_miller_loop(&[], &[], &[(vk_x, &self.neg_gamma), (p.c, &self.neg_delta)])
-            },
-        );
-        f_ab.0 * f_rest.0
+        let (f_ab, f_rest) = rayon::join(|| Self::ab_value(p), || self.prepared_value(p, publics));
+        f_ab * f_rest
     }
 
     /// The pairing check of one decoded proof with canonical publics (`n_public` of them).
@@ -190,17 +194,23 @@ impl PreparedVerifyingKey {
             other => other,
         })?;
         let proof = DecodedProof { a, b, c };
-        // one entry into the thread pool for the two joins below (a join from outside the pool
-        // costs a hand-over to a worker and back)
-        let (in_g2, gt) = rayon::scope(|_| {
-            let f = self.miller_value(&proof, &pubs);
-            // B's subgroup check runs beside the final exponentiation: a B outside G2 only
-            // makes the pairing value meaningless, and the check's verdict is given first
-            let (gt, in_g2) = rayon::join(
-                || crate::final_exp::final_exponentiation(&f),
-                || crate::subgroup::g2_in_subgroup(&proof.b),
-            );
-            (in_g2, gt)
+        // Two threads, the calling one included (an `in_place_scope` runs its body here and hands
+        // only the spawned job to the pool, so no hand-over to a worker and back): a worker takes
+        // the (A, B) pair, the caller the longer vk_x and prepared pairs; then a worker checks B's
+        // subgroup while the caller runs the final exponentiation. A B outside G2 only makes the
+        // pairing value meaningless, and the check's verdict is given first.
+        let mut f_ab = None;
+        let mut f_rest = Fq12::ZERO;
+        rayon::in_place_scope(|s| {
+            s.spawn(|_| f_ab = Some(Self::ab_value(&proof)));
+            f_rest = self.prepared_value(&proof, &pubs);
+        });
+        let f = f_ab.expect("the scope waited for its job") * f_rest;
+        let mut in_g2 = false;
+        let mut gt = None;
+        rayon::in_place_scope(|s| {
+            s.spawn(|_| in_g2 = crate::subgroup::g2_in_subgroup(&proof.b));
+            gt = crate::final_exp::final_exponentiation(&f);
         });
         if !in_g2 {
             return Err(Error::point(PointFault::NotInSubgroup).context("proof pi_b: "));
