@@ -246,6 +246,9 @@ def table(info: dict, z: dict, g: dict, batch_n: int, constraints: int) -> str:
         lines.append(f"  batch verify N={batch_n}  {ab['batch_s'] * 1e3:8.3f} ms  vs {ab['batch_other_s'] * 1e3:8.3f} ms"
                      f"  ratio {ab['batch_s'] / ab['batch_other_s']:.3f}"
                      f"  ({batch_n / ab['batch_s']:,.0f} vs {batch_n / ab['batch_other_s']:,.0f} proofs/s)")
+    if info.get("load_average_1m_after") is not None:
+        lines.append("")
+        lines.append(f"load average (1 min) at the start {info['load_average_1m']}, at the end {info['load_average_1m_after']}")
     if "skipped" not in g:
         lines.append("")
         lines.append(f"zkvct prepared verify takes {z['prepared_s'] / g['verify_s']:.2f}x gnark's time"
@@ -262,6 +265,8 @@ def main() -> None:
     info = machine_info(args.threads)
     z = zkvct_rows(args.constraints, args.batch, args.rounds, args.against)
     g = {"skipped": "--no-gnark"} if args.no_gnark else gnark_peer(args.threads, args.constraints, args.rounds)
+    # the figures mean little on a busy machine: the load at the end too, not only at the start
+    info["load_average_1m_after"] = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
     if args.json:
         print(json.dumps({"machine": info, "zkvct": z, "gnark": g, "batch": args.batch, "constraints": args.constraints}, indent=2))
     else:

@@ -9,6 +9,8 @@ pub mod blake2b;
 pub mod encoding;
 pub mod error;
 pub mod fft;
+pub mod final_exp;
+pub mod fixed_base;
 pub mod glv;
 pub mod groth16;
 pub mod miller;

@@ -10,16 +10,21 @@
 //! values are identical) run inline, and the pairs are cut into two chunks per thread. The chunk
 //! products meet before the caller's single final exponentiation. Keys' fixed points (−γ, −δ) keep
 //! their precomputed `G2Prepared` lines.
+//!
+//! Lines go into the accumulator two at a time (`ell_pair`): two sparse lines multiplied together
+//! cost 6 Fq2 multiplications and give an element with five non-zero coefficients, which costs 17
+//! to multiply in; one line at a time (`mul_by_034`) costs 13 each, 26 for two.
 
-use ark_bn254::{Bn254, Config, Fq, Fq12, Fq2, G1Affine, G2Affine};
+use ark_bn254::{Bn254, Config, Fq, Fq12, Fq2, Fq6, Fq6Config, G1Affine, G2Affine};
 use ark_ec::bn::{BnConfig, G2Prepared};
 use ark_ec::pairing::MillerLoopOutput;
 use ark_ec::short_weierstrass::SWCurveConfig;
+use ark_ff::fields::Fp6Config;
 use ark_ff::{AdditiveGroup, Field, One};
 use rayon::prelude::*;
 
 /// Line coefficients (c0, c1, c2) of one step, D-type twist: evaluated at P as
-/// f ← f · (c0·y_P + c1·x_P·w + c2·w·v) via `mul_by_034`.
+/// f ← f · (c0·y_P + (c1·x_P + c2·v)·w) (see `at`, `mul_lines`).
 type Line = (Fq2, Fq2, Fq2);
 
 // the loop below multiplies the chunk products together before the last two (Frobenius) lines and
@@ -85,13 +90,47 @@ impl Stepper {
     }
 }
 
-/// f ← f · ℓ(P) for a line of the D-type twist.
+/// A line evaluated at its G1 point: the coefficients (d0, d3, d4) of d0 + (d3 + d4·v)·w.
 #[inline]
-fn ell(f: &mut Fq12, line: &Line, p: &G1Affine) {
+fn at(line: &Line, p: &G1Affine) -> Line {
     let (mut c0, mut c1, c2) = *line;
     c0.mul_assign_by_fp(&p.y);
     c1.mul_assign_by_fp(&p.x);
-    f.mul_by_034(&c0, &c1, &c2);
+    (c0, c1, c2)
+}
+
+/// f ← f · ℓ · m for two evaluated lines: ℓ·m first (Karatsuba, 6 Fq2 multiplications), then f
+/// times that five-coefficient element (17), against 2 × 13 for two `mul_by_034`. With
+/// w² = v, v³ = ξ: ℓ·m = (d0e0 + ξ·d4e4, d3e3, d3e4 + d4e3) + (d0e3 + d3e0, d0e4 + d4e0, 0)·w.
+#[inline]
+fn mul_two_lines(f: &mut Fq12, l: &Line, m: &Line) {
+    let ((d0, d3, d4), (e0, e3, e4)) = (l, m);
+    let (m00, m33, m44) = (*d0 * e0, *d3 * e3, *d4 * e4);
+    let x34 = (*d3 + d4) * (*e3 + e4) - m33 - m44;
+    let x03 = (*d0 + d3) * (*e0 + e3) - m00 - m33;
+    let x04 = (*d0 + d4) * (*e0 + e4) - m00 - m44;
+    let n0 = Fq6::new(m00 + <Fq6Config as Fp6Config>::mul_fp2_by_nonresidue(m44), m33, x34);
+    let (n3, n4) = (x03, x04);
+    // Karatsuba over Fq6: (f0 + f1·w)(n0 + n1·w), n1 = (n3, n4, 0)
+    let a = f.c0 * n0;
+    let mut b = f.c1;
+    b.mul_by_01(&n3, &n4);
+    let e = (f.c0 + f.c1) * (n0 + Fq6::new(n3, n4, Fq2::ZERO));
+    let b_v = Fq6::new(<Fq6Config as Fp6Config>::mul_fp2_by_nonresidue(b.c2), b.c0, b.c1);
+    f.c1 = e - a - b;
+    f.c0 = a + b_v;
+}
+
+/// f ← f · Π lines, two at a time (a lone last one by `mul_by_034`).
+#[inline]
+fn mul_lines(f: &mut Fq12, lines: &[Line]) {
+    let mut pairs = lines.chunks_exact(2);
+    for two in &mut pairs {
+        mul_two_lines(f, &two[0], &two[1]);
+    }
+    if let [(c0, c3, c4)] = pairs.remainder() {
+        f.mul_by_034(c0, c3, c4);
+    }
 }
 
 /// π(Q) on the twist: the Frobenius of the coordinates times the twist constants.
@@ -113,45 +152,43 @@ fn chunk_loop(ps: &[G1Affine], qs: &[G2Affine], prepared: &[(G1Affine, &G2Prepar
     let mut stored: Vec<(&G1Affine, std::slice::Iter<'_, Line>)> =
         prepared.iter().filter(|(p, q)| !p.infinity && !q.infinity).map(|(p, q)| (p, q.ell_coeffs.iter())).collect();
     let mut f = Fq12::one();
+    // this step's evaluated lines, multiplied into f two at a time
+    let mut lines: Vec<Line> = Vec::with_capacity(steppers.len() + stored.len());
     let loop_count = <Config as BnConfig>::ATE_LOOP_COUNT;
     for i in (1..loop_count.len()).rev() {
         if i != loop_count.len() - 1 {
             f.square_in_place();
         }
-        for s in steppers.iter_mut() {
-            let line = s.double(&two_inv);
-            ell(&mut f, &line, &s.p);
-        }
-        for (p, lines) in stored.iter_mut() {
-            ell(&mut f, lines.next().expect("a stored line per step"), p);
-        }
+        lines.clear();
+        lines.extend(steppers.iter_mut().map(|s| at(&s.double(&two_inv), &s.p)));
+        lines.extend(stored.iter_mut().map(|(p, it)| at(it.next().expect("a stored line per step"), p)));
+        mul_lines(&mut f, &lines);
         let bit = loop_count[i - 1];
         if bit == 1 || bit == -1 {
-            for s in steppers.iter_mut() {
+            lines.clear();
+            lines.extend(steppers.iter_mut().map(|s| {
                 let q = if bit == 1 { s.q } else { s.neg_q };
-                let line = s.add(&q);
-                ell(&mut f, &line, &s.p);
-            }
-            for (p, lines) in stored.iter_mut() {
-                ell(&mut f, lines.next().expect("a stored line per step"), p);
-            }
+                at(&s.add(&q), &s.p)
+            }));
+            lines.extend(stored.iter_mut().map(|(p, it)| at(it.next().expect("a stored line per step"), p)));
+            mul_lines(&mut f, &lines);
         }
     }
     // the two Frobenius lines: R + π(Q), then R + (−π²(Q))
+    lines.clear();
     for s in steppers.iter_mut() {
         let q1 = frobenius(&s.q);
         let mut q2 = frobenius(&q1);
         q2.y = -q2.y;
-        let line = s.add(&q1);
-        ell(&mut f, &line, &s.p);
-        let line = s.add(&q2);
-        ell(&mut f, &line, &s.p);
+        lines.push(at(&s.add(&q1), &s.p));
+        lines.push(at(&s.add(&q2), &s.p));
     }
-    for (p, lines) in stored.iter_mut() {
+    for (p, it) in stored.iter_mut() {
         for _ in 0..2 {
-            ell(&mut f, lines.next().expect("a stored line per step"), p);
+            lines.push(at(it.next().expect("a stored line per step"), p));
         }
     }
+    mul_lines(&mut f, &lines);
     f
 }
 

@@ -6,7 +6,7 @@
 //! that work once (as arkworks' `prepare_verifying_key` does): the key's points are fully checked
 //! (curve, subgroup, coordinates < q), e(α, β) is kept in GT, the G2 line coefficients of −γ and
 //! −δ are precomputed, and the IC points are kept decoded. A proof then costs one Miller loop over
-//! an unprepared B plus two prepared ones and one final exponentiation:
+//! an unprepared B plus two prepared ones and one final exponentiation (`final_exp.rs`):
 //!
 //!   e(A, B) · e(vk_x, −γ) · e(C, −δ) == e(α, β),   vk_x = IC₀ + Σ_j p_j·IC_j.
 //!
@@ -36,14 +36,15 @@
 //! When the batch check fails, every proof is checked singly (in parallel) and the first failing
 //! index is reported, so the caller can name the bad proof.
 
-use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine};
-use ark_ec::pairing::{MillerLoopOutput, Pairing, PairingOutput};
+use ark_bn254::{Bn254, Fq12, Fr, G1Affine, G1Projective, G2Affine};
+use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
-use ark_ff::{BigInt, BigInteger, PrimeField, Zero};
+use ark_ff::{AdditiveGroup, BigInt, BigInteger, PrimeField, Zero};
 use rayon::prelude::*;
 
 use crate::encoding::{g1_batch_from_lem, g1_from_lem, g2_from_lem, scalars_bigint, Infinity, Trust, FR_BYTES, G1_BYTES, G2_BYTES};
 use crate::error::{Error, PointFault};
+use crate::fixed_base::FixedBaseTable;
 use crate::groth16::VerifyingKey;
 
 type G2Prep = <Bn254 as Pairing>::G2Prepared;
@@ -62,6 +63,8 @@ pub struct DecodedProof {
 /// A verification key checked once, with everything a verification reuses precomputed.
 pub struct PreparedVerifyingKey {
     ic: Vec<G1Affine>,
+    /// Tables of IC₁.. for a key with at most `FEW_PUBLICS` publics (else empty: vk_x is an MSM).
+    ic_tables: Vec<FixedBaseTable>,
     alpha_beta: PairingOutput<Bn254>,
     neg_gamma: G2Prep,
     neg_delta: G2Prep,
@@ -85,6 +88,10 @@ fn key_g2(b: &[u8], what: &str) -> Result<G2Affine, Error> {
 fn proof_fault(index: usize, what: &str, fault: PointFault) -> Error {
     Error::Point { fault, index: Some(index), message: format!("proof {index}: {what}: {fault}") }
 }
+
+/// Up to this many public inputs vk_x is a sum of table products (about 60 KB of table a public),
+/// not an MSM.
+const FEW_PUBLICS: usize = 8;
 
 /// Bits of the batch coefficients ρ_i (see the module docs for the 2^-64 bound).
 pub const RHO_BITS: usize = 64;
@@ -116,7 +123,8 @@ impl PreparedVerifyingKey {
         let alpha_beta = Bn254::pairing(alpha1, beta2);
         let neg_gamma = G2Prep::from(-gamma2);
         let neg_delta = G2Prep::from(-delta2);
-        PreparedVerifyingKey { ic, alpha_beta, neg_gamma, neg_delta }
+        let ic_tables = if ic.len() - 1 <= FEW_PUBLICS { ic[1..].iter().map(FixedBaseTable::new).collect() } else { Vec::new() };
+        PreparedVerifyingKey { ic, ic_tables, alpha_beta, neg_gamma, neg_delta }
     }
 
     /// How many public inputs a proof for this key carries.
@@ -124,29 +132,45 @@ impl PreparedVerifyingKey {
         self.ic.len() - 1
     }
 
-    /// vk_x = IC₀ + Σ_j p_j·IC_j.
+    /// vk_x = IC₀ + Σ_j p_j·IC_j. A verify has few publics: up to `FEW_PUBLICS` each product
+    /// comes from its point's precomputed table (`fixed_base.rs`), with none of an MSM's fixed
+    /// cost (buckets, a split across threads).
     fn vk_x(&self, publics: &[BigInt<4>]) -> G1Projective {
+        if self.ic_tables.len() == publics.len() {
+            return self.ic_tables.iter().zip(publics).fold(self.ic[0].into_group(), |acc, (t, s)| acc + t.mul(s));
+        }
         self.ic[0].into_group() + G1Projective::msm_bigint(&self.ic[1..], publics)
+    }
+
+    /// The Miller value of the pair (A, B): B's lines are computed as the loop goes.
+    fn ab_value(p: &DecodedProof) -> Fq12 {
+        crate::miller::multi_miller_loop(&[p.a], &[p.b], &[]).0
+    }
+
+    /// The Miller value of the two prepared pairs (vk_x, −γ) and (C, −δ), vk_x included.
+    fn prepared_value(&self, p: &DecodedProof, publics: &[BigInt<4>]) -> Fq12 {
+        let vk_x = self.vk_x(publics).into_affine();
+        crate::miller::multi_miller_loop(&[], &[], &[(vk_x, &self.neg_gamma), (p.c, &self.neg_delta)]).0
+    }
+
+    /// The Miller value of one proof's three pairs, its two parts on two threads.
+    fn miller_value(&self, p: &DecodedProof, publics: &[BigInt<4>]) -> Fq12 {
+        let (f_ab, f_rest) = rayon::join(|| Self::ab_value(p), || self.prepared_value(p, publics));
+        f_ab * f_rest
     }
 
     /// The pairing check of one decoded proof with canonical publics (`n_public` of them).
     pub fn check(&self, p: &DecodedProof, publics: &[BigInt<4>]) -> bool {
-        let vk_x = self.vk_x(publics).into_affine();
-        // the unprepared pair (its line coefficients are computed here) and the two prepared
-        // pairs run on both cores; the products meet before the one final exponentiation
-        let (f_ab, f_rest) = rayon::join(
-            || crate::miller::multi_miller_loop(&[p.a], &[p.b], &[]),
-            || crate::miller::multi_miller_loop(&[], &[], &[(vk_x, &self.neg_gamma), (p.c, &self.neg_delta)]),
-        );
-        Bn254::final_exponentiation(MillerLoopOutput(f_ab.0 * f_rest.0)) == Some(self.alpha_beta)
+        let f = self.miller_value(p, publics);
+        crate::final_exp::final_exponentiation(&f) == Some(self.alpha_beta.0)
     }
 
     /// Decode and check one proof and its publics, then run the pairing check. Malformed input
     /// (a bad point, a public >= r, a wrong count) is an `Err`; a well-formed wrong proof `Ok(false)`.
     pub fn verify(&self, pi_a: &[u8], pi_b: &[u8], pi_c: &[u8], publics: &[u8]) -> Result<bool, Error> {
         let a = key_g1(pi_a, "proof pi_a")?;
-        // coordinates and the curve equation here; B's subgroup check runs beside the prepared
-        // half of the Miller loop below, and its verdict is given before any pairing result
+        // coordinates and the curve equation here; B's subgroup check runs beside the final
+        // exponentiation below, and its verdict is given before any pairing result
         if pi_b.len() != G2_BYTES {
             return Err(Error::expected_bytes("proof pi_b", G2_BYTES, pi_b.len()));
         }
@@ -169,13 +193,29 @@ impl PreparedVerifyingKey {
             }
             other => other,
         })?;
-        let vk_x = self.vk_x(&pubs).into_affine();
-        let (ab, f_rest) = rayon::join(
-            || crate::subgroup::g2_in_subgroup(&b).then(|| crate::miller::multi_miller_loop(&[a], &[b], &[])),
-            || crate::miller::multi_miller_loop(&[], &[], &[(vk_x, &self.neg_gamma), (c, &self.neg_delta)]),
-        );
-        let f_ab = ab.ok_or_else(|| Error::point(PointFault::NotInSubgroup).context("proof pi_b: "))?;
-        Ok(Bn254::final_exponentiation(MillerLoopOutput(f_ab.0 * f_rest.0)) == Some(self.alpha_beta))
+        let proof = DecodedProof { a, b, c };
+        // Two threads, the calling one included (an `in_place_scope` runs its body here and hands
+        // only the spawned job to the pool, so no hand-over to a worker and back): a worker takes
+        // the (A, B) pair, the caller the longer vk_x and prepared pairs; then a worker checks B's
+        // subgroup while the caller runs the final exponentiation. A B outside G2 only makes the
+        // pairing value meaningless, and the check's verdict is given first.
+        let mut f_ab = None;
+        let mut f_rest = Fq12::ZERO;
+        rayon::in_place_scope(|s| {
+            s.spawn(|_| f_ab = Some(Self::ab_value(&proof)));
+            f_rest = self.prepared_value(&proof, &pubs);
+        });
+        let f = f_ab.expect("the scope waited for its job") * f_rest;
+        let mut in_g2 = false;
+        let mut gt = None;
+        rayon::in_place_scope(|s| {
+            s.spawn(|_| in_g2 = crate::subgroup::g2_in_subgroup(&proof.b));
+            gt = crate::final_exp::final_exponentiation(&f);
+        });
+        if !in_g2 {
+            return Err(Error::point(PointFault::NotInSubgroup).context("proof pi_b: "));
+        }
+        Ok(gt == Some(self.alpha_beta.0))
     }
 
     /// Decode a batch: `proofs` holds N × `PROOF_BYTES`, `publics` N × n_public canonical
@@ -278,7 +318,7 @@ impl PreparedVerifyingKey {
             &b_points,
             &[(vk_x_sum, &self.neg_gamma), (c_sum, &self.neg_delta)],
         );
-        Bn254::final_exponentiation(f) == Some(self.alpha_beta * sums[0])
+        crate::final_exp::final_exponentiation(&f.0) == Some((self.alpha_beta * sums[0]).0)
     }
 
     /// The index of the first invalid proof, checked singly (used after a failed batch check).
@@ -422,6 +462,27 @@ mod tests {
         let e = key.verify(a, b, c, &bad).unwrap_err();
         assert!(matches!(e, Error::Scalar { index: Some(1), .. }), "{e:?}");
         assert!(key.verify(a, b, c, &sb[..32]).is_err());
+    }
+
+    #[test]
+    fn single_verify_across_public_counts() {
+        // 0 and 3 publics take the fixed-base tables, FEW_PUBLICS + 1 the MSM: each accepts its
+        // valid proof and refuses it with one public changed
+        let mut rng = StdRng::seed_from_u64(16);
+        for n_pub in [0, 3, FEW_PUBLICS + 1] {
+            let s = Setup::new(&mut rng, n_pub);
+            let key = s.key();
+            assert_eq!(key.ic_tables.len(), if n_pub <= FEW_PUBLICS { n_pub } else { 0 });
+            let (proofs, pubs) = batch(&mut rng, &s, 1, n_pub);
+            let (pb, sb) = encode(&proofs, &pubs);
+            let (a, b, c) = (&pb[..64], &pb[64..192], &pb[192..256]);
+            assert!(key.verify(a, b, c, &sb).unwrap(), "n_pub = {n_pub}");
+            if n_pub > 0 {
+                let mut other = sb.clone();
+                other[0] ^= 1;
+                assert!(!key.verify(a, b, c, &other).unwrap(), "n_pub = {n_pub}");
+            }
+        }
     }
 
     #[test]
