@@ -9,6 +9,7 @@ pub mod blake2b;
 pub mod encoding;
 pub mod error;
 pub mod fft;
+pub mod msm_table;
 pub mod glv;
 pub mod groth16;
 pub mod miller;
