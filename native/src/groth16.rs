@@ -30,7 +30,10 @@ use crate::encoding::{
     Infinity, Trust, FR_BYTES, G1_BYTES, G2_BYTES,
 };
 use crate::error::Error;
+use crate::msm_table::MsmTable;
 use crate::{fft, msm};
+use ark_bn254::G2Projective;
+use std::sync::OnceLock;
 
 /// The raw `.zkey` pieces a proving key is built from, borrowed (e.g. from a memory-mapped file):
 /// the header counts, section 4 (coefficients, with its 4-byte count), sections 5-9 (A, B1, B2,
@@ -79,6 +82,17 @@ pub struct ProvingKey {
     beta2: G2Affine,
     delta1: G1Affine,
     delta2: G2Affine,
+    /// Fixed-base tables of the five point sections, once `prepare` built them.
+    tables: OnceLock<Tables>,
+}
+
+/// The point sections as fixed-base tables (`msm_table.rs`): the same MSMs, ~1.5x faster.
+struct Tables {
+    a: MsmTable<ark_bn254::g1::Config>,
+    b1: MsmTable<ark_bn254::g1::Config>,
+    b2: MsmTable<ark_bn254::g2::Config>,
+    c: MsmTable<ark_bn254::g1::Config>,
+    h: MsmTable<ark_bn254::g1::Config>,
 }
 
 pub struct Proof {
@@ -217,7 +231,52 @@ impl ProvingKey {
             beta2,
             delta1,
             delta2,
+            tables: OnceLock::new(),
         })
+    }
+
+    /// Bytes the fixed-base tables of this key take (what `prepare` would allocate).
+    pub fn table_bytes(&self) -> usize {
+        let g1 = [self.a.len(), self.b1.len(), self.c.len(), self.h.len()]
+            .iter()
+            .map(|&n| MsmTable::<ark_bn254::g1::Config>::size_for(n))
+            .sum::<usize>();
+        g1 + MsmTable::<ark_bn254::g2::Config>::size_for(self.b2.len())
+    }
+
+    /// Build the fixed-base tables (once; later calls return at once). Proofs already running
+    /// finish without them; every later proof uses them. The proof is the same either way.
+    pub fn prepare(&self) {
+        self.tables.get_or_init(|| {
+            let ((a, b1), ((c, h), b2)) = rayon::join(
+                || rayon::join(|| MsmTable::new(&self.a), || MsmTable::new(&self.b1)),
+                || {
+                    rayon::join(
+                        || rayon::join(|| MsmTable::new(&self.c), || MsmTable::new(&self.h)),
+                        || MsmTable::new(&self.b2),
+                    )
+                },
+            );
+            Tables { a, b1, b2, c, h }
+        });
+    }
+
+    pub fn is_prepared(&self) -> bool {
+        self.tables.get().is_some()
+    }
+}
+
+fn msm_g1(table: Option<&MsmTable<ark_bn254::g1::Config>>, bases: &[G1Affine], scalars: &[BigInt<4>]) -> G1Projective {
+    match table {
+        Some(t) => t.msm(scalars),
+        None => msm::msm(bases, scalars),
+    }
+}
+
+fn msm_g2(table: Option<&MsmTable<ark_bn254::g2::Config>>, bases: &[G2Affine], scalars: &[BigInt<4>]) -> G2Projective {
+    match table {
+        Some(t) => t.msm(scalars),
+        None => msm::msm(bases, scalars),
     }
 }
 
@@ -262,12 +321,18 @@ pub fn prove(pk: &ProvingKey, witness: &[u8], r: Fr, s: Fr) -> Result<Proof, Err
         .collect();
     drop((a, b, c));
 
+    let t = pk.tables.get();
     let ((msm_a, msm_b1), ((msm_c, msm_h), msm_b2)) = rayon::join(
-        || rayon::join(|| msm::msm(&pk.a, &w), || msm::msm(&pk.b1, &w)),
+        || rayon::join(|| msm_g1(t.map(|t| &t.a), &pk.a, &w), || msm_g1(t.map(|t| &t.b1), &pk.b1, &w)),
         || {
             rayon::join(
-                || rayon::join(|| msm::msm(&pk.c, &w[pk.n_public + 1..]), || msm::msm(&pk.h, &h_vals)),
-                || msm::msm(&pk.b2, &w),
+                || {
+                    rayon::join(
+                        || msm_g1(t.map(|t| &t.c), &pk.c, &w[pk.n_public + 1..]),
+                        || msm_g1(t.map(|t| &t.h), &pk.h, &h_vals),
+                    )
+                },
+                || msm_g2(t.map(|t| &t.b2), &pk.b2, &w),
             )
         },
     );

@@ -15,6 +15,7 @@ pub mod glv;
 pub mod groth16;
 pub mod miller;
 pub mod msm;
+pub mod msm_table;
 pub mod pairing;
 mod python;
 pub mod r1cs;

@@ -58,7 +58,7 @@ where
 }
 
 /// Scalars are < r < 2^254.
-const FULL_BITS: usize = 254;
+pub(crate) const FULL_BITS: usize = 254;
 /// Scalars below 2^64 ("short": counters, small constants, packed bits) need a quarter of the
 /// windows.
 const SHORT_BITS: usize = 64;
@@ -154,7 +154,7 @@ fn window_bits(n: usize) -> usize {
 /// Signed base-2^c digits, window-major: digits[j * n + i] for window j of scalar i.
 /// Each digit is in [-2^(c-1)+1, 2^(c-1)]; with bits / c + 1 windows they cover at least bits + 1
 /// bits, so the final carry of a scalar < 2^bits is absorbed by the top window.
-fn signed_digits(scalars: &[BigInt<4>], c: usize, bits: usize) -> (Vec<i32>, usize) {
+pub(crate) fn signed_digits(scalars: &[BigInt<4>], c: usize, bits: usize) -> (Vec<i32>, usize) {
     let n = scalars.len();
     let windows = bits / c + 1;
     let mut digits = vec![0i32; windows * n];

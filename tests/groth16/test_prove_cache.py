@@ -198,7 +198,7 @@ def test_prove_command_does_not_import_the_heavy_stacks(keys, tmp_path):
         f"{str(tmp_path / 'p.json')!r}, {str(tmp_path / 'q.json')!r}]\n"
         "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'py_ecc', 'cosmpy', 'fastapi', 'sqlalchemy', "
-        "'galois', 'httpx', 'joserfc', 'uvicorn', 'pydantic'})\n"
+        "'galois', 'httpx', 'joserfc', 'uvicorn', 'pydantic', 'numpy'})\n"
         "print('HEAVY', heavy)\n"
     )
     env = dict(os.environ, PYTHONPATH=str(REPO))
@@ -303,3 +303,47 @@ def test_the_table_decides_which_module_serves_a_name_whatever_ran_first():
         ctx = click.Context(group)
         got = {name: group.get_command(ctx, name) for name in order}
         assert got["issuer"] is issuer_cmd.issuer_group
+
+
+def test_prepared_key_gives_the_same_proofs(keys):
+    """Fixed-base tables change how the MSMs are summed, never the proof: same blinding, same bytes."""
+    _, witness, k = keys
+    path, vk = k["a"]
+    with read_zkey(path) as zk:
+        plain = prove_with_key(zk, witness, r=21, s=22)
+    entry = KeyCache().load(path)
+    assert not entry.native.prepared and entry.native.table_bytes > 0
+    assert entry.native.prepare(max_bytes=1) is False and not entry.native.prepared  # over the budget
+    assert entry.native.prepare() is True and entry.native.prepared
+    prepared = prove_loaded(entry, witness, r=21, s=22)
+    assert prepared.proof == plain.proof
+    assert verify(vk, prepared.publics, prepared.proof).ok
+    # and with another witness (other public input): still the key's own proof
+    r1cs, other = chain_circuit(20, x0=9)
+    with read_zkey(path) as zk:
+        assert prove_loaded(entry, other, r=1, s=2).proof == prove_with_key(zk, other, r=1, s=2).proof
+
+
+def test_second_proof_prepares_the_key_in_the_background_within_the_budget(keys, monkeypatch):
+    import time
+
+    _, witness, k = keys
+    path, vk = k["b"]
+    monkeypatch.setenv("ZKVCT_PROVER_TABLES_MB", "0")  # budget 0: never
+    off = KeyCache().load(path)
+    for _ in range(3):
+        prove_loaded(off, witness)
+    time.sleep(0.5)
+    assert not off.native.prepared
+    monkeypatch.setenv("ZKVCT_PROVER_TABLES_MB", "64")
+    on = KeyCache().load(path)
+    prove_loaded(on, witness)
+    time.sleep(0.5)
+    assert not on.native.prepared  # one proof: a one-shot command never pays for tables
+    prove_loaded(on, witness)
+    deadline = time.monotonic() + 60
+    while not on.native.prepared and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert on.native.prepared
+    res = prove_loaded(on, witness)
+    assert verify(vk, res.publics, res.proof).ok
