@@ -200,6 +200,10 @@ pub fn multi_miller_loop(ps: &[G1Affine], qs: &[G2Affine], prepared: &[(G1Affine
     assert_eq!(ps.len(), qs.len(), "one G2 point per G1 point");
     let threads = rayon::current_num_threads().max(1);
     let chunks = (2 * threads).min(ps.len()).max(1);
+    if chunks == 1 {
+        // one chunk runs on the calling thread: handing it to the pool would only add a wake-up
+        return MillerLoopOutput(chunk_loop(ps, qs, prepared));
+    }
     let size = ps.len().div_ceil(chunks).max(1);
     let f = (0..chunks)
         .into_par_iter()
