@@ -63,8 +63,11 @@ def machine() -> dict:
                 break
     except OSError:
         pass
+    from zkvct.web.serve import resolve_http, resolve_loop
+
     return {"cpu": cpu, "cores": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2),
-            "python": platform.python_version(), "platform": platform.platform()}
+            "python": platform.python_version(), "platform": platform.platform(),
+            "http parser": resolve_http("auto"), "event loop": resolve_loop("auto")}
 
 
 def pct(values: list[float], q: float) -> float:

@@ -2,22 +2,33 @@
 
 uvicorn gives the keep-alive timeout, a header-size limit and a cap on open connections
 (``limit_concurrency``, beyond which it answers 503). It has no deadline for a client that
-connects and never finishes its request line and headers, so :func:`_guarded_h11` adds one
+connects and never finishes its request line and headers, so :func:`guarded_protocol` adds one
 (``header_timeout``): a connection that has not produced a complete request by then is closed.
 Body timeouts and the body size limit live in :mod:`.limits`.
+
+The HTTP parser and the event loop are chosen by ``ServeSettings.http`` / ``.loop``; ``"auto"``
+takes httptools and uvloop when they are installed (uvicorn's ``[standard]`` extras) and h11 /
+asyncio otherwise. httptools (llhttp, in C) parses a request in a fraction of h11's pure-Python
+time, which is most of the HTTP cost of a small POST (benchmarks/RESULTS.md, relying party,
+session 5). Both parsers get the same header deadline, so the choice never drops the slowloris
+protection.
 
 :class:`ServerThread` runs the same server in a background thread for embedding and tests
 (port 0 picks a free port).
 """
 from __future__ import annotations
 
+import importlib.util
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+HttpParser = Literal["auto", "h11", "httptools"]
+EventLoop = Literal["auto", "asyncio", "uvloop"]
 
 
 @dataclass
@@ -29,29 +40,69 @@ class ServeSettings:
     header_timeout: float = 10.0
     graceful_shutdown: int = 5
     access_log: bool = False  # method, path and status only when on; never bodies
+    http: HttpParser = "auto"  # auto: httptools when installed, else h11
+    loop: EventLoop = "auto"  # auto: uvloop when installed, else asyncio
 
 
-def _guarded_h11(header_timeout: float) -> type[H11Protocol]:
-    class GuardedH11(H11Protocol):
-        """h11 protocol that closes a connection whose request headers do not arrive in time."""
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
 
-        def connection_made(self, transport: Any) -> None:  # noqa: ANN401
-            super().connection_made(transport)
-            self._header_timer = self.loop.call_later(header_timeout, self._header_deadline)
 
-        def _header_deadline(self) -> None:
-            if self.cycle is None and not self.transport.is_closing():
-                self.transport.close()
+def resolve_http(choice: HttpParser) -> Literal["h11", "httptools"]:
+    """The parser ``choice`` means here; naming httptools when it is not installed is an error."""
+    if choice == "auto":
+        return "httptools" if _installed("httptools") else "h11"
+    if choice == "httptools" and not _installed("httptools"):
+        raise ValueError("http='httptools' needs the httptools package (uvicorn[standard]); use 'h11' or 'auto'")
+    if choice not in ("h11", "httptools"):
+        raise ValueError(f"unknown HTTP parser {choice!r}; allowed: auto, h11, httptools")
+    return choice
 
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._header_timer.cancel()
-            super().connection_lost(exc)
 
-    return GuardedH11
+def resolve_loop(choice: EventLoop) -> Literal["asyncio", "uvloop"]:
+    if choice == "auto":
+        return "uvloop" if _installed("uvloop") else "asyncio"
+    if choice == "uvloop" and not _installed("uvloop"):
+        raise ValueError("loop='uvloop' needs the uvloop package (uvicorn[standard]); use 'asyncio' or 'auto'")
+    if choice not in ("asyncio", "uvloop"):
+        raise ValueError(f"unknown event loop {choice!r}; allowed: auto, asyncio, uvloop")
+    return choice
+
+
+class _HeaderDeadline:
+    """Mixed into a uvicorn HTTP protocol: close a connection whose first request's headers have
+    not all arrived ``header_timeout`` seconds after it opened. Both uvicorn protocols set
+    ``self.cycle`` once a request's headers are complete, so "no cycle yet" means "still waiting
+    for headers"; later requests on a kept-alive connection are bounded by the keep-alive timeout."""
+
+    header_timeout: float = 10.0
+
+    def connection_made(self, transport: Any) -> None:  # noqa: ANN401
+        super().connection_made(transport)  # type: ignore[misc]
+        self._header_timer = self.loop.call_later(self.header_timeout, self._header_deadline)  # type: ignore[attr-defined]
+
+    def _header_deadline(self) -> None:
+        if self.cycle is None and not self.transport.is_closing():  # type: ignore[attr-defined]
+            self.transport.close()  # type: ignore[attr-defined]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._header_timer.cancel()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+
+def guarded_protocol(parser: Literal["h11", "httptools"], header_timeout: float) -> type:
+    """uvicorn's protocol class for ``parser`` with the header deadline."""
+    if parser == "httptools":
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as base
+    else:
+        base = H11Protocol
+    return type(f"Guarded{base.__name__}", (_HeaderDeadline, base), {"header_timeout": header_timeout})
 
 
 def make_config(app: Any, s: ServeSettings) -> uvicorn.Config:
-    return uvicorn.Config(app, host=s.host, port=s.port, http=_guarded_h11(s.header_timeout), lifespan="on",
+    parser = resolve_http(s.http)
+    return uvicorn.Config(app, host=s.host, port=s.port, http=guarded_protocol(parser, s.header_timeout),
+                          loop=resolve_loop(s.loop), lifespan="on",
                           limit_concurrency=s.max_connections, timeout_keep_alive=s.keep_alive_timeout,
                           timeout_graceful_shutdown=s.graceful_shutdown, access_log=s.access_log,
                           log_level="warning", proxy_headers=False, server_header=False)
@@ -109,4 +160,4 @@ class ServerThread:
         self.stop()
 
 
-__all__ = ["ServeSettings", "ServerThread", "run", "make_config"]
+__all__ = ["ServeSettings", "ServerThread", "run", "make_config", "guarded_protocol", "resolve_http", "resolve_loop"]
