@@ -6,12 +6,15 @@ connects and never finishes its request line and headers, so :func:`guarded_prot
 (``header_timeout``): a connection that has not produced a complete request by then is closed.
 Body timeouts and the body size limit live in :mod:`.limits`.
 
-The HTTP parser and the event loop are chosen by ``ServeSettings.http`` / ``.loop``; ``"auto"``
-takes httptools and uvloop when they are installed (uvicorn's ``[standard]`` extras) and h11 /
-asyncio otherwise. httptools (llhttp, in C) parses a request in a fraction of h11's pure-Python
-time, which is most of the HTTP cost of a small POST (benchmarks/RESULTS.md, relying party,
-session 5). Both parsers get the same header deadline, so the choice never drops the slowloris
-protection.
+The HTTP parser and the event loop are chosen by ``ServeSettings.http`` / ``.loop``. The loop's
+default ``"auto"`` takes uvloop when it is installed (uvicorn's ``[standard]`` extras), else
+asyncio. The parser's default is h11, the strict one; ``"httptools"`` (llhttp, in C; ``"auto"``:
+httptools when installed) parses a request in a fraction of h11's pure-Python time
+(benchmarks/RESULTS.md, "Relying party over HTTP, session 5") and gets the same header deadline
+plus :class:`_StrictRequestLine`, which refuses what h11 refuses and llhttp accepts (HTTP/0.9,
+absolute-form targets, a missing or repeated Host). One leniency is left: llhttp reads
+``GET  /path HTTP/1.1`` (two spaces) as ``GET /path``, where h11 answers 400; the bad-input corpus
+(tests/http) names it, which is why h11 stays the default.
 
 :class:`ServerThread` runs the same server in a background thread for embedding and tests
 (port 0 picks a free port).
@@ -40,7 +43,7 @@ class ServeSettings:
     header_timeout: float = 10.0
     graceful_shutdown: int = 5
     access_log: bool = False  # method, path and status only when on; never bodies
-    http: HttpParser = "auto"  # auto: httptools when installed, else h11
+    http: HttpParser = "h11"  # "httptools": faster, see the module docstring; "auto": httptools when installed
     loop: EventLoop = "auto"  # auto: uvloop when installed, else asyncio
 
 
@@ -90,13 +93,33 @@ class _HeaderDeadline:
         super().connection_lost(exc)  # type: ignore[misc]
 
 
+class _StrictRequestLine:
+    """Mixed into uvicorn's httptools protocol: refuse (400, connection closed) what h11 refuses
+    and llhttp lets through: an HTTP version other than 1.0/1.1 (a bare ``GET /path`` is read as
+    HTTP/0.9), a target that is not origin-form (``GET http://evil/...``; ``*`` only for
+    OPTIONS), and a Host header missing (HTTP/1.1) or repeated. Raising from a parser callback
+    makes httptools raise its parser error, on which uvicorn answers 400 and closes."""
+
+    def on_headers_complete(self) -> None:
+        version = self.parser.get_http_version()  # type: ignore[attr-defined]
+        url: bytes = self.url  # type: ignore[attr-defined]
+        hosts = sum(1 for name, _ in self.headers if name == b"host")  # type: ignore[attr-defined]
+        origin_form = url.startswith(b"/") or (url == b"*" and self.parser.get_method() == b"OPTIONS")  # type: ignore[attr-defined]
+        if version not in ("1.0", "1.1") or not origin_form or hosts > 1 or (version == "1.1" and hosts != 1):
+            raise ValueError("malformed request line or Host header")
+        super().on_headers_complete()  # type: ignore[misc]
+
+
 def guarded_protocol(parser: Literal["h11", "httptools"], header_timeout: float) -> type:
-    """uvicorn's protocol class for ``parser`` with the header deadline."""
+    """uvicorn's protocol class for ``parser`` with the header deadline (and, for httptools, the
+    request-line and Host checks h11 makes itself)."""
     if parser == "httptools":
-        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as base
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+        bases: tuple[type, ...] = (_HeaderDeadline, _StrictRequestLine, HttpToolsProtocol)
     else:
-        base = H11Protocol
-    return type(f"Guarded{base.__name__}", (_HeaderDeadline, base), {"header_timeout": header_timeout})
+        bases = (_HeaderDeadline, H11Protocol)
+    return type(f"Guarded{bases[-1].__name__}", bases, {"header_timeout": header_timeout})
 
 
 def make_config(app: Any, s: ServeSettings) -> uvicorn.Config:
