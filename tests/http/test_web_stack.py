@@ -196,3 +196,31 @@ def test_postgresql_engine(pg_url):
         with pytest.raises(Exception, match="read-only"):
             r.execute(insert(t).values(v="no"))
     engine.dispose()
+
+
+PARSERS = ["h11", pytest.param("httptools", marks=pytest.mark.skipif(
+    not __import__("importlib.util").util.find_spec("httptools"), reason="httptools (uvicorn[standard]) not installed"))]
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_each_parser_keeps_the_header_deadline_and_refuses_malformed_request_lines(tmp_path, parser):
+    """Both HTTP parsers a service may run on: a connection that never finishes its headers is
+    closed, and what h11 refuses on its own (HTTP/0.9, absolute-form target, missing or repeated
+    Host) is a 400 on httptools too (zkvct.web.serve._StrictRequestLine)."""
+    token = auth.load_or_create_token(tmp_path / "svc.token")
+    app = make_app(token)
+    app.get("/ping")(lambda: {"ok": True})
+    with ServerThread(app, ServeSettings(header_timeout=1.0, http=parser)) as srv:
+        assert httpx.get(srv.url + "/ping").status_code == 200
+        assert httpx.get(srv.url + "/nothing").status_code == 404  # a well-formed request is answered
+        t0 = time.time()
+        assert _raw(srv.url, b"GET /ech", wait=5) == b"" and time.time() - t0 < 4
+        host = b"Host: 127.0.0.1\r\n"
+        # an absolute-form target never reaches a route as if it were the path (h11: 404, httptools: 400)
+        resp = _raw(srv.url, b"GET http://evil/ping HTTP/1.1\r\n" + host + b"\r\n", wait=3)
+        assert resp[9:10] == b"4", resp[:60]
+        for bad in (b"GET /nothing\r\n" + host + b"\r\n",
+                    b"GET /nothing HTTP/1.1\r\n\r\n",
+                    b"GET /nothing HTTP/1.1\r\n" + host + host + b"\r\n"):
+            resp = _raw(srv.url, bad, wait=3)
+            assert resp.startswith(b"HTTP/1.1 400") or resp.startswith(b"HTTP/1.0 400"), (bad, resp[:60])

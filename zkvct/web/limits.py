@@ -83,9 +83,10 @@ class BodyLimit:
         async def limited_receive() -> dict[str, Any]:
             nonlocal seen
             left = total - (time.monotonic() - started)
-            try:
-                msg = await asyncio.wait_for(receive(), timeout=max(0.001, min(idle, left)))
-            except asyncio.TimeoutError:
+            try:  # asyncio.timeout, not wait_for: no extra task per chunk on the hot path
+                async with asyncio.timeout(max(0.001, min(idle, left))):
+                    msg = await receive()
+            except TimeoutError:
                 raise BodyTimeout(min(idle, total)) from None
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
@@ -113,8 +114,12 @@ class ConcurrencyLimit:
         if self._sem is None:
             self._sem = asyncio.Semaphore(self.max_active)
         try:
-            await asyncio.wait_for(self._sem.acquire(), timeout=self.queue_timeout)
-        except asyncio.TimeoutError:
+            if self._sem.locked():  # wait for a slot, at most queue_timeout
+                async with asyncio.timeout(self.queue_timeout):
+                    await self._sem.acquire()
+            else:  # a free slot: take it without arming a timer
+                await self._sem.acquire()
+        except TimeoutError:
             await _send_json(send, 503, "busy", f"the service is at its limit of {self.max_active} concurrent requests; retry later")
             return
         try:

@@ -2,22 +2,36 @@
 
 uvicorn gives the keep-alive timeout, a header-size limit and a cap on open connections
 (``limit_concurrency``, beyond which it answers 503). It has no deadline for a client that
-connects and never finishes its request line and headers, so :func:`_guarded_h11` adds one
+connects and never finishes its request line and headers, so :func:`guarded_protocol` adds one
 (``header_timeout``): a connection that has not produced a complete request by then is closed.
 Body timeouts and the body size limit live in :mod:`.limits`.
+
+The HTTP parser and the event loop are chosen by ``ServeSettings.http`` / ``.loop``. The loop's
+default ``"auto"`` takes uvloop when it is installed (uvicorn's ``[standard]`` extras), else
+asyncio. The parser's default is h11, the strict one; ``"httptools"`` (llhttp, in C; ``"auto"``:
+httptools when installed) parses a request in a fraction of h11's pure-Python time
+(benchmarks/RESULTS.md, "Relying party over HTTP, session 5") and gets the same header deadline
+plus :class:`_StrictRequestLine`, which refuses what h11 refuses and llhttp accepts (HTTP/0.9,
+absolute-form targets, a missing or repeated Host). One leniency is left: llhttp reads
+``GET  /path HTTP/1.1`` (two spaces) as ``GET /path``, where h11 answers 400; the bad-input corpus
+(tests/http) names it, which is why h11 stays the default.
 
 :class:`ServerThread` runs the same server in a background thread for embedding and tests
 (port 0 picks a free port).
 """
 from __future__ import annotations
 
+import importlib.util
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+HttpParser = Literal["auto", "h11", "httptools"]
+EventLoop = Literal["auto", "asyncio", "uvloop"]
 
 
 @dataclass
@@ -29,29 +43,89 @@ class ServeSettings:
     header_timeout: float = 10.0
     graceful_shutdown: int = 5
     access_log: bool = False  # method, path and status only when on; never bodies
+    http: HttpParser = "h11"  # "httptools": faster, see the module docstring; "auto": httptools when installed
+    loop: EventLoop = "auto"  # auto: uvloop when installed, else asyncio
 
 
-def _guarded_h11(header_timeout: float) -> type[H11Protocol]:
-    class GuardedH11(H11Protocol):
-        """h11 protocol that closes a connection whose request headers do not arrive in time."""
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
 
-        def connection_made(self, transport: Any) -> None:  # noqa: ANN401
-            super().connection_made(transport)
-            self._header_timer = self.loop.call_later(header_timeout, self._header_deadline)
 
-        def _header_deadline(self) -> None:
-            if self.cycle is None and not self.transport.is_closing():
-                self.transport.close()
+def resolve_http(choice: HttpParser) -> Literal["h11", "httptools"]:
+    """The parser ``choice`` means here; naming httptools when it is not installed is an error."""
+    if choice == "auto":
+        return "httptools" if _installed("httptools") else "h11"
+    if choice == "httptools" and not _installed("httptools"):
+        raise ValueError("http='httptools' needs the httptools package (uvicorn[standard]); use 'h11' or 'auto'")
+    if choice not in ("h11", "httptools"):
+        raise ValueError(f"unknown HTTP parser {choice!r}; allowed: auto, h11, httptools")
+    return choice
 
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._header_timer.cancel()
-            super().connection_lost(exc)
 
-    return GuardedH11
+def resolve_loop(choice: EventLoop) -> Literal["asyncio", "uvloop"]:
+    if choice == "auto":
+        return "uvloop" if _installed("uvloop") else "asyncio"
+    if choice == "uvloop" and not _installed("uvloop"):
+        raise ValueError("loop='uvloop' needs the uvloop package (uvicorn[standard]); use 'asyncio' or 'auto'")
+    if choice not in ("asyncio", "uvloop"):
+        raise ValueError(f"unknown event loop {choice!r}; allowed: auto, asyncio, uvloop")
+    return choice
+
+
+class _HeaderDeadline:
+    """Mixed into a uvicorn HTTP protocol: close a connection whose first request's headers have
+    not all arrived ``header_timeout`` seconds after it opened. Both uvicorn protocols set
+    ``self.cycle`` once a request's headers are complete, so "no cycle yet" means "still waiting
+    for headers"; later requests on a kept-alive connection are bounded by the keep-alive timeout."""
+
+    header_timeout: float = 10.0
+
+    def connection_made(self, transport: Any) -> None:  # noqa: ANN401
+        super().connection_made(transport)  # type: ignore[misc]
+        self._header_timer = self.loop.call_later(self.header_timeout, self._header_deadline)  # type: ignore[attr-defined]
+
+    def _header_deadline(self) -> None:
+        if self.cycle is None and not self.transport.is_closing():  # type: ignore[attr-defined]
+            self.transport.close()  # type: ignore[attr-defined]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._header_timer.cancel()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+
+class _StrictRequestLine:
+    """Mixed into uvicorn's httptools protocol: refuse (400, connection closed) what h11 refuses
+    and llhttp lets through: an HTTP version other than 1.0/1.1 (a bare ``GET /path`` is read as
+    HTTP/0.9), a target that is not origin-form (``GET http://evil/...``; ``*`` only for
+    OPTIONS), and a Host header missing (HTTP/1.1) or repeated. Raising from a parser callback
+    makes httptools raise its parser error, on which uvicorn answers 400 and closes."""
+
+    def on_headers_complete(self) -> None:
+        version = self.parser.get_http_version()  # type: ignore[attr-defined]
+        url: bytes = self.url  # type: ignore[attr-defined]
+        hosts = sum(1 for name, _ in self.headers if name == b"host")  # type: ignore[attr-defined]
+        origin_form = url.startswith(b"/") or (url == b"*" and self.parser.get_method() == b"OPTIONS")  # type: ignore[attr-defined]
+        if version not in ("1.0", "1.1") or not origin_form or hosts > 1 or (version == "1.1" and hosts != 1):
+            raise ValueError("malformed request line or Host header")
+        super().on_headers_complete()  # type: ignore[misc]
+
+
+def guarded_protocol(parser: Literal["h11", "httptools"], header_timeout: float) -> type:
+    """uvicorn's protocol class for ``parser`` with the header deadline (and, for httptools, the
+    request-line and Host checks h11 makes itself)."""
+    if parser == "httptools":
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+        bases: tuple[type, ...] = (_HeaderDeadline, _StrictRequestLine, HttpToolsProtocol)
+    else:
+        bases = (_HeaderDeadline, H11Protocol)
+    return type(f"Guarded{bases[-1].__name__}", bases, {"header_timeout": header_timeout})
 
 
 def make_config(app: Any, s: ServeSettings) -> uvicorn.Config:
-    return uvicorn.Config(app, host=s.host, port=s.port, http=_guarded_h11(s.header_timeout), lifespan="on",
+    parser = resolve_http(s.http)
+    return uvicorn.Config(app, host=s.host, port=s.port, http=guarded_protocol(parser, s.header_timeout),
+                          loop=resolve_loop(s.loop), lifespan="on",
                           limit_concurrency=s.max_connections, timeout_keep_alive=s.keep_alive_timeout,
                           timeout_graceful_shutdown=s.graceful_shutdown, access_log=s.access_log,
                           log_level="warning", proxy_headers=False, server_header=False)
@@ -109,4 +183,4 @@ class ServerThread:
         self.stop()
 
 
-__all__ = ["ServeSettings", "ServerThread", "run", "make_config"]
+__all__ = ["ServeSettings", "ServerThread", "run", "make_config", "guarded_protocol", "resolve_http", "resolve_loop"]

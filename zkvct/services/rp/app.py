@@ -8,6 +8,7 @@ process; every decision they make is in the database, so a restart resumes them.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import secrets
 import threading
@@ -92,6 +93,16 @@ class ResponseIn(BaseModel):
     issuer_did: str = Field(pattern=DID_PATTERN)
     holder_did: str | None = Field(default=None, pattern=DID_PATTERN)
     holder_authorization: HolderAuthorization | None = None
+
+
+class AcceptedOut(BaseModel):
+    """What the response endpoint answers on acceptance (documents the OpenAPI schema)."""
+
+    accepted: bool
+    request_id: str
+    delivery_id: str | None
+    nullifier: str
+    tx_hash: str | None
 
 
 class DeliveryWorker:
@@ -255,8 +266,18 @@ def create_rp_app(*, engine: sa.Engine, rp: RelyingParty, view: ChainView, setti
         uri = settings.public_url.rstrip("/") + f"/requests/{request_id}"
         return Response(qr_png(deep_link(uri)), media_type="image/png")
 
-    @app.post("/requests/{request_id}/response")
-    async def post_response(request_id: str, body: ResponseIn) -> dict[str, Any]:
+    @app.post("/requests/{request_id}/response", response_model=AcceptedOut,
+              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                  "schema": ResponseIn.model_json_schema()}}}})
+    async def post_response(request_id: str, request: Request) -> Response:
+        # The hot path (every wallet's answer): the body is parsed and validated in one pass by
+        # pydantic's JSON parser and the answer is encoded once, instead of FastAPI's generic
+        # body decoding and response-model serialisation (benchmarks/RESULTS.md, session 5).
+        # A validation error is the same 400 ``invalid_request`` the app's handlers give.
+        kind = request.headers.get("content-type", "application/json").split(";", 1)[0].strip().lower()
+        if kind != "application/json" and not kind.endswith("+json"):
+            raise ServiceError(415, "unsupported_media_type", "the response body must be JSON (Content-Type: application/json)")
+        body = ResponseIn.model_validate_json(await request.body())
         data = body.model_dump(exclude_none=True)
         accepted = await asyncio.wrap_future(batcher.submit(request_id, data))
         if accepted is ON_CHAIN:  # one at a time, each until its transaction is included
@@ -264,8 +285,10 @@ def create_rp_app(*, engine: sa.Engine, rp: RelyingParty, view: ChainView, setti
                                                submitter=submitter)
             if worker:
                 worker.wake()
-        return {"accepted": True, "request_id": accepted.request_id, "delivery_id": accepted.delivery_id,
-                "nullifier": accepted.nullifier, "tx_hash": accepted.tx_hash}
+        return Response(json.dumps({"accepted": True, "request_id": accepted.request_id,
+                                    "delivery_id": accepted.delivery_id, "nullifier": accepted.nullifier,
+                                    "tx_hash": accepted.tx_hash}, separators=(",", ":")),
+                        media_type="application/json")
 
     @app.get("/requests/{request_id}/status", dependencies=[Depends(admin)])
     def request_status(request_id: str) -> dict[str, Any]:

@@ -41,6 +41,22 @@ RETRY_STATUSES = frozenset({408, 429})
 MAX_RETRY_AFTER_SECS = 3600.0
 
 
+# built once: statements built per pass cost more Python than the database work they ask for
+_DUE = (sa.select(deliveries)
+        .where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= sa.bindparam("now"),
+               deliveries.c.lease_until <= sa.bindparam("now"))
+        .order_by(deliveries.c.next_attempt_at).limit(sa.bindparam("limit")))
+_LEASE = (deliveries.update()
+          .where(deliveries.c.id.in_(sa.bindparam("ids", expanding=True)), deliveries.c.status == "pending",
+                 deliveries.c.lease_until <= sa.bindparam("now"))
+          .values(lease_until=sa.bindparam("until")))
+_HELD = sa.select(deliveries.c.id).where(deliveries.c.id.in_(sa.bindparam("ids", expanding=True)),
+                                         deliveries.c.lease_until == sa.bindparam("until"))
+_SETTLED_COLUMNS = ("status", "attempts", "last_status", "last_error", "delivered_at", "next_attempt_at", "lease_until")
+_SETTLE = (deliveries.update().where(deliveries.c.id == sa.bindparam("did"))
+           .values({c: sa.bindparam(c) for c in _SETTLED_COLUMNS}))
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Backoff: attempt k waits uniform(0, min(cap, base * 2^k)) seconds, but at least Retry-After."""
@@ -110,23 +126,20 @@ class Deliverer:
         self.rng = rng or random.SystemRandom()
 
     def _claim(self, limit: int, now: float) -> list[sa.Row]:
-        """Lease up to ``limit`` due rows; a row leased by another worker is skipped."""
+        """Lease up to ``limit`` due rows. Under the write lock (every writer of this service takes
+        it: SQLite's ``BEGIN IMMEDIATE``, PostgreSQL's advisory lock) no other worker can lease a
+        row between the read and the update, so every row read is leased; the update keeps its
+        conditions all the same, and a row it did not move is not attempted."""
         with write_tx(self.engine) as conn:
-            due = conn.execute(
-                sa.select(deliveries.c.id).where(
-                    deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now,
-                    deliveries.c.lease_until <= now).order_by(deliveries.c.next_attempt_at).limit(limit)
-            ).scalars().all()
-            claimed = []
-            for did in due:
-                res = conn.execute(deliveries.update().where(
-                    deliveries.c.id == did, deliveries.c.status == "pending",
-                    deliveries.c.lease_until <= now).values(lease_until=now + self.lease_secs))
-                if res.rowcount == 1:
-                    claimed.append(did)
-            if not claimed:
+            due = conn.execute(_DUE, {"now": now, "limit": limit}).all()
+            if not due:
                 return []
-            return list(conn.execute(sa.select(deliveries).where(deliveries.c.id.in_(claimed))).all())
+            ids = [r.id for r in due]
+            moved = conn.execute(_LEASE, {"ids": ids, "now": now, "until": now + self.lease_secs}).rowcount
+            if moved != len(ids):  # not expected under the lock: re-read what this worker now holds
+                held = set(conn.execute(_HELD, {"ids": ids, "until": now + self.lease_secs}).scalars())
+                due = [r for r in due if r.id in held]
+            return due
 
     def _attempt(self, row: sa.Row, now: float) -> dict[str, Any]:
         headers = {"content-type": "application/json",
@@ -162,14 +175,14 @@ class Deliverer:
         rows = self._claim(limit, t)
         updates = []
         for row in rows:
-            updates.append((row.id, self._attempt(row, t)))
+            updates.append((row, self._attempt(row, t)))
             log.info("delivery %s attempt %d: %s", row.id, updates[-1][1]["attempts"], updates[-1][1]["status"])
         if updates:
             # one commit for the pass: a crash before it repeats these POSTs with the same ids (the
             # receiver deduplicates; delivery is at-least-once), and the leases keep others off them
             with write_tx(self.engine) as conn:
-                for did, update in updates:
-                    conn.execute(deliveries.update().where(deliveries.c.id == did).values(**update))
+                conn.execute(_SETTLE, [{**{k: getattr(row, k) for k in _SETTLED_COLUMNS}, **update, "did": row.id}
+                                       for row, update in updates])
         return len(rows)
 
     def next_due(self) -> float | None:

@@ -5,10 +5,11 @@ protocol checks of its batches. On a machine with more cores, N worker processes
 listening socket (the kernel hands each new connection to one of them) and one database: every
 decision is in the database (conditional updates, primary keys, leases), exactly as for replicas
 on several machines, so any worker may take any response. SQLite is correct for workers on one
-machine (writers take its lock in turn, WAL lets readers go on), but a writer that finds the lock
-taken waits in SQLite's busy handler, which sleeps 1 to 100 ms between tries: measured on the
-2-core machine (benchmarks/RESULTS.md) two workers on one SQLite file were slower than one. Use
-several workers with PostgreSQL (its advisory lock wakes the next writer at once), or measure.
+machine (writers take its lock in turn, WAL lets readers go on). SQLite alone would make a writer
+that finds the lock taken sleep in its busy handler (1 to 100 ms between tries), which made two
+workers slower than one; the writer gate of :mod:`zkvct.web.db` (``flock``) wakes the next writer
+at once, and two workers on one SQLite file now beat one on the 2-core machine
+(benchmarks/RESULTS.md, session 5). PostgreSQL's advisory lock does the same across machines.
 
 The parent binds the socket, then forks the workers before it has started any thread or touched
 the native core, so each child starts clean and builds its own app (engine, chain clients,
