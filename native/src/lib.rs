@@ -20,6 +20,7 @@ pub mod pairing;
 mod python;
 pub mod r1cs;
 pub mod simd;
+pub mod spin_join;
 pub mod subgroup;
 pub mod verify_batch;
 

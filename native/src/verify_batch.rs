@@ -39,7 +39,7 @@
 use ark_bn254::{Bn254, Fq12, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
-use ark_ff::{AdditiveGroup, BigInt, BigInteger, PrimeField, Zero};
+use ark_ff::{BigInt, BigInteger, PrimeField, Zero};
 use rayon::prelude::*;
 
 use crate::encoding::{g1_batch_from_lem, g1_from_lem, g2_from_lem, scalars_bigint, Infinity, Trust, FR_BYTES, G1_BYTES, G2_BYTES};
@@ -194,24 +194,17 @@ impl PreparedVerifyingKey {
             other => other,
         })?;
         let proof = DecodedProof { a, b, c };
-        // Two threads, the calling one included (an `in_place_scope` runs its body here and hands
-        // only the spawned job to the pool, so no hand-over to a worker and back): a worker takes
-        // the (A, B) pair, the caller the longer vk_x and prepared pairs; then a worker checks B's
-        // subgroup while the caller runs the final exponentiation. A B outside G2 only makes the
-        // pairing value meaningless, and the check's verdict is given first.
-        let mut f_ab = None;
-        let mut f_rest = Fq12::ZERO;
-        rayon::in_place_scope(|s| {
-            s.spawn(|_| f_ab = Some(Self::ab_value(&proof)));
-            f_rest = self.prepared_value(&proof, &pubs);
-        });
-        let f = f_ab.expect("the scope waited for its job") * f_rest;
-        let mut in_g2 = false;
-        let mut gt = None;
-        rayon::in_place_scope(|s| {
-            s.spawn(|_| in_g2 = crate::subgroup::g2_in_subgroup(&proof.b));
-            gt = crate::final_exp::final_exponentiation(&f);
-        });
+        // Two threads: the caller takes vk_x and the two prepared pairs while the helper of
+        // `spin_join` takes the (A, B) pair, whose lines it computes as it goes, and then B's
+        // subgroup check, so both halves last about as long; the final exponentiation follows on
+        // the caller. (The rayon pool's hand-off costs more than a half here; see spin_join.rs.)
+        // A B outside G2 only makes the pairing value meaningless, and the check's verdict is
+        // given before any pairing result.
+        let (f_rest, (f_ab, in_g2)) = crate::spin_join::join(
+            || self.prepared_value(&proof, &pubs),
+            || (Self::ab_value(&proof), crate::subgroup::g2_in_subgroup(&proof.b)),
+        );
+        let gt = crate::final_exp::final_exponentiation(&(f_ab * f_rest));
         if !in_g2 {
             return Err(Error::point(PointFault::NotInSubgroup).context("proof pi_b: "));
         }

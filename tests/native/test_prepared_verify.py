@@ -85,3 +85,29 @@ def test_batch_names_the_first_bad_proof(batch):
         key.batch_verify(buf, publics[:-32] + b"\xff" * 32)
     assert exc.value.index == 5
     assert nat.GROTH16_PROOF_BYTES == 256
+
+
+def test_concurrent_single_verifies_each_get_their_own_verdict(batch):
+    """Single verifies share one helper thread (native spin_join.rs): callers that overlap must
+    each get the verdict of their own proof, never another caller's half, and a caller that finds
+    the helper taken must still be right (it runs both halves itself)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    key = nat.PreparedVerifyingKey(*KEY)
+    proofs, pubs = batch
+    cases = []
+    for (a, b, c), p in zip(proofs, pubs):
+        cases.append(((a, b, c, frs(p)), True))
+        cases.append(((a, b, c, frs([p[0], (p[1] + 1) % R])), False))
+        cases.append(((a, OUTSIDE, c, frs(p)), "subgroup"))
+
+    def run(i: int) -> bool:
+        args, want = cases[i % len(cases)]
+        if want == "subgroup":
+            with pytest.raises(PointError, match="pi_b: not in the prime-order subgroup"):
+                key.verify(*args)
+            return True
+        return key.verify(*args) is want
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert all(pool.map(run, range(40 * len(cases))))
