@@ -1,7 +1,8 @@
 """Groth16 verification side by side, in one run: zkvct unprepared, prepared, batched, and gnark.
 
     .venv/bin/python benchmarks/bench_verify.py [--threads 2] [--batch 256] [--constraints 1024]
-                                                [--rounds 200] [--no-gnark] [--json]
+                                                [--rounds 200] [--prove-rounds 3] [--prepared-prove]
+                                                [--no-gnark] [--json]
                                                 [--against OTHER/_native.abi3.so]
 
 Rows (median wall time over ``--rounds``; batch rows over ``max(5, rounds // 20)`` batches):
@@ -21,6 +22,12 @@ Rows (median wall time over ``--rounds``; batch rows over ``max(5, rounds // 20)
   the same shape (one public input, ``--constraints`` multiplications); verification cost does
   not depend on the circuit size. Skipped, with the reason printed, where Go is missing or the
   module proxy is unreachable.
+
+Proving (issue 15's "prove at 2^16 and 2^20" rows): ``--constraints 65534 --batch 8`` proves a
+2^16-domain chain on both sides (the batch rows need ``--batch`` proofs made first, so keep it
+small there). zkvct's first prove row is one-shot, like gnark's (automatic fixed-base tables are
+switched off); ``--prepared-prove`` adds a row with the key's tables built first (their memory
+and build time printed): what a prover that keeps its key pays per proof.
 
 ``--threads`` sets both RAYON_NUM_THREADS (zkvct's native pool) and GOMAXPROCS (gnark), so both
 sides use the same cores. The table starts with the machine (CPU model, cores, load average,
@@ -52,6 +59,9 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--batch", type=int, default=256, help="proofs per batch")
     ap.add_argument("--constraints", type=int, default=1024, help="constraints of the chain circuit")
     ap.add_argument("--rounds", type=int, default=200, help="timed single verifications")
+    ap.add_argument("--prove-rounds", type=int, default=3, help="timed proofs (each side)")
+    ap.add_argument("--prepared-prove", action="store_true",
+                    help="also time zkvct proving with a prepared key (fixed-base tables, whatever their size)")
     ap.add_argument("--no-gnark", action="store_true", help="skip the gnark peer")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--against", type=Path, default=None,
@@ -94,7 +104,7 @@ def machine_info(threads: int | None) -> dict:
     }
 
 
-def gnark_peer(threads: int | None, constraints: int, rounds: int) -> dict:
+def gnark_peer(threads: int | None, constraints: int, rounds: int, prove_rounds: int = 3) -> dict:
     """Build (once) and run the gnark peer; {"skipped": reason} where it cannot run."""
     go = shutil.which("go")
     if go is None:
@@ -116,7 +126,7 @@ def gnark_peer(threads: int | None, constraints: int, rounds: int) -> dict:
     if threads:
         env["GOMAXPROCS"] = str(threads)
     proc = subprocess.run([str(binary), "-constraints", str(constraints), "-verify-rounds", str(rounds),
-                           "-prove-rounds", "3"], env=env, capture_output=True, text=True, timeout=3600)
+                           "-prove-rounds", str(prove_rounds)], env=env, capture_output=True, text=True, timeout=3600)
     if proc.returncode != 0:
         return {"skipped": f"gnark peer failed: {proc.stderr.strip()[-500:]}"}
     out = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -154,7 +164,8 @@ def interleaved(fa, fb, rounds: int) -> tuple[float, float]:
     return statistics.median(ta), statistics.median(tb)
 
 
-def zkvct_rows(constraints: int, batch_n: int, rounds: int, against: Path | None = None) -> dict:
+def zkvct_rows(constraints: int, batch_n: int, rounds: int, against: Path | None = None,
+               prove_rounds: int = 3, prepared_prove: bool = False) -> dict:
     from zkvct import native
     from zkvct.curve import G1Point, G2Point, g1_lem_array
     from zkvct.field import fr_array
@@ -174,7 +185,26 @@ def zkvct_rows(constraints: int, batch_n: int, rounds: int, against: Path | None
         with read_zkey(path) as zk:
             vk = verification_key(zk)
             key = proving_key(zk)
-            prove_s = median_time(lambda: native.groth16_prove(key, witness), 3, warmup=1)
+            # one-shot proving, as gnark's row: no fixed-base tables (a key's second proof would
+            # otherwise start building them in the background, within ZKVCT_PROVER_TABLES_MB)
+            saved = os.environ.get("ZKVCT_PROVER_TABLES_MB")
+            os.environ["ZKVCT_PROVER_TABLES_MB"] = "0"
+            try:
+                prove_s = median_time(lambda: native.groth16_prove(key, witness), prove_rounds, warmup=1)
+            finally:
+                if saved is None:
+                    os.environ.pop("ZKVCT_PROVER_TABLES_MB", None)
+                else:
+                    os.environ["ZKVCT_PROVER_TABLES_MB"] = saved
+            prepared_rows = {}
+            if prepared_prove:
+                pkey = proving_key(zk)
+                t0 = time.perf_counter()
+                pkey.prepare(1 << 40)
+                prepared_rows = {"table_build_s": time.perf_counter() - t0, "table_bytes": pkey.table_bytes,
+                                 "prove_prepared_s": median_time(lambda: native.groth16_prove(pkey, witness),
+                                                                 prove_rounds, warmup=1)}
+                del pkey
             lem = [native.groth16_prove(key, witness) for _ in range(batch_n)]
     items = [(Proof.from_points(G1Point.from_lem(a, "pi_a"), G2Point.from_lem(b, "pi_b"), G1Point.from_lem(c, "pi_c")), [3])
              for a, b, c in lem]
@@ -201,6 +231,7 @@ def zkvct_rows(constraints: int, batch_n: int, rounds: int, against: Path | None
     return {
         "against": ab,
         "prove_s": prove_s,
+        **prepared_rows,
         "unprepared_s": median_time(lambda: native.groth16_verify(*vk_lem, a, b, c, pub), rounds),
         "library_s": median_time(lambda: verify(vk, [3], items[0][0]), rounds),
         "prepared_s": median_time(lambda: prepared.native.verify(a, b, c, pub), rounds),
@@ -234,7 +265,10 @@ def table(info: dict, z: dict, g: dict, batch_n: int, constraints: int) -> str:
         row(f"gnark {g['version']} verify (GOMAXPROCS {g['gomaxprocs']})", g["verify_s"])
     lines.append("")
     lines.append(f"proving, {constraints}-constraint chain circuit:")
-    row("zkvct native prove", z["prove_s"])
+    row("zkvct native prove (one-shot key)", z["prove_s"])
+    if "prove_prepared_s" in z:
+        row(f"zkvct prove, prepared key ({z['table_bytes'] / 2**20:,.0f} MiB, {z['table_build_s']:.1f} s once)",
+            z["prove_prepared_s"])
     if "skipped" not in g:
         row(f"gnark prove ({g['constraints']} constraints)", g["prove_s"])
     if z.get("against"):
@@ -263,8 +297,8 @@ def main() -> None:
         os.environ["RAYON_NUM_THREADS"] = str(args.threads)
     sys.path.insert(0, str(ROOT))
     info = machine_info(args.threads)
-    z = zkvct_rows(args.constraints, args.batch, args.rounds, args.against)
-    g = {"skipped": "--no-gnark"} if args.no_gnark else gnark_peer(args.threads, args.constraints, args.rounds)
+    z = zkvct_rows(args.constraints, args.batch, args.rounds, args.against, args.prove_rounds, args.prepared_prove)
+    g = {"skipped": "--no-gnark"} if args.no_gnark else gnark_peer(args.threads, args.constraints, args.rounds, args.prove_rounds)
     # the figures mean little on a busy machine: the load at the end too, not only at the start
     info["load_average_1m_after"] = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
     if args.json:
