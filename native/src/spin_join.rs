@@ -18,6 +18,10 @@
 //!
 //! One helper serves the whole process: a caller that finds it taken (another thread's verify),
 //! or a process limited to one thread (`RAYON_NUM_THREADS=1`), runs both halves itself, in order.
+//! A caller that finishes its half before the helper has *started* the posted one (the helper
+//! was parked, or descheduled on a busy machine) takes the job back and runs it itself, so a
+//! join is never much slower than running both halves in order; only a job the helper is
+//! already running is waited for (spinning briefly, then yielding the core to it).
 
 use std::cell::UnsafeCell;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -29,8 +33,12 @@ use std::time::{Duration, Instant};
 
 const IDLE: u8 = 0;
 const POSTED: u8 = 1;
-const DONE: u8 = 2;
-const PANICKED: u8 = 3;
+const RUNNING: u8 = 2;
+const DONE: u8 = 3;
+const PANICKED: u8 = 4;
+
+/// How long a caller spins for a running job before it yields its core at each check.
+const WAIT_SPIN: Duration = Duration::from_micros(100);
 
 /// Default spin of the helper after a job, in microseconds (see the module docs).
 pub const DEFAULT_SPIN_US: u64 = 200;
@@ -41,7 +49,8 @@ type Job = NonNull<dyn FnMut() + Send>;
 struct Helper {
     /// A caller holds the helper (from posting its job until it has taken the result).
     taken: AtomicBool,
-    /// IDLE → POSTED (caller) → DONE or PANICKED (helper) → IDLE (caller).
+    /// IDLE → POSTED (caller) → RUNNING (helper) → DONE or PANICKED (helper) → IDLE (caller);
+    /// or POSTED → IDLE when the caller takes its job back before the helper started it.
     state: AtomicU8,
     /// The helper is parked or about to park: a poster must unpark it.
     sleeping: AtomicBool,
@@ -52,8 +61,9 @@ struct Helper {
 }
 
 // SAFETY: `job` is written only by the caller that holds `taken`, before it publishes POSTED
-// (SeqCst), and read only by the helper after it has seen POSTED; the caller does not touch it
-// again until it has seen DONE/PANICKED. The pointee is `Send`.
+// (SeqCst), and read only by the helper after its POSTED → RUNNING exchange succeeded; the caller
+// does not touch it again until it has seen DONE/PANICKED, or its own POSTED → IDLE exchange
+// succeeded (then the helper never reads it). The pointee is `Send`.
 unsafe impl Sync for Helper {}
 
 static HELPER: OnceLock<Option<&'static Helper>> = OnceLock::new();
@@ -85,11 +95,14 @@ fn helper() -> Option<&'static Helper> {
 }
 
 impl Helper {
-    /// The helper thread's loop: wait (spin, then park) for a job, run it, report.
+    /// The helper thread's loop: wait (spin, then park) for a job, claim it, run it, report.
     fn serve(&self) {
         loop {
             self.wait_posted();
-            // SAFETY: POSTED was published after the job was written (see `Sync` above).
+            if self.state.compare_exchange(POSTED, RUNNING, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+                continue; // the caller took it back
+            }
+            // SAFETY: the job was written before POSTED, and the exchange made it ours (see `Sync`).
             let job = unsafe { (*self.job.get()).take() };
             let outcome = match job {
                 Some(mut f) => catch_unwind(AssertUnwindSafe(|| unsafe { (f.as_mut())() })),
@@ -118,26 +131,42 @@ impl Helper {
         }
     }
 
-    /// Wait for the posted job's end, then free the helper for the next caller.
-    fn collect(&self) -> bool {
-        let mut spins = 0u32;
-        let ok = loop {
+    /// After the caller's half: take the job back if the helper has not started it (returns
+    /// `Reclaimed`, and the caller runs it), or wait for its end; then free the helper.
+    fn collect(&self) -> Outcome {
+        let since = Instant::now();
+        let outcome = loop {
             match self.state.load(Ordering::Acquire) {
-                DONE => break true,
-                PANICKED => break false,
-                _ => {}
-            }
-            if spins < 1 << 16 {
-                std::hint::spin_loop();
-                spins += 1;
-            } else {
-                thread::yield_now(); // the helper was descheduled: let it run
+                DONE => break Outcome::Done,
+                PANICKED => break Outcome::Panicked,
+                POSTED => {
+                    if self.state.compare_exchange(POSTED, IDLE, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
+                        // SAFETY: the helper never claimed it, so nobody else reads the slot
+                        unsafe { *self.job.get() = None };
+                        self.taken.store(false, Ordering::Release);
+                        return Outcome::Reclaimed;
+                    }
+                }
+                _ => {
+                    if since.elapsed() < WAIT_SPIN {
+                        std::hint::spin_loop();
+                    } else {
+                        thread::yield_now(); // the helper was descheduled mid-job: let it run
+                    }
+                }
             }
         };
         self.state.store(IDLE, Ordering::SeqCst);
         self.taken.store(false, Ordering::Release);
-        ok
+        outcome
     }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Outcome {
+    Done,
+    Panicked,
+    Reclaimed,
 }
 
 /// Waits for the helper even when the caller's half unwinds, so the job's borrows stay valid.
@@ -147,7 +176,7 @@ struct Collect {
 }
 
 impl Collect {
-    fn finish(mut self) -> bool {
+    fn finish(mut self) -> Outcome {
         self.collected = true;
         self.helper.collect()
     }
@@ -155,6 +184,7 @@ impl Collect {
 
 impl Drop for Collect {
     fn drop(&mut self) {
+        // unwinding out of the caller's half: a job taken back is simply not run
         if !self.collected {
             self.helper.collect();
         }
@@ -190,10 +220,12 @@ where
     }
     let wait = Collect { helper: h, collected: false };
     let ra = a();
-    if !wait.finish() {
-        resume_unwind(Box::new("a spin_join job panicked on the helper thread"));
+    match wait.finish() {
+        Outcome::Done => {}
+        Outcome::Reclaimed => job(),
+        Outcome::Panicked => resume_unwind(Box::new("a spin_join job panicked on the helper thread")),
     }
-    (ra, rb.expect("the helper ran the job"))
+    (ra, rb.expect("the job ran"))
 }
 
 #[cfg(test)]
@@ -249,12 +281,54 @@ mod tests {
     #[test]
     fn a_parked_helper_is_woken() {
         within_a_minute(|| {
-            // longer than the default spin, so the helper parks between the calls
-            for _ in 0..3 {
+            let here = std::thread::current().id();
+            let mut on_helper = 0;
+            for _ in 0..5 {
+                // longer than the spin, so the helper parks; then a caller's half long enough
+                // (3 ms) for the woken helper to claim the other one
                 std::thread::sleep(Duration::from_millis(2));
-                let (x, y) = join(|| 1, || 2);
-                assert_eq!((x, y), (1, 2));
+                let t = Instant::now();
+                let ((), on) = join(
+                    || {
+                        while t.elapsed() < Duration::from_millis(3) {
+                            std::hint::spin_loop();
+                        }
+                    },
+                    || std::thread::current().id(),
+                );
+                on_helper += usize::from(on != here);
             }
+            assert!(on_helper > 0, "a parked helper never woke for a job");
+        });
+    }
+
+    #[test]
+    fn a_job_the_helper_has_not_started_is_taken_back_and_a_long_half_is_shared() {
+        within_a_minute(|| {
+            let here = std::thread::current().id();
+            // the helper parked (a sleep longer than its spin), the caller's half empty: the caller
+            // is done long before the helper wakes, so it runs the job itself
+            let mut taken_back = 0;
+            for _ in 0..50 {
+                std::thread::sleep(Duration::from_millis(1));
+                let ((), (v, on)) = join(|| (), || (7, std::thread::current().id()));
+                assert_eq!(v, 7);
+                taken_back += usize::from(on == here);
+            }
+            assert!(taken_back > 0, "no job was taken back from a parked helper");
+            // a caller's half of 2 ms: the helper has time to wake and run the other half
+            let mut shared = 0;
+            for _ in 0..20 {
+                let spin = |d: Duration| {
+                    let t = Instant::now();
+                    while t.elapsed() < d {
+                        std::hint::spin_loop();
+                    }
+                };
+                let ((), on) = join(|| spin(Duration::from_millis(2)), || std::thread::current().id());
+                shared += usize::from(on != here);
+            }
+            assert!(shared > 0, "the helper never ran a job");
         });
     }
 
