@@ -302,3 +302,48 @@ def test_phase1_checks_verify_each_distinct_file_once(tmp_path, circuit, monkeyp
     with pytest.raises(ZkvctError):
         checks.verify(tmp_path / "c.ptau")
     assert len(calls) == 2
+
+
+def test_zkey_track_init_with_a_tampered_phase1_file_keeps_nothing(tmp_path, circuit) -> None:
+    """The phase-1 check and the setup run side by side at init: a phase-1 file that fails its
+    verification is refused with the verification's reason, and the setup's output is not kept."""
+    from ceremony.coordinator.core import CeremonyRejected
+    from ceremony.coordinator.verify_upload import initial_key_file
+
+    admin = signing.new_key(tmp_path / "admin.key")
+    import struct
+
+    data = bytearray(circuit["ptau"].read_bytes())
+    pos, n_sections = 12, struct.unpack_from("<I", data, 8)[0]
+    for _ in range(n_sections):  # the container: (type u32, size u64, bytes) per section
+        kind, size = struct.unpack_from("<IQ", data, pos)
+        if kind == 12:
+            break
+        pos += 12 + size
+    assert kind == 12
+    data[pos + 12 + 64] ^= 1  # the second Lagrange point of section 12
+    bad = tmp_path / "bad.ptau"
+    bad.write_bytes(bytes(data))
+    root = tmp_path / "c"
+    with pytest.raises(CeremonyRejected, match="not a verified powers-of-tau transcript") as exc:
+        Coordinator.init(root, "unit", [TrackSpec("mult", "zkey", None, str(circuit["r1cs"]), str(bad))],
+                         signing.did_of(admin), CeremonyPolicy(turn_timeout=60, open_registration=True))
+    assert exc.value.status == 400
+    assert not (root / (initial_key_file("mult") + ".tmp")).exists()
+    assert not (root / initial_key_file("mult")).exists() and not (root / "ceremony.db").exists()
+
+
+def test_receipts_and_finalize_report_the_coordinators_work(server, ceremony_dir) -> None:
+    """Each receipt says how long the coordinator's check of that upload took, and finalize how
+    long each track's beacon (and phase 1's preparation for phase 2) took: the demo's timeline
+    shows where the ceremony's time goes from these."""
+    receipts = client(server, ceremony_dir, "a").contribute(poll=0.05)
+    assert {r["track"] for r in receipts} == {"phase1", "mult"}
+    assert all(isinstance(r["verify_seconds"], float) and r["verify_seconds"] > 0 for r in receipts)
+    client(server, ceremony_dir, "b").contribute(poll=0.05)
+    out = Client(server.url, signing.load_key(ceremony_dir / "admin.key")).finalize(b"\x03" * 32, 10)
+    work = out["work_seconds"]
+    assert set(work) == {"phase1", "mult"}
+    assert set(work["phase1"]) == {"beacon", "prepare_phase2"} and set(work["mult"]) == {"beacon"}
+    assert all(v > 0 for w in work.values() for v in w.values())
+    assert "work_seconds" not in json.loads((ceremony_dir / "c" / "final" / "transcript.json").read_text())
