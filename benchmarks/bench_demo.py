@@ -1,6 +1,6 @@
 """The `make demo` pipeline (issue 12), timed end to end; one command, run on a quiet machine:
 
-    .venv/bin/python benchmarks/bench_demo.py [--out DIR] [--runs N]
+    .venv/bin/python benchmarks/bench_demo.py [--out DIR] [--runs N] [--prepare-split]
 
 Prints the machine (CPU model, cores, whether AVX-512 IFMA is there), the load average before and
 after each run, the commit, the total and every step's time (steps 2a, 3 and 4a run beside step 1),
@@ -88,11 +88,43 @@ def step1(summary: dict) -> None:
         print(f"    coordinator {name}: {parts}")
 
 
+def prepare_split(ptau: Path) -> None:
+    """What phase 1's "prepare phase 2" spends per Lagrange section and power, in CPU seconds
+    (all threads of this process), on the run's published phase-1 file: the Groth16 setup of a
+    circuit of domain 2^p reads only power p; snarkjs's file format holds every power 0..P (and
+    P+1 for tau in G1)."""
+    sys.path.insert(0, str(REPO))
+    from ceremony import kernels as K
+    from ceremony.records import open_transcript
+
+    names = {2: "tau G1 (12)", 3: "tau G2 (13)", 4: "alpha tau G1 (14)", 5: "beta tau G1 (15)"}
+    with open_transcript(ptau) as src:
+        power = src.power
+        print(f"  prepare phase 2 of {ptau} (power {power}), CPU s per section: powers 0..{power - 1} | "
+              f"power {power} | power {power + 1}")
+        totals = [0.0, 0.0, 0.0]
+        for sid, name in names.items():
+            grp = "G2" if sid == 3 else "G1"
+            size, data = K.SIZES[grp], src.section(sid)
+            spent = [0.0, 0.0, 0.0]
+            for p in range(power + 2 if sid == 2 else power + 1):
+                n = 1 << p
+                pts = bytes(data[:(n - 1) * size]) + bytes(size) if p == power + 1 else bytes(data[:n * size])
+                c0 = time.process_time()
+                K.ifft(grp, pts)
+                spent[min(p - power + 1, 2) if p >= power else 0] += time.process_time() - c0
+            totals = [a + b for a, b in zip(totals, spent)]
+            print(f"    {name:18} {spent[0]:6.2f} | {spent[1]:6.2f} | {spent[2]:6.2f}")
+        print(f"    {'all':18} {totals[0]:6.2f} | {totals[1]:6.2f} | {totals[2]:6.2f}   (load now {load()})")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="/tmp/zkvct-bench-demo")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--top", type=int, default=15)
+    ap.add_argument("--prepare-split", action="store_true",
+                    help="after the run, time phase 1's prepare phase 2 per section and power on its published file")
     args = ap.parse_args()
     print(f"machine: {machine()}; commit {commit()}; python {platform.python_version()}")
     env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
@@ -115,6 +147,8 @@ def main() -> int:
         summary = json.loads(res.stdout)
         report(summary, args.top)
         step1(summary)
+        if args.prepare_split:
+            prepare_split(Path(args.out) / "ceremony" / "phase1" / "final" / "pot.ptau")
     return 0
 
 
