@@ -347,3 +347,62 @@ def test_receipts_and_finalize_report_the_coordinators_work(server, ceremony_dir
     assert set(work["phase1"]) == {"beacon", "prepare_phase2"} and set(work["mult"]) == {"beacon"}
     assert all(v > 0 for w in work.values() for v in w.values())
     assert "work_seconds" not in json.loads((ceremony_dir / "c" / "final" / "transcript.json").read_text())
+
+
+def test_phase1_checks_side_by_side_verify_a_shared_file_once(tmp_path, circuit, monkeypatch) -> None:
+    """`ceremony verify` checks its directories side by side: two threads asking for the same
+    phase-1 content run one verification, the second waits for its report."""
+    import threading
+    import time
+
+    from ceremony import phase1_verify
+    from ceremony.coordinator.transcript_verify import Phase1Checks
+
+    calls, real = [], phase1_verify.verify
+
+    def slow(p, *a, **k):  # holds the check open long enough for the other thread to ask
+        calls.append(p)
+        time.sleep(0.3)
+        return real(p, *a, **k)
+
+    monkeypatch.setattr(phase1_verify, "verify", slow)
+    shutil.copyfile(circuit["ptau"], tmp_path / "a.ptau")
+    shutil.copyfile(circuit["ptau"], tmp_path / "b.ptau")
+    checks, got = Phase1Checks(), {}
+    threads = [threading.Thread(target=lambda n=n: got.__setitem__(n, checks.verify(tmp_path / f"{n}.ptau"))) for n in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and got["a"] is got["b"]
+
+
+def test_verify_command_checks_directories_side_by_side_and_reports_the_first_failure(server, ceremony_dir) -> None:
+    """Several published directories in one `ceremony verify`: all pass together; when some fail,
+    the first failing one in the order given is reported (not whichever thread ended first)."""
+    from click.testing import CliRunner
+
+    from zkvct.cli.main import main
+
+    client(server, ceremony_dir, "a").contribute(poll=0.05)
+    client(server, ceremony_dir, "b").contribute(poll=0.05)
+    Client(server.url, signing.load_key(ceremony_dir / "admin.key")).finalize(b"\x04" * 32, 10)
+    fin = ceremony_dir / "c" / "final"
+    copies = {}
+    for n in ("x", "y"):
+        copies[n] = ceremony_dir / n
+        shutil.copytree(fin, copies[n])
+
+    def verify(*dirs) -> tuple[int, dict]:
+        res = CliRunner().invoke(main, ["ceremony", "verify", *map(str, dirs), "--json"], catch_exceptions=False)
+        return res.exit_code, json.loads(res.stdout or res.stderr)
+
+    code, out = verify(fin, copies["x"])
+    assert code == 0 and [r["directory"] for r in out["ceremonies"]] == [str(fin), str(copies["x"])]
+    assert all(set(r["tracks"]) == {"phase1", "mult"} for r in out["ceremonies"])
+    for n in ("x", "y"):  # a different beacon announced in each copy's transcript
+        tx = json.loads((copies[n] / "transcript.json").read_text())
+        tx["beacon"]["hash"] = "05" * 32
+        (copies[n] / "transcript.json").write_text(json.dumps(tx))
+    code, out = verify(fin, copies["y"], copies["x"])
+    assert code != 0 and out["directory"] == str(copies["y"]) and "announced beacon" in out["reason"]
