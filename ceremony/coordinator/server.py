@@ -155,7 +155,7 @@ def build_app(coord: Coordinator, *, allowed_hosts: set[str] | None = None, max_
         body = wire.parse_body(wire.FinalizeBody, await small_body(request, s))
         coord.check_beacon_exp(body.num_iterations_exp)  # before any work, with the configured cap
         tx = await run_in_threadpool(coord.finalize, bytes.fromhex(body.beacon_hash), body.num_iterations_exp)
-        return {"ok": True, **tx}
+        return {"ok": True, **tx, "work_seconds": coord.finalize_seconds}
 
     largest = max((p.stat().st_size for p in (coord.root / "states").rglob("*") if p.is_file()), default=0)
     install_guards(app, max_body=largest + UPLOAD_MARGIN, allowed_hosts=allowed_hosts, max_active=max_active,

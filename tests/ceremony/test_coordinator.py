@@ -302,3 +302,107 @@ def test_phase1_checks_verify_each_distinct_file_once(tmp_path, circuit, monkeyp
     with pytest.raises(ZkvctError):
         checks.verify(tmp_path / "c.ptau")
     assert len(calls) == 2
+
+
+def test_zkey_track_init_with_a_tampered_phase1_file_keeps_nothing(tmp_path, circuit) -> None:
+    """The phase-1 check and the setup run side by side at init: a phase-1 file that fails its
+    verification is refused with the verification's reason, and the setup's output is not kept."""
+    from ceremony.coordinator.core import CeremonyRejected
+    from ceremony.coordinator.verify_upload import initial_key_file
+
+    admin = signing.new_key(tmp_path / "admin.key")
+    import struct
+
+    data = bytearray(circuit["ptau"].read_bytes())
+    pos, n_sections = 12, struct.unpack_from("<I", data, 8)[0]
+    for _ in range(n_sections):  # the container: (type u32, size u64, bytes) per section
+        kind, size = struct.unpack_from("<IQ", data, pos)
+        if kind == 12:
+            break
+        pos += 12 + size
+    assert kind == 12
+    data[pos + 12 + 64] ^= 1  # the second Lagrange point of section 12
+    bad = tmp_path / "bad.ptau"
+    bad.write_bytes(bytes(data))
+    root = tmp_path / "c"
+    with pytest.raises(CeremonyRejected, match="not a verified powers-of-tau transcript") as exc:
+        Coordinator.init(root, "unit", [TrackSpec("mult", "zkey", None, str(circuit["r1cs"]), str(bad))],
+                         signing.did_of(admin), CeremonyPolicy(turn_timeout=60, open_registration=True))
+    assert exc.value.status == 400
+    assert not (root / (initial_key_file("mult") + ".tmp")).exists()
+    assert not (root / initial_key_file("mult")).exists() and not (root / "ceremony.db").exists()
+
+
+def test_receipts_and_finalize_report_the_coordinators_work(server, ceremony_dir) -> None:
+    """Each receipt says how long the coordinator's check of that upload took, and finalize how
+    long each track's beacon (and phase 1's preparation for phase 2) took: the demo's timeline
+    shows where the ceremony's time goes from these."""
+    receipts = client(server, ceremony_dir, "a").contribute(poll=0.05)
+    assert {r["track"] for r in receipts} == {"phase1", "mult"}
+    assert all(isinstance(r["verify_seconds"], float) and r["verify_seconds"] > 0 for r in receipts)
+    client(server, ceremony_dir, "b").contribute(poll=0.05)
+    out = Client(server.url, signing.load_key(ceremony_dir / "admin.key")).finalize(b"\x03" * 32, 10)
+    work = out["work_seconds"]
+    assert set(work) == {"phase1", "mult"}
+    assert set(work["phase1"]) == {"beacon", "prepare_phase2"} and set(work["mult"]) == {"beacon"}
+    assert all(v > 0 for w in work.values() for v in w.values())
+    assert "work_seconds" not in json.loads((ceremony_dir / "c" / "final" / "transcript.json").read_text())
+
+
+def test_phase1_checks_side_by_side_verify_a_shared_file_once(tmp_path, circuit, monkeypatch) -> None:
+    """`ceremony verify` checks its directories side by side: two threads asking for the same
+    phase-1 content run one verification, the second waits for its report."""
+    import threading
+    import time
+
+    from ceremony import phase1_verify
+    from ceremony.coordinator.transcript_verify import Phase1Checks
+
+    calls, real = [], phase1_verify.verify
+
+    def slow(p, *a, **k):  # holds the check open long enough for the other thread to ask
+        calls.append(p)
+        time.sleep(0.3)
+        return real(p, *a, **k)
+
+    monkeypatch.setattr(phase1_verify, "verify", slow)
+    shutil.copyfile(circuit["ptau"], tmp_path / "a.ptau")
+    shutil.copyfile(circuit["ptau"], tmp_path / "b.ptau")
+    checks, got = Phase1Checks(), {}
+    threads = [threading.Thread(target=lambda n=n: got.__setitem__(n, checks.verify(tmp_path / f"{n}.ptau"))) for n in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and got["a"] is got["b"]
+
+
+def test_verify_command_checks_directories_side_by_side_and_reports_the_first_failure(server, ceremony_dir) -> None:
+    """Several published directories in one `ceremony verify`: all pass together; when some fail,
+    the first failing one in the order given is reported (not whichever thread ended first)."""
+    from click.testing import CliRunner
+
+    from zkvct.cli.main import main
+
+    client(server, ceremony_dir, "a").contribute(poll=0.05)
+    client(server, ceremony_dir, "b").contribute(poll=0.05)
+    Client(server.url, signing.load_key(ceremony_dir / "admin.key")).finalize(b"\x04" * 32, 10)
+    fin = ceremony_dir / "c" / "final"
+    copies = {}
+    for n in ("x", "y"):
+        copies[n] = ceremony_dir / n
+        shutil.copytree(fin, copies[n])
+
+    def verify(*dirs) -> tuple[int, dict]:
+        res = CliRunner().invoke(main, ["ceremony", "verify", *map(str, dirs), "--json"], catch_exceptions=False)
+        return res.exit_code, json.loads(res.stdout or res.stderr)
+
+    code, out = verify(fin, copies["x"])
+    assert code == 0 and [r["directory"] for r in out["ceremonies"]] == [str(fin), str(copies["x"])]
+    assert all(set(r["tracks"]) == {"phase1", "mult"} for r in out["ceremonies"])
+    for n in ("x", "y"):  # a different beacon announced in each copy's transcript
+        tx = json.loads((copies[n] / "transcript.json").read_text())
+        tx["beacon"]["hash"] = "05" * 32
+        (copies[n] / "transcript.json").write_text(json.dumps(tx))
+    code, out = verify(fin, copies["y"], copies["x"])
+    assert code != 0 and out["directory"] == str(copies["y"]) and "announced beacon" in out["reason"]

@@ -252,10 +252,16 @@ def verify(final_dirs: tuple[str, ...], min_contributors: int, as_json: bool) ->
     from ceremony import phase1_verify, phase2
     from ceremony.coordinator.transcript_verify import Phase1Checks, TranscriptMismatch, verify_published
 
+    from concurrent.futures import ThreadPoolExecutor
+
     checks, reports, lines = Phase1Checks(), [], []
-    for final_dir in final_dirs:
+    # the directories are checked side by side (a shared phase-1 file still once: the others wait
+    # for that check); the first one that fails, in the order given, is the one reported
+    with ThreadPoolExecutor(min(len(final_dirs), 4), thread_name_prefix="verify") as pool:
+        checked = [pool.submit(verify_published, final_dir, min_contributors, checks) for final_dir in final_dirs]
+    for final_dir, done in zip(final_dirs, checked):
         try:
-            rep = verify_published(final_dir, min_contributors, checks)
+            rep = done.result()
         except (TranscriptMismatch, phase1_verify.TranscriptInvalid, phase2.ZkeyInvalid) as exc:
             raise Rejected({"directory": final_dir, "reason": str(exc)}, f"{final_dir}: {exc}") from exc
         reports.append({"directory": final_dir, **rep})

@@ -71,6 +71,12 @@ SEED_WORKFLOW = {
 }
 
 
+#: how often a waiting contributor asks the coordinator whether its turn has come: the second
+#: contributor waits for the first one's whole turn, and a turn that ends between two polls is
+#: dead time on the demo's critical path (the CLI's default, 2 s, suits a public ceremony)
+CONTRIBUTOR_POLL_S = 0.05
+
+
 class DemoError(ZkvctError):
     """A step of the demo failed; the message says which and shows the service's log."""
 
@@ -253,12 +259,18 @@ class Pipeline:
         self.services(svc, {f"coordinator-{name}": (zkvct_command("ceremony", "serve", str(home), "--port", str(port)),
                                                     {"port": port, "health": "/api/status"})})
         url = f"http://127.0.0.1:{port}"
-        self.concurrently({who: (lambda who=who, code=code: self.cli(
+        made = self.concurrently({who: (lambda who=who, code=code: self.cli(
             "ceremony", "contribute", "--coordinator", url, "--key", str(keys[who]), "--invite", code, "--name", who,
-            "--poll", "0.05", timeout=600)) for who, code in zip(("alice", "bob"), init["invites"])})
+            "--poll", str(CONTRIBUTOR_POLL_S), timeout=600)) for who, code in zip(("alice", "bob"), init["invites"])})
         fin = self.cli("ceremony", "finalize", "--coordinator", url, "--key", str(admin["key"]),
                        "--beacon", secrets.token_hex(32), "--exp", "10")
         self.stop_service(svc, f"coordinator-{name}")
+        # the coordinator's own work inside those requests (its receipts and finalize say how long)
+        work = {f"check of {who}'s {r['track']} upload": r.get("verify_seconds")
+                for who, out in made.items() for r in out.get("receipts", [])}
+        for track, parts in (fin.get("work_seconds") or {}).items():
+            work.update({f"{part} of {track}": secs for part, secs in parts.items()})
+        self.facts.setdefault("ceremony_work", {})[name] = work
         return {"init": init, "finalize": fin}
 
     def ceremony(self, svc: Services) -> None:
@@ -652,6 +664,10 @@ class Pipeline:
         (self.out / "rerun.sh").write_text("#!/usr/bin/env bash\n# each step of the last `zkvct demo`, to run by hand\n"
                                           "# (in step order; the demo ran steps 2a, 3 and 4a beside step 1)\n"
                                           + "\n".join(rerun) + "\n")
+        import resource
+
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        self.facts["demo_process_cpu_s"] = round(own.ru_utime + own.ru_stime, 2)  # its threads, polls, HTTP
         summary = {"ok": True, "seconds": round(total, 1), "timings": self.timings, "steps": self.steps,
                    "refusals": self.refusals, "timeline": self.timeline.sorted(), "facts": self.facts, "out": str(self.out)}
         (self.out / "demo.json").write_text(json.dumps(summary, indent=2, default=str))
