@@ -299,12 +299,10 @@ fn to_odd_coset(v: &mut Vec<Fr>) -> Result<(), Error> {
     fft::coset_fft_in_place(v, false)
 }
 
-/// One proof from a decoded key, a witness (`n_vars` canonical 32-byte scalars) and the blinding.
-pub fn prove(pk: &ProvingKey, witness: &[u8], r: Fr, s: Fr) -> Result<Proof, Error> {
-    expect_len(witness, pk.n_vars * FR_BYTES, "witness")?;
-    let w = scalars_bigint(witness).map_err(|e| e.context("witness: "))?;
-
-    let (mut a, mut b) = eval_ab(pk, &w);
+/// The coefficients of h = (A·B − C)/Z, as values on the odd coset (what the H section's points
+/// pair with, as in snarkjs).
+fn quotient_values(pk: &ProvingKey, w: &[BigInt<4>]) -> Result<Vec<BigInt<4>>, Error> {
+    let (mut a, mut b) = eval_ab(pk, w);
     let mut c: Vec<Fr> = a.par_iter().zip(b.par_iter()).map(|(x, y)| *x * y).collect();
     let ((ra, rb), rc) = rayon::join(
         || rayon::join(|| to_odd_coset(&mut a), || to_odd_coset(&mut b)),
@@ -313,29 +311,40 @@ pub fn prove(pk: &ProvingKey, witness: &[u8], r: Fr, s: Fr) -> Result<Proof, Err
     ra?;
     rb?;
     rc?;
-    let h_vals: Vec<BigInt<4>> = a
-        .par_iter()
+    Ok(a.par_iter()
         .zip(b.par_iter())
         .zip(c.par_iter())
         .map(|((x, y), z)| (*x * y - z).into_bigint())
-        .collect();
-    drop((a, b, c));
+        .collect())
+}
 
+/// One proof from a decoded key, a witness (`n_vars` canonical 32-byte scalars) and the blinding.
+pub fn prove(pk: &ProvingKey, witness: &[u8], r: Fr, s: Fr) -> Result<Proof, Error> {
+    expect_len(witness, pk.n_vars * FR_BYTES, "witness")?;
+    let w = scalars_bigint(witness).map_err(|e| e.context("witness: "))?;
+
+    // The quotient h needs the FFTs; the A, B1, B2 and C MSMs need only the witness. Running the
+    // two strands side by side lets work stealing fill the FFT phase's idle core (three
+    // transforms on two threads) with MSM work, instead of a barrier between the phases.
     let t = pk.tables.get();
-    let ((msm_a, msm_b1), ((msm_c, msm_h), msm_b2)) = rayon::join(
-        || rayon::join(|| msm_g1(t.map(|t| &t.a), &pk.a, &w), || msm_g1(t.map(|t| &t.b1), &pk.b1, &w)),
+    let (quotient, ((msm_a, msm_b1), (msm_c, msm_b2))) = rayon::join(
+        || -> Result<G1Projective, Error> {
+            let h_vals = quotient_values(pk, &w)?;
+            Ok(msm_g1(t.map(|t| &t.h), &pk.h, &h_vals))
+        },
         || {
             rayon::join(
+                || rayon::join(|| msm_g1(t.map(|t| &t.a), &pk.a, &w), || msm_g1(t.map(|t| &t.b1), &pk.b1, &w)),
                 || {
                     rayon::join(
                         || msm_g1(t.map(|t| &t.c), &pk.c, &w[pk.n_public + 1..]),
-                        || msm_g1(t.map(|t| &t.h), &pk.h, &h_vals),
+                        || msm_g2(t.map(|t| &t.b2), &pk.b2, &w),
                     )
                 },
-                || msm_g2(t.map(|t| &t.b2), &pk.b2, &w),
             )
         },
     );
+    let msm_h = quotient?;
 
     let pi_a = msm_a + pk.alpha1 + pk.delta1 * r;
     let pi_b = msm_b2 + pk.beta2 + pk.delta2 * s;
