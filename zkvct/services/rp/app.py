@@ -2,8 +2,10 @@
 
 Admin routes (bearer token): add and list workflows, open requests, list deliveries and redeliver.
 Public routes (size-limited, no token): the signed request a wallet fetches, its QR code, and the
-response endpoint. The webhook worker and the crash recovery run beside the server in this
-process; every decision they make is in the database, so a restart resumes them.
+response endpoint. The crash recovery runs beside the server in this process, and the webhook
+worker either in a thread here or (``zkvct rp serve``) in a delivery process of its own that this
+one wakes (:mod:`.deliver_process`); every decision they make is in the database, so a restart
+resumes them.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import threading
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI, Header, Request
@@ -141,12 +143,17 @@ class DeliveryWorker:
 
 def create_rp_app(*, engine: sa.Engine, rp: RelyingParty, view: ChainView, settings: RpSettings, admin_token: str,
                   webhook_secret: bytes, webhook_bearer: str | None = None, submitter: ChainSubmitter | None = None,
-                  allowed_hosts: set[str] | None = None, run_worker: bool = True) -> FastAPI:
+                  allowed_hosts: set[str] | None = None, run_worker: bool = True,
+                  wake_deliveries: Callable[[], None] | None = None) -> FastAPI:
+    """``run_worker``: deliver webhooks from a thread of this process. ``zkvct rp serve`` passes
+    False and ``wake_deliveries`` instead (the delivery process's wake-up, see
+    :mod:`.deliver_process`), called after each commit that enqueued deliveries."""
     create_all(engine)
     deliverer = delivery.Deliverer(engine, webhook_secret, bearer_token=webhook_bearer)
     worker = DeliveryWorker(deliverer, settings.deliver_every_secs) if run_worker else None
+    wake = worker.wake if worker else wake_deliveries
     batcher = ResponseBatcher(engine, view, rp.did, max_batch=settings.batch_max, max_wait=settings.batch_wait_secs,
-                              on_commit=worker.wake if worker else None)
+                              on_commit=wake)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -283,8 +290,8 @@ def create_rp_app(*, engine: sa.Engine, rp: RelyingParty, view: ChainView, setti
         if accepted is ON_CHAIN:  # one at a time, each until its transaction is included
             accepted = await run_in_threadpool(accept_response, engine, view, rp.did, request_id, data,
                                                submitter=submitter)
-            if worker:
-                worker.wake()
+            if wake:
+                wake()
         return Response(json.dumps({"accepted": True, "request_id": accepted.request_id,
                                     "delivery_id": accepted.delivery_id, "nullifier": accepted.nullifier,
                                     "tx_hash": accepted.tx_hash}, separators=(",", ":")),
