@@ -213,7 +213,7 @@ def serve_cmd(home, passphrase_file, host, port, db, webhook_bearer_env, allowed
 @click.option("--lease-secs", default=60.0, show_default=True, type=click.FloatRange(1, 3600),
               help="How long a claimed delivery is held before another delivery process may take it.")
 @click.option("--wake-fd", type=click.IntRange(0), hidden=True,
-              help="Read end of the pipe `serve` writes to after each accepted response.")
+              help="Reading end of the wake socket `serve` writes to after each accepted response.")
 @click.option("--supervised-by", type=click.IntRange(1), hidden=True,
               help="The pid of the `serve` that started this process: stop when it dies.")
 @json_option

@@ -7,13 +7,13 @@ the delivery work runs on the other core instead of queueing behind the batcher'
 
 Nothing changes about what is durable: the outbox rows (:mod:`.delivery`) stay the one source of
 truth, written in the transaction that accepts a response. The wake-up is only a hint, so it may
-be lost without losing a delivery: the accepting process writes one byte to a pipe
-(:class:`WakePipe`, non-blocking; a full pipe means the reader is already due to wake), and the
-delivery loop (:func:`deliver_forever`) runs a pass when the pipe is readable and otherwise every
+be lost without losing a delivery: the accepting process writes one byte to a local socket
+(:class:`WakePipe`, non-blocking; a full buffer means the reader is already due to wake), and the
+delivery loop (:func:`deliver_forever`) runs a pass when it is readable and otherwise every
 ``every`` seconds (retries that came due, rows another replica or a dead process left).
 
 :class:`DeliverySupervisor` is what ``zkvct rp serve`` uses: it starts the delivery command with the
-pipe's read end, restarts it when it exits (after a pause), and stops it with the service. A row a
+wake socket's reading end, restarts it when it exits (after a pause), and stops it with the service. A row a
 killed delivery process held comes back when its lease runs out, with the same delivery id.
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ import logging
 import os
 import select
 import signal
+import socket
 import subprocess
 import threading
 from typing import Callable, Sequence
@@ -36,25 +37,34 @@ PR_SET_PDEATHSIG = 1
 
 
 class WakePipe:
-    """A pipe whose write end the accepting processes share (inherited over ``fork``) and whose
-    read end the delivery process gets (``pass_fds``)."""
+    """A local stream socket pair: the accepting processes share the writing end (inherited over
+    ``fork``, or pickled into a ``spawn``-ed process by :mod:`multiprocessing`) and the delivery
+    process gets the reading end (``pass_fds``). A pipe would do the same, but a socket can also
+    be handed to a spawned process, which the benchmark's worker processes are."""
 
     def __init__(self) -> None:
-        self.read_fd, self.write_fd = os.pipe()
-        os.set_blocking(self.write_fd, False)
+        self.reader, self.writer = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.reader.set_inheritable(True)
+
+    @property
+    def read_fd(self) -> int:
+        return self.reader.fileno()
 
     def wake(self) -> None:
-        try:
-            os.write(self.write_fd, b"!")
-        except (BlockingIOError, BrokenPipeError):
-            pass  # full: the reader has wake-ups waiting; broken: no reader now, the next one polls the outbox
+        send_wake(self.writer)
 
     def close(self) -> None:
-        for fd in (self.read_fd, self.write_fd):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        self.reader.close()
+        self.writer.close()
+
+
+def send_wake(writer: socket.socket) -> None:
+    """One byte on the wake socket, never blocking: when its buffer is full the reader has
+    wake-ups waiting; when the reader is gone, the next delivery process polls the outbox."""
+    try:
+        writer.send(b"!", socket.MSG_DONTWAIT | socket.MSG_NOSIGNAL)
+    except (BlockingIOError, BrokenPipeError, ConnectionResetError):
+        pass
 
 
 def die_with_parent(parent: int, sig: int = signal.SIGTERM) -> None:
@@ -70,8 +80,8 @@ def die_with_parent(parent: int, sig: int = signal.SIGTERM) -> None:
 
 def deliver_forever(deliverer: Deliverer, every: float, stop: threading.Event, wake_fd: int | None = None) -> None:
     """Drain the outbox until ``stop`` is set: a pass whenever ``wake_fd`` is readable, at least one
-    every ``every`` seconds, and passes back to back while there is work. When the pipe's write
-    end is gone (the accepting processes exited) the loop stops: its ``serve`` is gone."""
+    every ``every`` seconds, and passes back to back while there is work. When the writing
+    end is gone (every accepting process exited) the loop stops: its ``serve`` is gone."""
     while not stop.is_set():
         try:
             busy = deliverer.run_once()
@@ -94,7 +104,7 @@ def deliver_forever(deliverer: Deliverer, every: float, stop: threading.Event, w
 
 
 class DeliverySupervisor:
-    """Runs ``argv`` (the delivery command) with the wake pipe's read end as its ``--wake-fd`` and
+    """Runs ``argv`` (the delivery command) with the wake socket's reading end as its ``--wake-fd`` and
     keeps it running: a thread waits for it and starts another after a pause if it exits."""
 
     def __init__(self, argv: Callable[[int], Sequence[str]], pipe: WakePipe, *, env: dict[str, str] | None = None,
