@@ -392,7 +392,8 @@ def http_configs(workers: int, go: bool) -> list[tuple[str, int, str, str, str]]
     return rows
 
 
-def bench_offchain(work: Path, n_tp: int, n_lat: int, workers: int, rounds: int, go_skip: str | None) -> dict:
+def bench_offchain(work: Path, n_tp: int, n_lat: int, workers: int, rounds: int, go_skip: str | None,
+                   only: str | None = None) -> dict:
     from rp_chain_world import prove_answers
     from rp_scripted_endpoint import Script, serve
     from zkvct.services.rp.batch import accept_batch
@@ -429,6 +430,8 @@ def bench_offchain(work: Path, n_tp: int, n_lat: int, workers: int, rounds: int,
             # credentials, new requests); the latency on the python-receiver rows of the last round
             for r in range(rounds):
                 for i, (label, nw, dlv, client, recv) in enumerate(http_configs(workers, go_receiver is not None)):
+                    if only and only not in label:
+                        continue
                     lat = n_lat if (r == rounds - 1 and recv == "python" and nw == 1) else 0
                     got = http_workers(work, {**world, "creds": creds[:n_tp] + creds[3 * n_tp:]}, n_tp, nw,
                                        delivery=dlv, client=client,
@@ -476,6 +479,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", type=int, default=2, help="also measure HTTP with this many worker processes (1: skip)")
     ap.add_argument("--rounds", type=int, default=2, help="HTTP configurations measured this many times, interleaved")
     ap.add_argument("--no-go", action="store_true", help="leave out the Go client/receiver rows")
+    ap.add_argument("--only", help="measure only the HTTP rows whose label contains this text")
     ap.add_argument("--http", choices=("h11", "httptools", "auto"), default="h11",
                     help="the relying party's HTTP parser for the HTTP measures (default h11, the service default)")
     a = ap.parse_args(argv)
@@ -485,7 +489,7 @@ def main(argv: list[str] | None = None) -> None:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-rp-") as tmp:
         work = Path(tmp)
-        off = bench_offchain(work, a.throughput_n, a.latency_n, a.workers, a.rounds, go_skip)
+        off = bench_offchain(work, a.throughput_n, a.latency_n, a.workers, a.rounds, go_skip, a.only)
         on = None
         if not a.no_onchain:
             (work / "chain").mkdir()
