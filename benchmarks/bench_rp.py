@@ -1,36 +1,40 @@
 """Relying-party benchmark (issue 12): latency from a wallet's response to the webhook delivery,
-off-chain and on-chain (p50/p95), and the relying party's off-chain verification throughput.
+off-chain and on-chain (p50/p95), and the relying party's off-chain throughput over HTTP.
 
-Run on a quiet machine (it prints a table with the machine's details and load; it writes no file):
+Run on a quiet machine (it prints the machine, the load average at start and end, and a table;
+it writes no file):
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_rp.py [--throughput-n 600] [--latency-n 30]
-                                                         [--onchain-n 20] [--no-onchain] [--workers 2]
-                                                         [--http h11|httptools]
+        [--rounds 2] [--workers 2] [--no-onchain] [--no-go] [--no-inprocess] [--only TEXT]
+        [--http h11|httptools]
 
 What is measured, and how:
 
-* **throughput, HTTP, 1 rp process**: the relying party alone in a spawned process (the same app
-  and server as ``zkvct rp serve``, SQLite in a temp dir, the delivery worker running and
-  delivering to the webhook endpoint in this process), the load from another *separate* process
-  (16 connections, so the client does not share the server's GIL), each response a different
-  credential's proof. Responses accepted per second of wall time, from the first POST to the last
-  answer. Target in the issue: >= 300/s. The row under it is the same load on the relying party
-  served from a thread of this process, which it shares with the webhook endpoint (the figure
-  sessions 1-4 reported as "1 process").
-* **throughput, HTTP, N workers**: the same with N relying-party processes on one port
-  (SO_REUSEPORT) and one SQLite file, as ``zkvct rp serve --workers N`` runs them.
+* **throughput, HTTP**: relying-party processes spawned as ``zkvct rp serve`` runs them (the same
+  app and server, one SQLite file), answering ``--throughput-n`` prepared responses (each a
+  different credential's proof; all proofs are made once, before any clock, and every run starts
+  from a copy of one prepared database) sent over 16 keep-alive connections. Every row names
+  its layout: the webhook delivery in a thread of the serving process (``serve
+  --delivery-in-process``) or in one ``zkvct rp deliver`` process woken over a socket (serve's
+  default); the load client (Python httpx threads in a separate process, or the Go
+  ``benchmarks/loadgen post``); the webhook receiver (the Python scripted endpoint in this
+  process, or ``loadgen receive``, which checks each signature by the documented any-language
+  recipe). Every process runs on this machine, so the client and receiver take cores from the
+  relying party: the Go pair takes less. "accepted/s": n over the client's wall time (target in
+  the issue: >= 300/s); "delivered/s": n over the time from the first POST to the last webhook
+  received. The rows run interleaved, ``--rounds`` times, one figure per round.
 * **throughput, in-process**: the same checks and writes without HTTP, one
-  :func:`~zkvct.services.rp.responses.accept_response` at a time (the per-response path), then
-  :func:`~zkvct.services.rp.batch.accept_batch` on 64 at a time (what the service's batcher does
-  under load: one read snapshot, one batch pairing, one commit). Their ratio is the batching gain.
-* **latency**: one response at a time; from the moment the wallet sends its POST to the moment the
-  webhook endpoint (127.0.0.1, answers at once) receives the signed delivery. The delivery worker
-  is woken when a response is accepted (its 0.2 s poll only picks up retries and other replicas'
-  rows). On-chain: the relying party submits to the verifier contract on a local wasmd node
-  (``timeout_commit`` 200 ms) and waits for inclusion before it accepts.
+  :func:`~zkvct.services.rp.responses.accept_response` at a time, then
+  :func:`~zkvct.services.rp.batch.accept_batch` on 64 at a time (what the batcher does under load).
+* **latency**: one response at a time, from the moment the wallet sends its POST to the moment the
+  webhook endpoint (127.0.0.1, answers at once) receives the signed delivery, for both delivery
+  layouts (Python client and receiver). On-chain: the relying party (in this process, delivery
+  thread) submits to the verifier contract on a local wasmd node (``timeout_commit`` 200 ms) and
+  waits for inclusion before it accepts.
 
-Keys are INSECURE dev setups (the same size as a ceremony's); proofs are made before any clock
-starts. The chain world is the one tests/rp/rp_chain_world.py builds (unlinkable age_gte, depth 7).
+Go is found on PATH and the tool built once into benchmarks/.cache/loadgen; without Go the Go rows
+are skipped (said in the output). Keys are INSECURE dev setups (the same size as a ceremony's).
+The chain world is the one tests/rp/rp_chain_world.py builds (unlinkable age_gte, depth 7).
 """
 from __future__ import annotations
 
