@@ -194,11 +194,12 @@ def serve_cmd(home, passphrase_file, host, port, db, webhook_bearer_env, allowed
         serve_workers(build_app, ServeSettings(host=host, port=port), workers,
                       helper=supervisor.spawn if supervisor else None)
         return
+    app = build_app()  # a home that cannot serve fails here, before a delivery process is started
     supervisor = DeliverySupervisor(deliver_argv, pipe) if pipe else None
     if supervisor:
         supervisor.start()
     try:
-        run(build_app(), ServeSettings(host=host, port=port))
+        run(app, ServeSettings(host=host, port=port))
     finally:
         if supervisor:
             supervisor.stop()
