@@ -1,36 +1,40 @@
 """Relying-party benchmark (issue 12): latency from a wallet's response to the webhook delivery,
-off-chain and on-chain (p50/p95), and the relying party's off-chain verification throughput.
+off-chain and on-chain (p50/p95), and the relying party's off-chain throughput over HTTP.
 
-Run on a quiet machine (it prints a table with the machine's details and load; it writes no file):
+Run on a quiet machine (it prints the machine, the load average at start and end, and a table;
+it writes no file):
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_rp.py [--throughput-n 600] [--latency-n 30]
-                                                         [--onchain-n 20] [--no-onchain] [--workers 2]
-                                                         [--http h11|httptools]
+        [--rounds 2] [--workers 2] [--no-onchain] [--no-go] [--no-inprocess] [--only TEXT]
+        [--http h11|httptools]
 
 What is measured, and how:
 
-* **throughput, HTTP, 1 rp process**: the relying party alone in a spawned process (the same app
-  and server as ``zkvct rp serve``, SQLite in a temp dir, the delivery worker running and
-  delivering to the webhook endpoint in this process), the load from another *separate* process
-  (16 connections, so the client does not share the server's GIL), each response a different
-  credential's proof. Responses accepted per second of wall time, from the first POST to the last
-  answer. Target in the issue: >= 300/s. The row under it is the same load on the relying party
-  served from a thread of this process, which it shares with the webhook endpoint (the figure
-  sessions 1-4 reported as "1 process").
-* **throughput, HTTP, N workers**: the same with N relying-party processes on one port
-  (SO_REUSEPORT) and one SQLite file, as ``zkvct rp serve --workers N`` runs them.
+* **throughput, HTTP**: relying-party processes spawned as ``zkvct rp serve`` runs them (the same
+  app and server, one SQLite file), answering ``--throughput-n`` prepared responses (each a
+  different credential's proof; all proofs are made once, before any clock, and every run starts
+  from a copy of one prepared database) sent over 16 keep-alive connections. Every row names
+  its layout: the webhook delivery in a thread of the serving process (``serve
+  --delivery-in-process``) or in one ``zkvct rp deliver`` process woken over a socket (serve's
+  default); the load client (Python httpx threads in a separate process, or the Go
+  ``benchmarks/loadgen post``); the webhook receiver (the Python scripted endpoint in this
+  process, or ``loadgen receive``, which checks each signature by the documented any-language
+  recipe). Every process runs on this machine, so the client and receiver take cores from the
+  relying party: the Go pair takes less. "accepted/s": n over the client's wall time (target in
+  the issue: >= 300/s); "delivered/s": n over the time from the first POST to the last webhook
+  received. The rows run interleaved, ``--rounds`` times, one figure per round.
 * **throughput, in-process**: the same checks and writes without HTTP, one
-  :func:`~zkvct.services.rp.responses.accept_response` at a time (the per-response path), then
-  :func:`~zkvct.services.rp.batch.accept_batch` on 64 at a time (what the service's batcher does
-  under load: one read snapshot, one batch pairing, one commit). Their ratio is the batching gain.
-* **latency**: one response at a time; from the moment the wallet sends its POST to the moment the
-  webhook endpoint (127.0.0.1, answers at once) receives the signed delivery. The delivery worker
-  is woken when a response is accepted (its 0.2 s poll only picks up retries and other replicas'
-  rows). On-chain: the relying party submits to the verifier contract on a local wasmd node
-  (``timeout_commit`` 200 ms) and waits for inclusion before it accepts.
+  :func:`~zkvct.services.rp.responses.accept_response` at a time, then
+  :func:`~zkvct.services.rp.batch.accept_batch` on 64 at a time (what the batcher does under load).
+* **latency**: one response at a time, from the moment the wallet sends its POST to the moment the
+  webhook endpoint (127.0.0.1, answers at once) receives the signed delivery, for both delivery
+  layouts (Python client and receiver). On-chain: the relying party (in this process, delivery
+  thread) submits to the verifier contract on a local wasmd node (``timeout_commit`` 200 ms) and
+  waits for inclusion before it accepts.
 
-Keys are INSECURE dev setups (the same size as a ceremony's); proofs are made before any clock
-starts. The chain world is the one tests/rp/rp_chain_world.py builds (unlinkable age_gte, depth 7).
+Go is found on PATH and the tool built once into benchmarks/.cache/loadgen; without Go the Go rows
+are skipped (said in the output). Keys are INSECURE dev setups (the same size as a ceremony's).
+The chain world is the one tests/rp/rp_chain_world.py builds (unlinkable age_gte, depth 7).
 """
 from __future__ import annotations
 
@@ -183,15 +187,19 @@ def latency(url: str, script, ids: list[str], bodies: list[dict]) -> list[float]
     return out
 
 
-def _worker_main(db_url: str, view, key_bytes: bytes, port: int, issuer: str, http: str = "h11") -> None:
-    """One spawned relying-party worker for the --workers measurement: its own engine on the shared
-    SQLite file, the same app as ``zkvct rp serve``, on a SO_REUSEPORT socket of the shared port."""
+def _worker_main(db_url: str, view, key_bytes: bytes, port: int, issuer: str, http: str = "h11",
+                 wake=None) -> None:
+    """One spawned relying-party worker: its own engine on the shared SQLite file, the same app as
+    ``zkvct rp serve``, on a SO_REUSEPORT socket of the shared port. ``wake``: the writing end of
+    the delivery process's wake socket (serve's default layout); None: the delivery thread runs
+    in this process (``serve --delivery-in-process``)."""
     import socket
 
     import uvicorn
 
     from zkvct.did import jws
     from zkvct.services.rp.app import RpSettings, create_rp_app
+    from zkvct.services.rp.deliver_process import send_wake
     from zkvct.services.rp.requests import RelyingParty
     from zkvct.web.db import make_engine
     from zkvct.web.serve import ServeSettings, make_config
@@ -199,7 +207,8 @@ def _worker_main(db_url: str, view, key_bytes: bytes, port: int, issuer: str, ht
     key = jws.private_key_from_bytes(key_bytes)
     app = create_rp_app(engine=make_engine(db_url), rp=RelyingParty(jws.did_of(key), key), view=view,
                         admin_token=TOKEN, webhook_secret=SECRET,
-                        settings=RpSettings(public_url="http://127.0.0.1", trusted_issuers=[issuer]))
+                        settings=RpSettings(public_url="http://127.0.0.1", trusted_issuers=[issuer]),
+                        run_worker=wake is None, wake_deliveries=(lambda: send_wake(wake)) if wake else None)
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind(("127.0.0.1", port))
@@ -207,31 +216,156 @@ def _worker_main(db_url: str, view, key_bytes: bytes, port: int, issuer: str, ht
     uvicorn.Server(make_config(app, ServeSettings(port=port, http=http))).run(sockets=[sock])
 
 
-def http_workers(work: Path, world: dict, hook_url: str, n: int, workers: int) -> float:
+# -- the Go load client and webhook receiver (benchmarks/loadgen) ---------------------------------
+
+LOADGEN_SRC = Path(__file__).resolve().parent / "loadgen"
+LOADGEN_BIN = Path(__file__).resolve().parent / ".cache" / "loadgen"
+
+
+def build_loadgen() -> str | None:
+    """Build the Go tool once into benchmarks/.cache; returns why it cannot run, or None."""
+    import shutil
+    import subprocess
+
+    go = shutil.which("go")
+    if go is None:
+        return "Go is not installed: the Go client/receiver rows are left out"
+    sources = [LOADGEN_SRC / "main.go", LOADGEN_SRC / "go.mod"]
+    if not LOADGEN_BIN.exists() or LOADGEN_BIN.stat().st_mtime < max(p.stat().st_mtime for p in sources):
+        LOADGEN_BIN.parent.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.run([go, "build", "-o", str(LOADGEN_BIN), "."], cwd=LOADGEN_SRC, capture_output=True,
+                              text=True, timeout=600, env=dict(os.environ, GOFLAGS="-mod=readonly -buildvcs=false"))
+        if proc.returncode != 0:
+            return "go build failed: " + " | ".join(proc.stderr.strip().splitlines()[-3:])
+    return None
+
+
+class GoReceiver:
+    """``loadgen receive``: checks every delivery's signature by the any-language recipe."""
+
+    def __init__(self, secret_file: Path):
+        import subprocess
+
+        self.proc = subprocess.Popen([str(LOADGEN_BIN), "receive", "-secret-file", str(secret_file)],
+                                     stdout=subprocess.PIPE, text=True)
+        self.base = json.loads(self.proc.stdout.readline())["listening"]
+        self.url = self.base + "/hook"
+
+    def stats(self) -> dict:
+        import httpx
+
+        return httpx.get(self.base + "/stats", timeout=10).json()
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def _post_go(url: str, paths: list[str], bodies: list[dict], connections: int, work: Path) -> tuple[float, list[int]]:
+    import subprocess
+
+    f = work / "bodies.jsonl"
+    f.write_text("".join(json.dumps({"path": p, "body": b}, separators=(",", ":")) + "\n"
+                         for p, b in zip(paths, bodies)))
+    out = subprocess.run([str(LOADGEN_BIN), "post", "-url", url, "-bodies", str(f), "-c", str(connections)],
+                         capture_output=True, text=True, timeout=600)
+    if out.returncode != 0:
+        raise SystemExit(f"loadgen post failed: {out.stderr.strip()}")
+    res = json.loads(out.stdout)
+    codes = [int(c) for c, k in res["codes"].items() for _ in range(k)]
+    return res["wall_s"], codes
+
+
+def _delivery_home(work: Path, name: str) -> Path:
+    """The files ``zkvct rp deliver`` reads (settings and the webhook secret, mode 0600)."""
+    home = work / f"home-{name}"
+    home.mkdir()
+    (home / "rp.json").write_text(json.dumps({"did": "did:shr:bench", "public_url": "http://127.0.0.1"}))
+    fd = os.open(home / "webhook.secret", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.write(fd, SECRET + b"\n")
+    os.close(fd)
+    return home
+
+
+def prepared_requests(work: Path, world: dict, hook_url: str, n: int, n_lat: int) -> dict:
+    """Open ``n + n_lat`` requests once in a template database and prove their answers once: every
+    HTTP run starts from a copy of it (:func:`run_database`), so a run costs no proving and all
+    runs answer the same requests."""
+    from rp_chain_world import prove_answers
+    from zkvct.services.rp.requests import check_request
+    from zkvct.web.serve import ServerThread
+
+    app, engine = rp_app(work, world, "template")
+    with ServerThread(app) as srv:
+        ids, tokens = open_requests(srv.url, hook_url, "off-chain", n + n_lat, workflow_id="age")
+    engine.dispose()
+    bodies = prove_answers({**world, "creds": world["creds"][:n + n_lat]}, tokens)
+    return {"db": work / "template.db", "ids": ids[:n], "bodies": bodies[:n], "lat_ids": ids[n:],
+            "lat_bodies": bodies[n:]}
+
+
+def run_database(prepared: dict, work: Path, run: str, hook_url: str) -> str:
+    """A copy of the template database (SQLite's backup API) whose workflow delivers to ``hook_url``."""
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    from zkvct.services.rp.schema import workflows
+    from zkvct.web.db import make_engine, sqlite_url
+
+    path = work / f"{run}.db"
+    with sqlite3.connect(prepared["db"]) as src, sqlite3.connect(path) as dst:
+        src.backup(dst)
+    engine = make_engine(sqlite_url(path))
+    with engine.begin() as conn:
+        for wid, doc in conn.execute(sa.select(workflows.c.id, workflows.c.document)).all():
+            for node in doc["nodes"]:
+                if node.get("type") == "delivery_webhook" or node["id"].startswith("delivery_webhook"):
+                    node["data"]["config"]["url"] = hook_url
+            conn.execute(workflows.update().where(workflows.c.id == wid).values(document=doc))
+    engine.dispose()
+    return sqlite_url(path)
+
+
+def http_workers(work: Path, world: dict, prepared: dict, workers: int, *, delivery: str, client: str, receiver,
+                 run: str, with_latency: bool = False) -> dict:
     """Responses/s over HTTP with ``workers`` relying-party processes (1: one process, as plain
-    ``zkvct rp serve``) on one port and one SQLite file."""
+    ``zkvct rp serve``) on one port and a copy of the prepared SQLite file. ``delivery``: "process"
+    (one ``zkvct rp deliver`` woken over a socket: serve's default) or "thread" (in each worker,
+    ``serve --delivery-in-process``). ``client``: "python" (httpx threads in a separate process)
+    or "go" (``loadgen post``). ``receiver``: the Python scripted endpoint (in this process) or a
+    :class:`GoReceiver`."""
     import socket
+    import subprocess
 
     import httpx
 
-    from rp_chain_world import prove_answers
     from zkvct.did import jws
-    from zkvct.services.rp.schema import create_all
-    from zkvct.web.db import make_engine, sqlite_url
+    from zkvct.services.rp.deliver_process import WakePipe
 
-    db_url = sqlite_url(work / f"workers{workers}.db")
-    create_all(make_engine(db_url))
+    n = len(prepared["ids"])
+    db_url = run_database(prepared, work, run, receiver.url)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
     ctx = multiprocessing.get_context("spawn")
+    pipe = WakePipe() if delivery == "process" else None
+    deliverer = None
+    if pipe:
+        deliverer = subprocess.Popen([sys.executable, "-m", "zkvct", "rp", "deliver", "--home",
+                                      str(_delivery_home(work, run)), "--db", db_url, "--wake-fd", str(pipe.read_fd),
+                                      "--json"], pass_fds=(pipe.read_fd,), stdout=subprocess.DEVNULL,
+                                     env=dict(os.environ, PYTHONPATH=str(ROOT)))
     procs = [ctx.Process(target=_worker_main, daemon=True,
                          args=(db_url, world["view"], jws.private_key_bytes(world["key"]), port, world["issuer"],
-                               HTTP_PARSER))
+                               HTTP_PARSER, pipe.writer if pipe else None))
              for _ in range(workers)]
     for p in procs:
         p.start()
+    delivered = (lambda: receiver.stats()["accepted"]) if isinstance(receiver, GoReceiver) \
+        else (lambda: len(receiver.accepted))
+    out: dict = {}
     try:
         deadline = time.time() + 120
         while True:
@@ -244,83 +378,107 @@ def http_workers(work: Path, world: dict, hook_url: str, n: int, workers: int) -
                 raise SystemExit("the relying-party workers did not start")
             time.sleep(0.2)
         time.sleep(1.0)  # let every worker finish starting
-        ids, tokens = open_requests(url, hook_url, "off-chain", n, workflow_id=f"age{workers}")
-        bodies = prove_answers({**world, "creds": world["creds"][:n]}, tokens)
-        with ctx.Pool(1) as pool:
-            elapsed, codes = pool.apply(_post_all, (url, [f"/requests/{r}/response" for r in ids], bodies,
-                                                    LOAD_CONNECTIONS))
+        paths = [f"/requests/{r}/response" for r in prepared["ids"]]
+        before = delivered()
+        t0 = time.perf_counter()
+        if client == "go":
+            elapsed, codes = _post_go(url, paths, prepared["bodies"], LOAD_CONNECTIONS, work)
+        else:
+            with ctx.Pool(1) as pool:
+                elapsed, codes = pool.apply(_post_all, (url, paths, prepared["bodies"], LOAD_CONNECTIONS))
+        bad = [c for c in codes if c != 200]
+        if bad:
+            raise SystemExit(f"{run}: {len(bad)} of {n} responses refused: {sorted(set(bad))}")
+        deadline = time.time() + 120
+        while delivered() - before < n and time.time() < deadline:
+            time.sleep(0.01)
+        out["accepted_per_s"] = n / elapsed
+        out["delivered_per_s"] = n / (time.perf_counter() - t0) if delivered() - before >= n else float("nan")
+        if with_latency:
+            out["latency"] = latency(url, receiver, prepared["lat_ids"], prepared["lat_bodies"])
     finally:
         for p in procs:
             p.terminate()
         for p in procs:
             p.join(10)
-    bad = [c for c in codes if c != 200]
-    if bad:
-        raise SystemExit(f"{len(bad)} of {n} responses refused: {sorted(set(bad))}")
-    return n / elapsed
+        if deliverer is not None:
+            deliverer.terminate()
+            deliverer.wait(10)
+        if pipe:
+            pipe.close()
+    return out
 
 
-def bench_offchain(work: Path, n_tp: int, n_lat: int, workers: int) -> dict:
-    import httpx
+#: (label, workers, delivery, client, receiver): the HTTP rows, measured interleaved per round
+def http_configs(workers: int, go: bool) -> list[tuple[str, int, str, str, str]]:
+    rows = [("1 rp, delivery thread, python client+receiver", 1, "thread", "python", "python"),
+            ("1 rp, delivery process, python client+receiver", 1, "process", "python", "python")]
+    if go:
+        rows += [("1 rp, delivery thread, go client+receiver", 1, "thread", "go", "go"),
+                 ("1 rp, delivery process, go client+receiver", 1, "process", "go", "go")]
+        if workers > 1:
+            rows.append((f"{workers} rp workers, delivery process, go client+receiver", workers, "process", "go", "go"))
+    elif workers > 1:
+        rows.append((f"{workers} rp workers, delivery process, python client+receiver", workers, "process",
+                     "python", "python"))
+    return rows
 
+
+def bench_offchain(work: Path, n_tp: int, n_lat: int, workers: int, rounds: int, go_skip: str | None,
+                   only: str | None = None, inprocess: bool = True) -> dict:
     from rp_chain_world import prove_answers
     from rp_scripted_endpoint import Script, serve
     from zkvct.services.rp.batch import accept_batch
-    from zkvct.services.rp.requests import check_request
     from zkvct.services.rp.responses import accept_response
-    from zkvct.web.serve import ServerThread, ServeSettings
+    from zkvct.web.serve import ServerThread
 
-    world = offchain_world(work, 3 * n_tp + n_lat)
+    world = offchain_world(work, 2 * n_tp + n_lat)
     creds = world["creds"]
-    res: dict = {}
+    res: dict = {"http": {}, "latency": {}}
     script = Script(SECRET, [])
-    with serve(script) as hook_url:
-        # in-process first (no server threads running yet): one at a time, then in batches of 64
-        app2, engine2 = rp_app(work, world, "direct")
-        with ServerThread(app2) as srv2:
-            ids2, tokens2 = open_requests(srv2.url, hook_url, "off-chain", 2 * n_tp)
-        bodies2 = prove_answers({**world, "creds": creds[n_tp:3 * n_tp]}, tokens2)
-        did, view = world["rp"].did, world["view"]
-        t0 = time.perf_counter()
-        for rid, body in zip(ids2[:n_tp], bodies2[:n_tp]):
-            accept_response(engine2, view, did, rid, body)
-        res["single_per_s"] = n_tp / (time.perf_counter() - t0)
-        items = list(zip(ids2[n_tp:], bodies2[n_tp:]))
-        t0 = time.perf_counter()
-        for k in range(0, n_tp, 64):
-            out = accept_batch(engine2, view, did, items[k:k + 64])
-            assert all(type(o).__name__ == "Accepted" for o in out), out[:3]
-        res["batch_per_s"] = n_tp / (time.perf_counter() - t0)
-        # HTTP, one process (the load from another process), then the latency on the same server
-        app, _ = rp_app(work, world, "http")
-        with ServerThread(app, ServeSettings(http=HTTP_PARSER)) as srv:
-            ids, tokens = open_requests(srv.url, hook_url, "off-chain", n_tp)
-            bodies = prove_answers({**world, "creds": creds[:n_tp]}, tokens)
-            ctx = multiprocessing.get_context("spawn")
-            with ctx.Pool(1) as pool:
-                elapsed, codes = pool.apply(_post_all, (srv.url, [f"/requests/{r}/response" for r in ids], bodies,
-                                                        LOAD_CONNECTIONS))
-            bad = [c for c in codes if c != 200]
-            if bad:
-                raise SystemExit(f"{len(bad)} of {n_tp} responses refused: {sorted(set(bad))}")
-            res["http_per_s"] = n_tp / elapsed
-            deadline = time.time() + 120
-            while len(script.accepted) < n_tp and time.time() < deadline:
-                time.sleep(0.05)
-            lids, ltokens = [], []
-            with httpx.Client(base_url=srv.url, headers=ADMIN, timeout=60) as http:
-                for _ in range(n_lat):
-                    rid = http.post("/requests", json={"workflow_id": "age"}).json()["id"]
-                    lids.append(rid)
-                    ltokens.append(check_request(http.get(f"/requests/{rid}").text))
-            lbodies = prove_answers({**world, "creds": creds[3 * n_tp:3 * n_tp + n_lat]}, ltokens)
-            res["latency"] = latency(srv.url, script, lids, lbodies)
-        # the same credentials again, each time another database and another relying-party workflow:
-        # the relying party alone in its own process (as `zkvct rp serve` runs it: the webhook
-        # endpoint and this script's threads no longer share its GIL), then N worker processes
-        res["proc_per_s"] = http_workers(work, world, hook_url, n_tp, 1)
-        if workers > 1:
-            res["workers_per_s"] = http_workers(work, world, hook_url, n_tp, workers)
+    secret_file = work / "webhook.secret"
+    secret_file.write_bytes(SECRET)
+    go_receiver = GoReceiver(secret_file) if go_skip is None else None
+    try:
+        with serve(script) as hook_url:
+            script.url = hook_url
+            # in-process first (no server threads running yet): one at a time, then in batches of 64
+            if inprocess:
+                app2, engine2 = rp_app(work, world, "direct")
+                with ServerThread(app2) as srv2:
+                    ids2, tokens2 = open_requests(srv2.url, hook_url, "off-chain", 2 * n_tp)
+                bodies2 = prove_answers({**world, "creds": creds[:2 * n_tp]}, tokens2)
+                did, view = world["rp"].did, world["view"]
+                t0 = time.perf_counter()
+                for rid, body in zip(ids2[:n_tp], bodies2[:n_tp]):
+                    accept_response(engine2, view, did, rid, body)
+                res["single_per_s"] = n_tp / (time.perf_counter() - t0)
+                items = list(zip(ids2[n_tp:], bodies2[n_tp:]))
+                t0 = time.perf_counter()
+                for k in range(0, n_tp, 64):
+                    out = accept_batch(engine2, view, did, items[k:k + 64])
+                    assert all(type(o).__name__ == "Accepted" for o in out), out[:3]
+                res["batch_per_s"] = n_tp / (time.perf_counter() - t0)
+            # HTTP: every configuration once per round, interleaved, each on its own copy of one
+            # prepared database (the same requests and proofs); the latency on the 1-process
+            # python-receiver rows of the last round
+            prepared = prepared_requests(work, world, hook_url, n_tp, n_lat)
+            for r in range(rounds):
+                for i, (label, nw, dlv, client, recv) in enumerate(http_configs(workers, go_receiver is not None)):
+                    if only and only not in label:
+                        continue
+                    lat = r == rounds - 1 and recv == "python" and nw == 1 and n_lat > 0
+                    got = http_workers(work, world, prepared, nw, delivery=dlv, client=client,
+                                       receiver=script if recv == "python" else go_receiver,
+                                       run=f"r{r}c{i}", with_latency=lat)
+                    res["http"].setdefault(label, []).append(got)
+                    if "latency" in got:
+                        res["latency"][label] = got["latency"]
+                    print(f"  round {r + 1}: {label}: {got['accepted_per_s']:.0f}/s accepted, "
+                          f"{got['delivered_per_s']:.0f}/s delivered (load {os.getloadavg()[0]:.2f})", flush=True)
+    finally:
+        if go_receiver:
+            go_receiver.close()
     return res
 
 
@@ -353,14 +511,22 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--onchain-n", type=int, default=20)
     ap.add_argument("--no-onchain", action="store_true")
     ap.add_argument("--workers", type=int, default=2, help="also measure HTTP with this many worker processes (1: skip)")
+    ap.add_argument("--rounds", type=int, default=2, help="HTTP configurations measured this many times, interleaved")
+    ap.add_argument("--no-go", action="store_true", help="leave out the Go client/receiver rows")
+    ap.add_argument("--only", help="measure only the HTTP rows whose label contains this text")
+    ap.add_argument("--no-inprocess", action="store_true",
+                    help="skip the in-process accept_response/accept_batch rows (their 2n proofs take minutes)")
     ap.add_argument("--http", choices=("h11", "httptools", "auto"), default="h11",
                     help="the relying party's HTTP parser for the HTTP measures (default h11, the service default)")
     a = ap.parse_args(argv)
     global HTTP_PARSER
     HTTP_PARSER = a.http
+    go_skip = "--no-go" if a.no_go else build_loadgen()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-rp-") as tmp:
         work = Path(tmp)
-        off = bench_offchain(work, a.throughput_n, a.latency_n, a.workers)
+        off = bench_offchain(work, a.throughput_n, a.latency_n, a.workers, a.rounds, go_skip, a.only,
+                             not a.no_inprocess)
         on = None
         if not a.no_onchain:
             (work / "chain").mkdir()
@@ -368,21 +534,32 @@ def main(argv: list[str] | None = None) -> None:
     info = machine()
     print("\nzkvct relying party (issue 12)")
     print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
-    print(f"{'measure':52} {'value':>12}")
-    print(f"{'off-chain throughput, HTTP, 1 rp process, responses/s':52} {off['proc_per_s']:12.0f}")
-    print(f"{'  the same, rp sharing a process with the webhook endpoint':52} {off['http_per_s']:12.0f}")
-    if "workers_per_s" in off:
-        print(f"{'off-chain throughput, HTTP, ' + str(a.workers) + ' worker processes, /s':52} "
-              f"{off['workers_per_s']:12.0f}")
-    print(f"{'  (' + str(LOAD_CONNECTIONS) + ' connections from a separate process; target >= 300/s)':52}")
-    print(f"{'in-process accept_response, one at a time, /s':52} {off['single_per_s']:12.0f}")
-    print(f"{'in-process accept_batch, batches of 64, /s':52} {off['batch_per_s']:12.0f}")
-    print(f"{'  (n = ' + str(a.throughput_n) + ' each)':52}")
-    rows = [("off-chain", off["latency"])] + ([("on-chain", on["latency"])] if on else [])
+    print("load average (1/5/15 min) at start: " + " ".join(f"{x:.2f}" for x in load_before)
+          + ", at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    print(f"off-chain over HTTP, n = {a.throughput_n} responses per run, {LOAD_CONNECTIONS} keep-alive connections; "
+          f"every process on this machine (target >= 300/s accepted).")
+    print("  'python client': httpx threads in a separate process; 'go client': benchmarks/loadgen post.")
+    print("  'python receiver': the scripted endpoint in the benchmark's process; 'go receiver': loadgen receive "
+          "(checks each signature by the any-language recipe).")
+    print("  'delivery process': one `zkvct rp deliver` woken over a socket (serve's default); "
+          "'delivery thread': serve --delivery-in-process.")
+    if go_skip:
+        print(f"  Go rows skipped: {go_skip}")
+    print(f"{'measure':60} {'accepted/s':>11} {'delivered/s':>12}")
+    for label, runs in off["http"].items():
+        acc = " ".join(f"{r['accepted_per_s']:.0f}" for r in runs)
+        dlv = " ".join(f"{r['delivered_per_s']:.0f}" for r in runs)
+        print(f"{label:60} {acc:>11} {dlv:>12}")
+    print(f"  (one figure per round; 'delivered/s': n over the time from the first POST to the last "
+          f"webhook received)")
+    if "single_per_s" in off:
+        print(f"{'in-process accept_response, one at a time, /s':60} {off['single_per_s']:11.0f}")
+        print(f"{'in-process accept_batch, batches of 64, /s':60} {off['batch_per_s']:11.0f}")
+    rows = [(f"off-chain, {label}", lat) for label, lat in off["latency"].items()]
+    rows += [("on-chain (delivery thread)", on["latency"])] if on else []
     for name, lat in rows:
-        print(f"{name + ' response -> webhook delivered, p50 ms (n=' + str(len(lat)) + ')':52} "
-              f"{1000 * statistics.median(lat):12.0f}")
-        print(f"{name + ' response -> webhook delivered, p95 ms':52} {1000 * pct(lat, 0.95):12.0f}")
+        print(f"{name + ': response -> webhook, p50/p95 ms (n=' + str(len(lat)) + ')':60} "
+              f"{1000 * statistics.median(lat):11.0f} {1000 * pct(lat, 0.95):12.0f}")
 
 
 if __name__ == "__main__":

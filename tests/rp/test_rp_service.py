@@ -232,3 +232,38 @@ def test_webhook_signature_checks_at_receiver(client, age_key, chain_view, hook)
     with pytest.raises(webhook.WebhookError):
         webhook.verify(b"not-the-secret-0123456789", call["headers"], call["body"])
     assert got[0].body == call["body"]
+
+
+def test_openapi_describes_the_response_route(client):
+    """The response endpoint is a plain Starlette route (no FastAPI dependency solving on the hot
+    path); it is still in the OpenAPI description, from the same models, with resolvable refs."""
+    doc = client.get("/openapi.json").json()
+    op = doc["paths"]["/requests/{request_id}/response"]["post"]
+    assert [p["name"] for p in op["parameters"]] == ["request_id"]
+    schemas = doc["components"]["schemas"]
+
+    def resolve(ref: str) -> dict:
+        assert ref.startswith("#/components/schemas/"), ref
+        return schemas[ref.rsplit("/", 1)[1]]
+
+    body = resolve(op["requestBody"]["content"]["application/json"]["schema"]["$ref"])
+    assert set(body["required"]) == {"proof", "public_inputs", "issuer_did"}
+    proof = body["properties"]["proof"]
+    resolve(proof["$ref"] if "$ref" in proof else proof["allOf"][0]["$ref"])
+    refs = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            refs.extend(v for k, v in node.items() if k == "$ref")
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(doc)
+    for ref in refs:
+        resolve(ref)
+    accepted = resolve(op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"])
+    assert {"accepted", "delivery_id", "nullifier"} <= set(accepted["properties"])
+    assert {"400", "404", "409", "415", "422"} <= set(op["responses"])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -133,12 +134,18 @@ def init_cmd(home, passphrase_file, public_url, trusted, chain_home, private_key
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes sharing the port and the database (one per core helps; see "
                    "zkvct/services/rp/workers.py).")
+@click.option("--delivery-in-process", is_flag=True,
+              help="Deliver webhooks from a thread of each serving process instead of one delivery process "
+                   "(`zkvct rp deliver`, the default; see zkvct/services/rp/deliver_process.py).")
 @json_option
 @command_errors
-def serve_cmd(home, passphrase_file, host, port, db, webhook_bearer_env, allowed_hosts, workers, as_json):
-    """Run the relying-party service (binds 127.0.0.1 unless told otherwise)."""
+def serve_cmd(home, passphrase_file, host, port, db, webhook_bearer_env, allowed_hosts, workers, delivery_in_process,
+              as_json):
+    """Run the relying-party service (binds 127.0.0.1 unless told otherwise) and its webhook
+    delivery process."""
     from ..services.rp.app import RpSettings, create_rp_app
     from ..services.rp.chain import chain_backends
+    from ..services.rp.deliver_process import DeliverySupervisor, WakePipe
     from ..services.rp.requests import RelyingParty
     from ..services.rp.schema import create_all
     from ..services.rp.workers import serve_workers
@@ -156,6 +163,16 @@ def serve_cmd(home, passphrase_file, host, port, db, webhook_bearer_env, allowed
     admin_token = _read_secret(h / "admin.token").decode()
     webhook_secret = _read_secret(h / "webhook.secret")
     db_url = db or sqlite_url(h / "rp.db")
+    pipe = None if delivery_in_process else WakePipe()
+
+    def deliver_argv(wake_fd: int) -> list[str]:
+        argv = [sys.executable, "-m", "zkvct", "rp", "deliver", "--home", str(h), "--wake-fd", str(wake_fd),
+                "--supervised-by", str(os.getpid()), "--json"]
+        if db:
+            argv += ["--db", db]
+        if webhook_bearer_env:
+            argv += ["--webhook-bearer-env", webhook_bearer_env]
+        return argv
 
     def build_app():  # in each worker process: its own engine and chain clients
         engine = make_engine(db_url)
@@ -164,7 +181,8 @@ def serve_cmd(home, passphrase_file, host, port, db, webhook_bearer_env, allowed
         return create_rp_app(engine=engine, rp=rp, view=view, submitter=submitter, admin_token=admin_token,
                              webhook_secret=webhook_secret, webhook_bearer=bearer,
                              settings=RpSettings(public_url=s["public_url"], trusted_issuers=s["trusted_issuers"],
-                                                 chain=chain_info), allowed_hosts=set(allowed_hosts) or None)
+                                                 chain=chain_info), allowed_hosts=set(allowed_hosts) or None,
+                             run_worker=pipe is None, wake_deliveries=pipe.wake if pipe else None)
 
     s["listen_url"] = f"http://{host}:{port}"
     (h / SETTINGS_FILE).write_text(json.dumps(s, indent=2))
@@ -172,9 +190,63 @@ def serve_cmd(home, passphrase_file, host, port, db, webhook_bearer_env, allowed
         click.echo(f"relying party {rp.did} on http://{host}:{port} (OpenAPI at /docs)"
                    + (f", {workers} workers" if workers > 1 else ""))
     if workers > 1:
-        serve_workers(build_app, ServeSettings(host=host, port=port), workers)
-    else:
-        run(build_app(), ServeSettings(host=host, port=port))
+        supervisor = DeliverySupervisor(deliver_argv, pipe) if pipe else None
+        serve_workers(build_app, ServeSettings(host=host, port=port), workers,
+                      helper=supervisor.spawn if supervisor else None)
+        return
+    app = build_app()  # a home that cannot serve fails here, before a delivery process is started
+    supervisor = DeliverySupervisor(deliver_argv, pipe) if pipe else None
+    if supervisor:
+        supervisor.start()
+    try:
+        run(app, ServeSettings(host=host, port=port))
+    finally:
+        if supervisor:
+            supervisor.stop()
+
+
+@rp_group.command("deliver")
+@home_option
+@click.option("--db", help="Database URL (default sqlite in the home; the one `serve --db` uses).")
+@click.option("--webhook-bearer-env", help="Environment variable with a bearer token for webhook deliveries.")
+@click.option("--every", default=0.2, show_default=True, type=click.FloatRange(0.01, 60),
+              help="Seconds between outbox polls when nothing wakes it (retries that came due, other replicas).")
+@click.option("--lease-secs", default=60.0, show_default=True, type=click.FloatRange(1, 3600),
+              help="How long a claimed delivery is held before another delivery process may take it.")
+@click.option("--wake-fd", type=click.IntRange(0), hidden=True,
+              help="Reading end of the wake socket `serve` writes to after each accepted response.")
+@click.option("--supervised-by", type=click.IntRange(1), hidden=True,
+              help="The pid of the `serve` that started this process: stop when it dies.")
+@json_option
+@command_errors
+def deliver_cmd(home, db, webhook_bearer_env, every, lease_secs, wake_fd, supervised_by, as_json):
+    """Deliver the relying party's webhooks from its durable outbox until stopped (SIGINT/SIGTERM).
+
+    `zkvct rp serve` starts and supervises one of these; run it yourself only with
+    `serve --delivery-in-process` off and several replicas sharing a PostgreSQL --db."""
+    import signal
+    import threading
+
+    from ..services.rp.deliver_process import deliver_forever, die_with_parent
+    from ..services.rp.delivery import Deliverer
+    from ..services.rp.schema import create_all
+    from ..web.db import make_engine, sqlite_url
+
+    if supervised_by:
+        die_with_parent(supervised_by)
+    h = _home(home)
+    _settings(h)
+    bearer = os.environ.get(webhook_bearer_env) if webhook_bearer_env else None
+    engine = make_engine(db or sqlite_url(h / "rp.db"))
+    create_all(engine)
+    deliverer = Deliverer(engine, _read_secret(h / "webhook.secret"), bearer_token=bearer, lease_secs=lease_secs)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    if not as_json:
+        click.echo(f"delivering webhooks from {h} (pid {os.getpid()})")
+    deliver_forever(deliverer, every, stop, wake_fd)
+    emit({"ok": True, "stopped": True, "pid": os.getpid()}, as_json, "delivery stopped")
 
 
 @rp_group.group("workflow")

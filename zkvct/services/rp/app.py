@@ -2,8 +2,10 @@
 
 Admin routes (bearer token): add and list workflows, open requests, list deliveries and redeliver.
 Public routes (size-limited, no token): the signed request a wallet fetches, its QR code, and the
-response endpoint. The webhook worker and the crash recovery run beside the server in this
-process; every decision they make is in the database, so a restart resumes them.
+response endpoint. The crash recovery runs beside the server in this process, and the webhook
+worker either in a thread here or (``zkvct rp serve``) in a delivery process of its own that this
+one wakes (:mod:`.deliver_process`); every decision they make is in the database, so a restart
+resumes them.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import threading
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI, Header, Request
@@ -139,14 +141,55 @@ class DeliveryWorker:
         self._thread.join(10)
 
 
+RESPONSE_PATH = "/requests/{request_id}/response"
+
+
+def _document_response_route(app: FastAPI) -> None:
+    """Add the plain route above to the app's OpenAPI description: request body ``ResponseIn``,
+    200 ``AcceptedOut``, 400/404/409/415/422 as the service's ``{"error", "detail"}``; the models'
+    nested definitions go to ``components/schemas`` so every ``$ref`` resolves."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        refs = {}
+        for model in (ResponseIn, AcceptedOut):
+            doc = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(doc.pop("$defs", {}))
+            components[model.__name__] = doc
+            refs[model] = {"$ref": f"#/components/schemas/{model.__name__}"}
+        error = {"description": "refused: the body names the reason (protocol reason codes for 422)",
+                 "content": {"application/json": {"schema": {"type": "object", "properties": {
+                     "error": {"type": "string"}, "detail": {"type": "string"}}}}}}
+        schema.setdefault("paths", {})[RESPONSE_PATH] = {"post": {
+            "summary": "Answer a request with a proof",
+            "operationId": "post_response",
+            "parameters": [{"name": "request_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": refs[ResponseIn]}}},
+            "responses": {"200": {"description": "accepted", "content": {"application/json": {
+                "schema": refs[AcceptedOut]}}}, **{str(c): error for c in (400, 404, 409, 415, 422)}}}}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_rp_app(*, engine: sa.Engine, rp: RelyingParty, view: ChainView, settings: RpSettings, admin_token: str,
                   webhook_secret: bytes, webhook_bearer: str | None = None, submitter: ChainSubmitter | None = None,
-                  allowed_hosts: set[str] | None = None, run_worker: bool = True) -> FastAPI:
+                  allowed_hosts: set[str] | None = None, run_worker: bool = True,
+                  wake_deliveries: Callable[[], None] | None = None) -> FastAPI:
+    """``run_worker``: deliver webhooks from a thread of this process. ``zkvct rp serve`` passes
+    False and ``wake_deliveries`` instead (the delivery process's wake-up, see
+    :mod:`.deliver_process`), called after each commit that enqueued deliveries."""
     create_all(engine)
     deliverer = delivery.Deliverer(engine, webhook_secret, bearer_token=webhook_bearer)
     worker = DeliveryWorker(deliverer, settings.deliver_every_secs) if run_worker else None
+    wake = worker.wake if worker else wake_deliveries
     batcher = ResponseBatcher(engine, view, rp.did, max_batch=settings.batch_max, max_wait=settings.batch_wait_secs,
-                              on_commit=worker.wake if worker else None)
+                              on_commit=wake)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -266,14 +309,13 @@ def create_rp_app(*, engine: sa.Engine, rp: RelyingParty, view: ChainView, setti
         uri = settings.public_url.rstrip("/") + f"/requests/{request_id}"
         return Response(qr_png(deep_link(uri)), media_type="image/png")
 
-    @app.post("/requests/{request_id}/response", response_model=AcceptedOut,
-              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-                  "schema": ResponseIn.model_json_schema()}}}})
-    async def post_response(request_id: str, request: Request) -> Response:
-        # The hot path (every wallet's answer): the body is parsed and validated in one pass by
-        # pydantic's JSON parser and the answer is encoded once, instead of FastAPI's generic
-        # body decoding and response-model serialisation (benchmarks/RESULTS.md, session 5).
-        # A validation error is the same 400 ``invalid_request`` the app's handlers give.
+    async def post_response(request: Request) -> Response:
+        # The hot path (every wallet's answer) is a plain Starlette route: no FastAPI dependency
+        # solving or response-model pass per request (benchmarks/RESULTS.md, session 6). The body
+        # is parsed and validated in one pass by pydantic's JSON parser and the answer encoded
+        # once; a validation error is the same 400 ``invalid_request`` the app's handlers give,
+        # and the OpenAPI description comes from the same models (:func:`_document_response_route`).
+        request_id = request.path_params["request_id"]
         kind = request.headers.get("content-type", "application/json").split(";", 1)[0].strip().lower()
         if kind != "application/json" and not kind.endswith("+json"):
             raise ServiceError(415, "unsupported_media_type", "the response body must be JSON (Content-Type: application/json)")
@@ -283,12 +325,15 @@ def create_rp_app(*, engine: sa.Engine, rp: RelyingParty, view: ChainView, setti
         if accepted is ON_CHAIN:  # one at a time, each until its transaction is included
             accepted = await run_in_threadpool(accept_response, engine, view, rp.did, request_id, data,
                                                submitter=submitter)
-            if worker:
-                worker.wake()
+            if wake:
+                wake()
         return Response(json.dumps({"accepted": True, "request_id": accepted.request_id,
                                     "delivery_id": accepted.delivery_id, "nullifier": accepted.nullifier,
                                     "tx_hash": accepted.tx_hash}, separators=(",", ":")),
                         media_type="application/json")
+
+    app.router.add_route(RESPONSE_PATH, post_response, methods=["POST"], include_in_schema=False)
+    _document_response_route(app)
 
     @app.get("/requests/{request_id}/status", dependencies=[Depends(admin)])
     def request_status(request_id: str) -> dict[str, Any]:

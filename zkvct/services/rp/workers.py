@@ -13,7 +13,8 @@ at once, and two workers on one SQLite file now beat one on the 2-core machine
 
 The parent binds the socket, then forks the workers before it has started any thread or touched
 the native core, so each child starts clean and builds its own app (engine, chain clients,
-delivery worker, batcher) with ``build_app``. The parent only supervises: it forwards SIGINT and
+batcher) with ``build_app``; one webhook delivery process serves all of them (``helper``, see
+:mod:`.deliver_process`). The parent only supervises: it forwards SIGINT and
 SIGTERM, and restarts a worker that dies (after a pause; its in-flight work is settled by the
 database's leases and the crash recovery).
 """
@@ -79,18 +80,22 @@ def _fork(build_app: Callable[[], Any], settings: ServeSettings, sock: socket.so
     return pid
 
 
-def serve_workers(build_app: Callable[[], Any], settings: ServeSettings, workers: int) -> int:
-    """Serve ``build_app()`` from ``workers`` forked processes on one socket until SIGINT/SIGTERM."""
+def serve_workers(build_app: Callable[[], Any], settings: ServeSettings, workers: int,
+                  helper: Callable[[], Any] | None = None) -> int:
+    """Serve ``build_app()`` from ``workers`` forked processes on one socket until SIGINT/SIGTERM.
+    ``helper`` starts one more supervised process (the webhook delivery process) and returns its
+    Popen; it is restarted like a worker and stopped with them."""
     if workers < 1:
         raise ValueError("workers must be at least 1")
     sock = listening_socket(settings.host, settings.port)
     stopping = False
     children: set[int] = set()
+    helpers: dict[int, Any] = {}  # pid -> its Popen (kept so it is not collected while running)
 
     def stop(signum: int, _frame: Any) -> None:
         nonlocal stopping
         stopping = True
-        for pid in list(children):
+        for pid in list(children) + list(helpers):
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
@@ -100,12 +105,26 @@ def serve_workers(build_app: Callable[[], Any], settings: ServeSettings, workers
     signal.signal(signal.SIGTERM, stop)
     for _ in range(workers):
         children.add(_fork(build_app, settings, sock))
-    while children:
+    if helper is not None:
+        proc = helper()
+        helpers[proc.pid] = proc
+    while children or helpers:
         try:
             pid, status = os.wait()
         except ChildProcessError:
             break
         except InterruptedError:
+            continue
+        if pid in helpers:
+            del helpers[pid]
+            if not stopping:
+                log.warning("helper process %d exited (status %d); starting another", pid, status)
+                time.sleep(RESTART_PAUSE_SECS)
+                if not stopping:
+                    proc = helper()
+                    helpers[proc.pid] = proc
+            continue
+        if pid not in children:
             continue
         children.discard(pid)
         if not stopping:

@@ -1,0 +1,3 @@
+module zkvct/loadgen
+
+go 1.22
