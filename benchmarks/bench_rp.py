@@ -13,7 +13,7 @@ What is measured, and how:
 * **throughput, HTTP**: relying-party processes spawned as ``zkvct rp serve`` runs them (the same
   app and server, one SQLite file), answering ``--throughput-n`` prepared responses (each a
   different credential's proof; all proofs are made once, before any clock, and every run starts
-  from a copy of one prepared database) sent over 16 keep-alive connections. Every row names
+  from a copy of one prepared database) sent over 16 keep-alive connections (`--connections`). Every row names
   its layout: the webhook delivery in a thread of the serving process (``serve
   --delivery-in-process``) or in one ``zkvct rp deliver`` process woken over a socket (serve's
   default); the load client (Python httpx threads in a separate process, or the Go
@@ -505,6 +505,7 @@ def bench_onchain(work: Path, n: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
+    global HTTP_PARSER, LOAD_CONNECTIONS
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--throughput-n", type=int, default=600)
     ap.add_argument("--latency-n", type=int, default=30)
@@ -513,14 +514,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", type=int, default=2, help="also measure HTTP with this many worker processes (1: skip)")
     ap.add_argument("--rounds", type=int, default=2, help="HTTP configurations measured this many times, interleaved")
     ap.add_argument("--no-go", action="store_true", help="leave out the Go client/receiver rows")
+    ap.add_argument("--connections", type=int, default=LOAD_CONNECTIONS,
+                    help="keep-alive connections of the load client (concurrent wallets; the service batches "
+                         "the responses that arrive together, so more connections mean larger batches)")
     ap.add_argument("--only", help="measure only the HTTP rows whose label contains this text")
     ap.add_argument("--no-inprocess", action="store_true",
                     help="skip the in-process accept_response/accept_batch rows (their 2n proofs take minutes)")
     ap.add_argument("--http", choices=("h11", "httptools", "auto"), default="h11",
                     help="the relying party's HTTP parser for the HTTP measures (default h11, the service default)")
     a = ap.parse_args(argv)
-    global HTTP_PARSER
     HTTP_PARSER = a.http
+    LOAD_CONNECTIONS = a.connections
     go_skip = "--no-go" if a.no_go else build_loadgen()
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-rp-") as tmp:
