@@ -5,16 +5,20 @@ Run on a quiet machine (it prints the machine, the load average at start and end
 it writes no file):
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_rp.py [--throughput-n 600] [--latency-n 30]
-        [--rounds 2] [--workers 2] [--no-onchain] [--no-go] [--no-inprocess] [--only TEXT]
-        [--http h11|httptools]
+        [--rounds 2] [--workers 2] [--connections 64] [--no-onchain] [--no-go] [--no-inprocess]
+        [--only TEXT] [--http h11|httptools]
 
 What is measured, and how:
 
 * **throughput, HTTP**: relying-party processes spawned as ``zkvct rp serve`` runs them (the same
   app and server, one SQLite file), answering ``--throughput-n`` prepared responses (each a
   different credential's proof; all proofs are made once, before any clock, and every run starts
-  from a copy of one prepared database) sent over 16 keep-alive connections (`--connections`). Every row names
-  its layout: the webhook delivery in a thread of the serving process (``serve
+  from a copy of one prepared database) sent over ``--connections`` keep-alive connections (64 by
+  default: the wallets in flight at once). The client is closed-loop, so by Little's law it
+  measures connections / latency until the service saturates; with 16 connections (sessions 1-5)
+  each response waits for its batch's commit and pairing while at most 16 are in flight, and the
+  figure is the client's, not the service's capacity (RESULTS.md, "Quiet figures, session 6",
+  gives 16, 32 and 64). Every row names its layout: the webhook delivery in a thread of the serving process (``serve
   --delivery-in-process``) or in one ``zkvct rp deliver`` process woken over a socket (serve's
   default); the load client (Python httpx threads in a separate process, or the Go
   ``benchmarks/loadgen post``); the webhook receiver (the Python scripted endpoint in this
@@ -59,7 +63,7 @@ for p in (ROOT / "tests" / "rp", ROOT / "tests" / "credentials", ROOT):
 TOKEN = "admin-token-" + "b" * 32
 ADMIN = {"authorization": f"Bearer {TOKEN}"}
 SECRET = b"bench-webhook-secret-0123456789"
-LOAD_CONNECTIONS = 16
+LOAD_CONNECTIONS = 64  # --connections
 HTTP_PARSER = "h11"  # --http: the relying party's uvicorn HTTP parser (zkvct.web.serve.ServeSettings.http)
 
 
@@ -515,8 +519,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rounds", type=int, default=2, help="HTTP configurations measured this many times, interleaved")
     ap.add_argument("--no-go", action="store_true", help="leave out the Go client/receiver rows")
     ap.add_argument("--connections", type=int, default=LOAD_CONNECTIONS,
-                    help="keep-alive connections of the load client (concurrent wallets; the service batches "
-                         "the responses that arrive together, so more connections mean larger batches)")
+                    help="keep-alive connections of the load client (wallets in flight at once; the service batches "
+                         "the responses that arrive together, so more connections mean larger batches); default 64")
     ap.add_argument("--only", help="measure only the HTTP rows whose label contains this text")
     ap.add_argument("--no-inprocess", action="store_true",
                     help="skip the in-process accept_response/accept_batch rows (their 2n proofs take minutes)")
