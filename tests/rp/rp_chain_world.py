@@ -94,3 +94,20 @@ def prove_answers(world: dict, tokens: list[dict]) -> list[dict]:
     return bodies
 
 
+
+
+def init_rp_home(rp_home: Path, world: dict, chain_home: Path, port: int, env: dict) -> tuple[dict, bytes]:
+    """`zkvct rp init` of a relying-party home that trusts ``world``'s issuer on the chain at
+    ``chain_home`` and will serve on ``port``, as a real process; returns the admin headers and
+    the webhook secret it wrote (the chain-backed service tests all start this way)."""
+    import subprocess
+
+    from zkvct.demo.procs import zkvct_command
+
+    init = subprocess.run(zkvct_command("rp", "init", "--home", str(rp_home), "--public-url",
+                                        f"http://127.0.0.1:{port}", "--trusted-issuer", world["issuer"],
+                                        "--chain-home", str(chain_home), "--json"),
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert init.returncode == 0, init.stderr
+    admin = {"authorization": "Bearer " + (rp_home / "admin.token").read_text().strip()}
+    return admin, (rp_home / "webhook.secret").read_bytes().strip()

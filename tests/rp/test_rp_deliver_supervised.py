@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rp_chain_world import onchain_world, prove_answers, wasmd_or_skip, workflow
+from rp_chain_world import init_rp_home, onchain_world, prove_answers, wasmd_or_skip, workflow
 from rp_scripted_endpoint import Script, serve
 from zkvct.chain.localnet import Localnet
 from zkvct.demo.procs import Services, free_port, zkvct_command
@@ -59,13 +58,7 @@ def test_delivery_process_killed_and_restarted_by_serve(tmp_path):
             Services(tmp_path / "logs", env={"ZKVCT_RP_PASSPHRASE": PASSPHRASE}) as svc:
         world = onchain_world(tmp_path, net, N, home=chain_home)
         port = free_port()
-        init = subprocess.run(zkvct_command("rp", "init", "--home", str(rp_home), "--public-url",
-                                            f"http://127.0.0.1:{port}", "--trusted-issuer", world["issuer"],
-                                            "--chain-home", str(chain_home), "--json"),
-                              env=svc.env, capture_output=True, text=True, timeout=120)
-        assert init.returncode == 0, init.stderr
-        admin = {"authorization": "Bearer " + (rp_home / "admin.token").read_text().strip()}
-        secret = (rp_home / "webhook.secret").read_bytes().strip()
+        admin, secret = init_rp_home(rp_home, world, chain_home, port, svc.env)
         url = f"http://127.0.0.1:{port}"
         script = Script(secret, [])
         with serve(script) as hook_url:

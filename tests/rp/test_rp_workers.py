@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from rp_chain_world import onchain_world, prove_answers, wasmd_or_skip, workflow
+from rp_chain_world import init_rp_home, onchain_world, prove_answers, wasmd_or_skip, workflow
 from rp_scripted_endpoint import Script, serve
 from zkvct.chain.localnet import Localnet
 from zkvct.demo.procs import Services, free_port, zkvct_command
@@ -40,13 +39,7 @@ def test_two_workers_share_port_and_database(tmp_path):
             Services(tmp_path / "logs", env={"ZKVCT_RP_PASSPHRASE": PASSPHRASE}) as svc:
         world = onchain_world(tmp_path, net, N, home=chain_home)
         port = free_port()
-        init = subprocess.run(zkvct_command("rp", "init", "--home", str(rp_home), "--public-url",
-                                            f"http://127.0.0.1:{port}", "--trusted-issuer", world["issuer"],
-                                            "--chain-home", str(chain_home), "--json"),
-                              env=svc.env, capture_output=True, text=True, timeout=120)
-        assert init.returncode == 0, init.stderr
-        admin = {"authorization": "Bearer " + (rp_home / "admin.token").read_text().strip()}
-        secret = (rp_home / "webhook.secret").read_bytes().strip()
+        admin, secret = init_rp_home(rp_home, world, chain_home, port, svc.env)
         argv = zkvct_command("rp", "serve", "--home", str(rp_home), "--port", str(port), "--workers", "2")
         url = f"http://127.0.0.1:{port}"
         script = Script(secret, [])
