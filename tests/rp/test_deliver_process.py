@@ -114,3 +114,48 @@ def test_delivery_process_wakes_on_the_pipe_and_stops_when_serve_is_gone(tmp_pat
                     proc.wait()
     assert proc.returncode == 0
     assert json.loads(out)["stopped"] is True
+
+
+@pytest.mark.parametrize("wake", [False, True], ids=["polling", "wake-fd"])
+def test_a_burst_of_stop_signals_stops_the_delivery_process(tmp_path, wake):
+    """SIGTERM twice or more is the normal case: the kernel's parent-death signal when serve dies,
+    then the service's group stop. A handler that takes a lock (``threading.Event.set``) deadlocks
+    when the next signal lands while it holds it, and the process outlives its serve for ever; a
+    burst of signals must stop it like one does."""
+    with Services(tmp_path / "logs", env={"ZKVCT_RP_PASSPHRASE": PASSPHRASE}) as svc:
+        home = _init_home(tmp_path, svc)
+        argv = zkvct_command("rp", "deliver", "--home", str(home), "--every", "0.01", "--json")
+        pass_fds: tuple[int, ...] = ()
+        write_fd = None
+        if wake:
+            read_fd, write_fd = os.pipe()
+            argv += ["--wake-fd", str(read_fd)]
+            pass_fds = (read_fd,)
+        proc = subprocess.Popen(argv, pass_fds=pass_fds, env=svc.env, stdout=subprocess.PIPE, text=True)
+        if wake:
+            os.close(read_fd)
+        try:
+            time.sleep(3.0)  # started, its handlers installed, polling
+            assert proc.poll() is None, "the delivery process did not start"
+            t0 = time.time()
+            try:
+                while time.time() - t0 < 1.0:  # as fast as os.kill goes: signals land inside handlers
+                    for _ in range(100):
+                        os.kill(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass  # gone (a zombie still takes signals, so this is rare)
+            try:
+                out, _ = proc.communicate(timeout=15)
+            except subprocess.TimeoutExpired:
+                pytest.fail("a burst of SIGTERM left the delivery process running (a handler deadlocked?)")
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+            if write_fd is not None:
+                os.close(write_fd)
+    # it stopped: through its handler (status 0, its last line says so), or by a signal that came
+    # after the interpreter had put the default action back on its way out
+    assert proc.returncode in (0, -signal.SIGTERM), proc.returncode
+    if proc.returncode == 0:
+        assert json.loads(out)["stopped"] is True

@@ -225,9 +225,8 @@ def deliver_cmd(home, db, webhook_bearer_env, every, lease_secs, wake_fd, superv
     `zkvct rp serve` starts and supervises one of these; run it yourself only with
     `serve --delivery-in-process` off and several replicas sharing a PostgreSQL --db."""
     import signal
-    import threading
 
-    from ..services.rp.deliver_process import deliver_forever, die_with_parent
+    from ..services.rp.deliver_process import StopFlag, deliver_forever, die_with_parent
     from ..services.rp.delivery import Deliverer
     from ..services.rp.schema import create_all
     from ..web.db import make_engine, sqlite_url
@@ -240,7 +239,7 @@ def deliver_cmd(home, db, webhook_bearer_env, every, lease_secs, wake_fd, superv
     engine = make_engine(db or sqlite_url(h / "rp.db"))
     create_all(engine)
     deliverer = Deliverer(engine, _read_secret(h / "webhook.secret"), bearer_token=bearer, lease_secs=lease_secs)
-    stop = threading.Event()
+    stop = StopFlag()  # set by the handlers below: no lock in a signal handler (see StopFlag)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     if not as_json:

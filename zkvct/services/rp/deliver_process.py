@@ -26,6 +26,7 @@ import signal
 import socket
 import subprocess
 import threading
+import time
 from typing import Callable, Sequence
 
 from .delivery import Deliverer
@@ -78,7 +79,29 @@ def die_with_parent(parent: int, sig: int = signal.SIGTERM) -> None:
         os._exit(1)
 
 
-def deliver_forever(deliverer: Deliverer, every: float, stop: threading.Event, wake_fd: int | None = None) -> None:
+class StopFlag:
+    """"Stop" as a plain attribute, set from a signal handler. A handler must take no lock: Python
+    runs it between two bytecodes of the main thread, so a ``threading.Event.set`` in it, hit by a
+    second SIGTERM (the kernel's parent-death signal, then the service's group stop) while the
+    first one holds the event's lock, waits for itself for ever (seen: a delivery process that
+    outlived its serve, stuck in ``Condition.__enter__`` under six nested handlers)."""
+
+    def __init__(self) -> None:
+        self._set = False
+
+    def set(self) -> None:
+        self._set = True
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def wait(self, timeout: float) -> bool:
+        time.sleep(timeout)  # a signal ends the sleep early only by running its (lock-free) handler
+        return self._set
+
+
+def deliver_forever(deliverer: Deliverer, every: float, stop: threading.Event | StopFlag,
+                    wake_fd: int | None = None) -> None:
     """Drain the outbox until ``stop`` is set: a pass whenever ``wake_fd`` is readable, at least one
     every ``every`` seconds, and passes back to back while there is work. When the writing
     end is gone (every accepting process exited) the loop stops: its ``serve`` is gone."""
