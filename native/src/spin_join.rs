@@ -76,22 +76,22 @@ fn spin_from_env() -> Duration {
 /// The process's helper, started on first use; `None` where one thread is all the process may
 /// use, or the thread could not be spawned (then every join runs inline).
 fn helper() -> Option<&'static Helper> {
-    *HELPER.get_or_init(|| {
-        if rayon::current_num_threads() < 2 {
-            return None;
-        }
-        let h: &'static Helper = Box::leak(Box::new(Helper {
-            taken: AtomicBool::new(false),
-            state: AtomicU8::new(IDLE),
-            sleeping: AtomicBool::new(false),
-            job: UnsafeCell::new(None),
-            spin: spin_from_env(),
-            thread: OnceLock::new(),
-        }));
-        let t = thread::Builder::new().name("zkvct-spin-join".into()).spawn(move || h.serve()).ok()?;
-        h.thread.set(t.thread().clone()).ok()?;
-        Some(h)
-    })
+    *HELPER.get_or_init(|| if rayon::current_num_threads() < 2 { None } else { spawn_helper(spin_from_env()) })
+}
+
+/// A helper thread of its own (the process's one, or a test's private one), living for ever.
+fn spawn_helper(spin: Duration) -> Option<&'static Helper> {
+    let h: &'static Helper = Box::leak(Box::new(Helper {
+        taken: AtomicBool::new(false),
+        state: AtomicU8::new(IDLE),
+        sleeping: AtomicBool::new(false),
+        job: UnsafeCell::new(None),
+        spin,
+        thread: OnceLock::new(),
+    }));
+    let t = thread::Builder::new().name("zkvct-spin-join".into()).spawn(move || h.serve()).ok()?;
+    h.thread.set(t.thread().clone()).ok()?;
+    Some(h)
 }
 
 impl Helper {
@@ -200,7 +200,19 @@ where
     B: FnOnce() -> RB + Send,
     RB: Send,
 {
-    let Some(h) = helper() else { return (a(), b()) };
+    match helper() {
+        Some(h) => join_on(h, a, b),
+        None => (a(), b()),
+    }
+}
+
+/// [`join`] on a given helper.
+fn join_on<A, B, RA, RB>(h: &'static Helper, a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA,
+    B: FnOnce() -> RB + Send,
+    RB: Send,
+{
     if h.taken.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
         return (a(), b());
     }
@@ -245,6 +257,12 @@ mod tests {
         rx.recv_timeout(Duration::from_secs(60)).expect("a join hung (or its thread panicked)");
     }
 
+    /// A helper of the test's own: tests run on parallel threads, and the process's helper is
+    /// also taken by the verify tests, so assertions on *which* thread ran a half need their own.
+    fn private() -> &'static Helper {
+        spawn_helper(Duration::from_micros(DEFAULT_SPIN_US)).expect("a helper thread")
+    }
+
     #[test]
     fn both_halves_run_and_return_their_results() {
         for i in 0..2_000u64 {
@@ -281,6 +299,7 @@ mod tests {
     #[test]
     fn a_parked_helper_is_woken() {
         within_a_minute(|| {
+            let h = private();
             let here = std::thread::current().id();
             let mut on_helper = 0;
             for _ in 0..5 {
@@ -288,7 +307,8 @@ mod tests {
                 // (3 ms) for the woken helper to claim the other one
                 std::thread::sleep(Duration::from_millis(2));
                 let t = Instant::now();
-                let ((), on) = join(
+                let ((), on) = join_on(
+                    h,
                     || {
                         while t.elapsed() < Duration::from_millis(3) {
                             std::hint::spin_loop();
@@ -305,13 +325,14 @@ mod tests {
     #[test]
     fn a_job_the_helper_has_not_started_is_taken_back_and_a_long_half_is_shared() {
         within_a_minute(|| {
+            let h = private();
             let here = std::thread::current().id();
             // the helper parked (a sleep longer than its spin), the caller's half empty: the caller
             // is done long before the helper wakes, so it runs the job itself
             let mut taken_back = 0;
             for _ in 0..50 {
                 std::thread::sleep(Duration::from_millis(1));
-                let ((), (v, on)) = join(|| (), || (7, std::thread::current().id()));
+                let ((), (v, on)) = join_on(h, || (), || (7, std::thread::current().id()));
                 assert_eq!(v, 7);
                 taken_back += usize::from(on == here);
             }
@@ -325,7 +346,7 @@ mod tests {
                         std::hint::spin_loop();
                     }
                 };
-                let ((), on) = join(|| spin(Duration::from_millis(2)), || std::thread::current().id());
+                let ((), on) = join_on(h, || spin(Duration::from_millis(2)), || std::thread::current().id());
                 shared += usize::from(on != here);
             }
             assert!(shared > 0, "the helper never ran a job");
