@@ -159,3 +159,25 @@ def test_a_burst_of_stop_signals_stops_the_delivery_process(tmp_path, wake):
     assert proc.returncode in (0, -signal.SIGTERM), proc.returncode
     if proc.returncode == 0:
         assert json.loads(out)["stopped"] is True
+
+
+def test_one_stop_signal_ends_a_long_poll_at_once(tmp_path):
+    """Without a wake fd the process sleeps ``--every`` seconds between passes; a SIGTERM must not
+    wait for the sleep to run out (an interrupted sleep resumes after the handler)."""
+    with Services(tmp_path / "logs", env={"ZKVCT_RP_PASSPHRASE": PASSPHRASE}) as svc:
+        home = _init_home(tmp_path, svc)
+        proc = subprocess.Popen(zkvct_command("rp", "deliver", "--home", str(home), "--every", "30", "--json"),
+                                env=svc.env, stdout=subprocess.PIPE, text=True)
+        try:
+            time.sleep(3.0)  # started, first pass done, now in its 30 s poll
+            assert proc.poll() is None, "the delivery process did not start"
+            t0 = time.time()
+            proc.send_signal(signal.SIGTERM)
+            out, _ = proc.communicate(timeout=20)
+            waited = time.time() - t0
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+    assert proc.returncode == 0 and json.loads(out)["stopped"] is True
+    assert waited < 5, f"the stop waited for the poll ({waited:.1f} s)"

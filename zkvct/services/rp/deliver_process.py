@@ -96,7 +96,11 @@ class StopFlag:
         return self._set
 
     def wait(self, timeout: float) -> bool:
-        time.sleep(timeout)  # a signal ends the sleep early only by running its (lock-free) handler
+        # in slices: a sleep interrupted by a signal resumes after the handler (PEP 475), so one
+        # long sleep would hold a stop for up to `--every` (60 s at most) seconds
+        deadline = time.monotonic() + timeout
+        while not self._set and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, 0.05))
         return self._set
 
 
