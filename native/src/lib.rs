@@ -22,6 +22,7 @@ pub mod r1cs;
 pub mod simd;
 pub mod spin_join;
 pub mod subgroup;
+pub mod tower;
 pub mod verify_batch;
 
 use pyo3::prelude::*;

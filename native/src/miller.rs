@@ -11,16 +11,19 @@
 //! products meet before the caller's single final exponentiation. Keys' fixed points (−γ, −δ) keep
 //! their precomputed `G2Prepared` lines.
 //!
+//! All Fq2 and Fq12 arithmetic goes through the branch-free tower (`tower`).
+//!
 //! Lines go into the accumulator two at a time (`ell_pair`): two sparse lines multiplied together
 //! cost 6 Fq2 multiplications and give an element with five non-zero coefficients, which costs 17
 //! to multiply in; one line at a time (`mul_by_034`) costs 13 each, 26 for two.
 
-use ark_bn254::{Bn254, Config, Fq, Fq12, Fq2, Fq6, Fq6Config, G1Affine, G2Affine};
+use ark_bn254::{Bn254, Config, Fq, Fq12, Fq2, Fq6, G1Affine, G2Affine};
 use ark_ec::bn::{BnConfig, G2Prepared};
 use ark_ec::pairing::MillerLoopOutput;
 use ark_ec::short_weierstrass::SWCurveConfig;
-use ark_ff::fields::Fp6Config;
-use ark_ff::{AdditiveGroup, Field, One};
+use ark_ff::{Field, One};
+
+use crate::tower::{fq12, fq2};
 use rayon::prelude::*;
 
 /// Line coefficients (c0, c1, c2) of one step, D-type twist: evaluated at P as
@@ -53,50 +56,47 @@ impl Stepper {
     /// R ← 2R and the tangent line at R.
     #[inline]
     fn double(&mut self, two_inv: &Fq) -> Line {
-        let mut xy_half = self.x * self.y;
-        xy_half.mul_assign_by_fp(two_inv);
-        let yy = self.y.square();
-        let zz = self.z.square();
-        let e = <ark_bn254::g2::Config as SWCurveConfig>::COEFF_B * (zz.double() + zz);
-        let f = e.double() + e;
-        let mut g = yy + f;
-        g.mul_assign_by_fp(two_inv);
-        let h = (self.y + self.z).square() - (yy + zz);
-        let i = e - yy;
-        let xx = self.x.square();
-        let ee = e.square();
-        self.x = xy_half * (yy - f);
-        self.y = g.square() - (ee.double() + ee);
-        self.z = yy * h;
-        (-h, xx.double() + xx, i)
+        let (x, y, z) = (&self.x, &self.y, &self.z);
+        let xy_half = fq2::mul_by_fq(&fq2::mul(x, y), two_inv);
+        let yy = fq2::square(y);
+        let zz = fq2::square(z);
+        let e = fq2::mul(&<ark_bn254::g2::Config as SWCurveConfig>::COEFF_B, &fq2::add(&fq2::double(&zz), &zz));
+        let f = fq2::add(&fq2::double(&e), &e);
+        let g = fq2::mul_by_fq(&fq2::add(&yy, &f), two_inv);
+        let h = fq2::sub(&fq2::square(&fq2::add(y, z)), &fq2::add(&yy, &zz));
+        let i = fq2::sub(&e, &yy);
+        let xx = fq2::square(x);
+        let ee = fq2::square(&e);
+        self.x = fq2::mul(&xy_half, &fq2::sub(&yy, &f));
+        self.y = fq2::sub(&fq2::square(&g), &fq2::add(&fq2::double(&ee), &ee));
+        self.z = fq2::mul(&yy, &h);
+        (fq2::neg(&h), fq2::add(&fq2::double(&xx), &xx), i)
     }
 
     /// R ← R + Q' (Q' affine) and the line through R and Q'.
     #[inline]
     fn add(&mut self, q: &G2Affine) -> Line {
-        let theta = self.y - q.y * self.z;
-        let lambda = self.x - q.x * self.z;
-        let c = theta.square();
-        let d = lambda.square();
-        let e = lambda * d;
-        let f = self.z * c;
-        let g = self.x * d;
-        let h = e + f - g.double();
-        self.x = lambda * h;
-        self.y = theta * (g - h) - e * self.y;
-        self.z *= e;
-        let j = theta * q.x - lambda * q.y;
-        (lambda, -theta, j)
+        let theta = fq2::sub(&self.y, &fq2::mul(&q.y, &self.z));
+        let lambda = fq2::sub(&self.x, &fq2::mul(&q.x, &self.z));
+        let c = fq2::square(&theta);
+        let d = fq2::square(&lambda);
+        let e = fq2::mul(&lambda, &d);
+        let f = fq2::mul(&self.z, &c);
+        let g = fq2::mul(&self.x, &d);
+        let h = fq2::sub(&fq2::add(&e, &f), &fq2::double(&g));
+        self.x = fq2::mul(&lambda, &h);
+        self.y = fq2::sub(&fq2::mul(&theta, &fq2::sub(&g, &h)), &fq2::mul(&e, &self.y));
+        self.z = fq2::mul(&self.z, &e);
+        let j = fq2::sub(&fq2::mul(&theta, &q.x), &fq2::mul(&lambda, &q.y));
+        (lambda, fq2::neg(&theta), j)
     }
 }
 
 /// A line evaluated at its G1 point: the coefficients (d0, d3, d4) of d0 + (d3 + d4·v)·w.
 #[inline]
 fn at(line: &Line, p: &G1Affine) -> Line {
-    let (mut c0, mut c1, c2) = *line;
-    c0.mul_assign_by_fp(&p.y);
-    c1.mul_assign_by_fp(&p.x);
-    (c0, c1, c2)
+    let (c0, c1, c2) = line;
+    (fq2::mul_by_fq(c0, &p.y), fq2::mul_by_fq(c1, &p.x), *c2)
 }
 
 /// f ← f · ℓ · m for two evaluated lines: ℓ·m first (Karatsuba, 6 Fq2 multiplications), then f
@@ -105,20 +105,15 @@ fn at(line: &Line, p: &G1Affine) -> Line {
 #[inline]
 fn mul_two_lines(f: &mut Fq12, l: &Line, m: &Line) {
     let ((d0, d3, d4), (e0, e3, e4)) = (l, m);
-    let (m00, m33, m44) = (*d0 * e0, *d3 * e3, *d4 * e4);
-    let x34 = (*d3 + d4) * (*e3 + e4) - m33 - m44;
-    let x03 = (*d0 + d3) * (*e0 + e3) - m00 - m33;
-    let x04 = (*d0 + d4) * (*e0 + e4) - m00 - m44;
-    let n0 = Fq6::new(m00 + <Fq6Config as Fp6Config>::mul_fp2_by_nonresidue(m44), m33, x34);
-    let (n3, n4) = (x03, x04);
-    // Karatsuba over Fq6: (f0 + f1·w)(n0 + n1·w), n1 = (n3, n4, 0)
-    let a = f.c0 * n0;
-    let mut b = f.c1;
-    b.mul_by_01(&n3, &n4);
-    let e = (f.c0 + f.c1) * (n0 + Fq6::new(n3, n4, Fq2::ZERO));
-    let b_v = Fq6::new(<Fq6Config as Fp6Config>::mul_fp2_by_nonresidue(b.c2), b.c0, b.c1);
-    f.c1 = e - a - b;
-    f.c0 = a + b_v;
+    let (m00, m33, m44) = (fq2::mul(d0, e0), fq2::mul(d3, e3), fq2::mul(d4, e4));
+    let cross = |a: &Fq2, b: &Fq2, c: &Fq2, d: &Fq2, ac: &Fq2, bd: &Fq2| {
+        fq2::sub(&fq2::sub(&fq2::mul(&fq2::add(a, b), &fq2::add(c, d)), ac), bd)
+    };
+    let x34 = cross(d3, d4, e3, e4, &m33, &m44);
+    let x03 = cross(d0, d3, e0, e3, &m00, &m33);
+    let x04 = cross(d0, d4, e0, e4, &m00, &m44);
+    let n0 = Fq6::new(fq2::add(&m00, &fq2::mul_by_nonresidue(&m44)), m33, x34);
+    *f = fq12::mul_by_line_pair(f, &n0, &x03, &x04);
 }
 
 /// f ← f · Π lines, two at a time (a lone last one by `mul_by_034`).
@@ -129,7 +124,7 @@ fn mul_lines(f: &mut Fq12, lines: &[Line]) {
         mul_two_lines(f, &two[0], &two[1]);
     }
     if let [(c0, c3, c4)] = pairs.remainder() {
-        f.mul_by_034(c0, c3, c4);
+        *f = fq12::mul_by_034(f, c0, c3, c4);
     }
 }
 
@@ -157,7 +152,7 @@ fn chunk_loop(ps: &[G1Affine], qs: &[G2Affine], prepared: &[(G1Affine, &G2Prepar
     let loop_count = <Config as BnConfig>::ATE_LOOP_COUNT;
     for i in (1..loop_count.len()).rev() {
         if i != loop_count.len() - 1 {
-            f.square_in_place();
+            f = fq12::square(&f);
         }
         lines.clear();
         lines.extend(steppers.iter_mut().map(|s| at(&s.double(&two_inv), &s.p)));
@@ -213,7 +208,7 @@ pub fn multi_miller_loop(ps: &[G1Affine], qs: &[G2Affine], prepared: &[(G1Affine
             let prep: &[(G1Affine, &G2Prepared<Config>)] = if k == chunks - 1 { prepared } else { &[] };
             chunk_loop(&ps[lo..hi], &qs[lo..hi], prep)
         })
-        .reduce(Fq12::one, |a, b| a * b);
+        .reduce(Fq12::one, |a, b| fq12::mul(&a, &b));
     MillerLoopOutput(f)
 }
 

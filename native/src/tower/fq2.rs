@@ -1,0 +1,91 @@
+//! Fq2 = Fq[u]/(u² + 1) on the branch-free base field (`fq`), for G2 points and the Fq12 tower.
+//!
+//! Same values and layout as arkworks' `Fq2` (`c0 + c1·u`), so callers mix the two freely; the
+//! tests compare every operation with arkworks'.
+
+use ark_bn254::Fq2;
+
+use super::fq;
+
+#[inline(always)]
+pub fn add(a: &Fq2, b: &Fq2) -> Fq2 {
+    Fq2::new(fq::add(&a.c0, &b.c0), fq::add(&a.c1, &b.c1))
+}
+
+#[inline(always)]
+pub fn sub(a: &Fq2, b: &Fq2) -> Fq2 {
+    Fq2::new(fq::sub(&a.c0, &b.c0), fq::sub(&a.c1, &b.c1))
+}
+
+#[inline(always)]
+pub fn double(a: &Fq2) -> Fq2 {
+    Fq2::new(fq::double(&a.c0), fq::double(&a.c1))
+}
+
+#[inline(always)]
+pub fn neg(a: &Fq2) -> Fq2 {
+    Fq2::new(fq::neg(&a.c0), fq::neg(&a.c1))
+}
+
+/// Karatsuba: three base-field products.
+#[inline(never)]
+pub fn mul(a: &Fq2, b: &Fq2) -> Fq2 {
+    let v0 = fq::mul(&a.c0, &b.c0);
+    let v1 = fq::mul(&a.c1, &b.c1);
+    let s = fq::mul(&fq::add(&a.c0, &a.c1), &fq::add(&b.c0, &b.c1));
+    Fq2::new(fq::sub(&v0, &v1), fq::sub(&fq::sub(&s, &v0), &v1))
+}
+
+/// (c0 + c1·u)² = (c0 + c1)(c0 − c1) + 2·c0·c1·u: two base-field products.
+#[inline(never)]
+pub fn square(a: &Fq2) -> Fq2 {
+    let c0 = fq::mul(&fq::add(&a.c0, &a.c1), &fq::sub(&a.c0, &a.c1));
+    let c1 = fq::mul(&fq::double(&a.c0), &a.c1);
+    Fq2::new(c0, c1)
+}
+
+/// a·b for b in the base field.
+#[inline(always)]
+pub fn mul_by_fq(a: &Fq2, b: &ark_bn254::Fq) -> Fq2 {
+    Fq2::new(fq::mul(&a.c0, b), fq::mul(&a.c1, b))
+}
+
+/// a·ξ with ξ = 9 + u, Fq6's non-residue: (9·c0 − c1) + (c0 + 9·c1)·u by additions only.
+#[inline(always)]
+pub fn mul_by_nonresidue(a: &Fq2) -> Fq2 {
+    let nine = |x: &ark_bn254::Fq| {
+        let x2 = fq::double(x);
+        let x4 = fq::double(&x2);
+        let x8 = fq::double(&x4);
+        fq::add(&x8, x)
+    };
+    Fq2::new(fq::sub(&nine(&a.c0), &a.c1), fq::add(&a.c0, &nine(&a.c1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_bn254::{Fq, Fq6Config};
+    use ark_ff::{AdditiveGroup, Field, Fp6Config, UniformRand, Zero};
+    use ark_std::rand::SeedableRng;
+
+    #[test]
+    fn every_operation_equals_arkworks() {
+        let mut rng = ark_std::rand::rngs::StdRng::seed_from_u64(11);
+        let mut values: Vec<Fq2> = (0..120).map(|_| Fq2::rand(&mut rng)).collect();
+        values.extend([Fq2::zero(), Fq2::ONE, -Fq2::ONE, Fq2::new(Fq::zero(), -Fq::ONE)]);
+        let base = Fq::rand(&mut rng);
+        for a in &values {
+            assert_eq!(square(a), a.square());
+            assert_eq!(double(a), a.double());
+            assert_eq!(neg(a), -*a);
+            assert_eq!(mul_by_fq(a, &base), *a * Fq2::new(base, Fq::zero()));
+            assert_eq!(mul_by_nonresidue(a), *a * Fq6Config::NONRESIDUE);
+            for b in values.iter().step_by(5) {
+                assert_eq!(mul(a, b), *a * b);
+                assert_eq!(add(a, b), *a + b);
+                assert_eq!(sub(a, b), *a - b);
+            }
+        }
+    }
+}
