@@ -185,7 +185,7 @@ fn small_mul<P: SWCurveConfig>(p: &Affine<P>, k: u64) -> Projective<P> {
 
 /// c·p for any canonical coefficient: ±1 by addition, |c| < 2^64 by `small_mul`, else GLV.
 #[inline]
-fn coeff_mul<P: GLVConfig<ScalarField = Fr>>(p: &Affine<P>, c: &BigInt<4>) -> Projective<P> {
+fn coeff_mul<P: GLVConfig<ScalarField = Fr, BaseField: crate::tower::ops::TowerField>>(p: &Affine<P>, c: &BigInt<4>) -> Projective<P> {
     if c.is_zero() {
         return Projective::<P>::zero();
     }
@@ -208,6 +208,7 @@ fn coeff_mul<P: GLVConfig<ScalarField = Fr>>(p: &Affine<P>, c: &BigInt<4>) -> Pr
 fn column<P: GLVConfig<ScalarField = Fr>>(points: &[Affine<P>], rows: &[u32], cs: &[BigInt<4>]) -> Projective<P>
 where
     Projective<P>: VariableBaseMSM<MulBase = Affine<P>, ScalarField = Fr>,
+    P::BaseField: crate::tower::ops::TowerField,
 {
     if rows.len() >= MSM_THRESHOLD {
         let mut bases = Vec::with_capacity(rows.len());

@@ -7,32 +7,35 @@
 
 use ark_ec::scalar_mul::glv::GLVConfig;
 use ark_ec::short_weierstrass::{Affine, Projective};
-use ark_ec::{AdditiveGroup, CurveGroup};
+use ark_ec::CurveGroup;
 use ark_ff::{BigInt, BigInteger, PrimeField, Zero};
+
+use crate::tower::curve;
+use crate::tower::ops::TowerField;
 
 const W: usize = 5;
 const TABLE: usize = 1 << (W - 2); // odd multiples 1, 3, ..., 15
 
-fn odd_multiples<P: GLVConfig>(b: Projective<P>) -> [Projective<P>; TABLE] {
+fn odd_multiples<P: GLVConfig<BaseField: TowerField>>(b: Projective<P>) -> [Projective<P>; TABLE] {
     let mut t = [b; TABLE];
-    let b2 = b.double();
+    let b2 = curve::double(&b);
     for j in 1..TABLE {
-        t[j] = t[j - 1] + b2;
+        t[j] = curve::add(&t[j - 1], &b2);
     }
     t
 }
 
 #[inline]
-fn apply<P: GLVConfig>(res: &mut Projective<P>, d: i64, t: &[Projective<P>; TABLE]) {
+fn apply<P: GLVConfig<BaseField: TowerField>>(res: &mut Projective<P>, d: i64, t: &[Projective<P>; TABLE]) {
     if d > 0 {
-        *res += &t[(d as usize) / 2];
+        *res = curve::add(res, &t[(d as usize) / 2]);
     } else if d < 0 {
-        *res -= &t[((-d) as usize) / 2];
+        *res = curve::add(res, &-t[((-d) as usize) / 2]);
     }
 }
 
 /// k·p with the GLV endomorphism and wNAF recoding.
-pub fn mul<P: GLVConfig>(p: &Projective<P>, k: P::ScalarField) -> Projective<P>
+pub fn mul<P: GLVConfig<BaseField: TowerField>>(p: &Projective<P>, k: P::ScalarField) -> Projective<P>
 where
     P::ScalarField: PrimeField<BigInt = BigInt<4>>,
 {
@@ -55,7 +58,7 @@ where
     let len = n1.len().max(n2.len());
     let mut res = Projective::<P>::zero();
     for i in (0..len).rev() {
-        res.double_in_place();
+        res = curve::double(&res);
         apply(&mut res, n1.get(i).copied().unwrap_or(0), &t1);
         apply(&mut res, n2.get(i).copied().unwrap_or(0), &t2);
     }
@@ -66,7 +69,7 @@ where
 /// `mul`, but the odd-multiple tables of the whole batch are normalised to affine with one shared
 /// inversion, so the ladder uses mixed additions (about 30 % cheaper than the projective ones of
 /// `mul`); the endomorphism table is then just φ of the affine table.
-pub fn mul_many<P: GLVConfig>(ps: &[Affine<P>], ks: &[P::ScalarField]) -> Vec<Projective<P>>
+pub fn mul_many<P: GLVConfig<BaseField: TowerField>>(ps: &[Affine<P>], ks: &[P::ScalarField]) -> Vec<Projective<P>>
 where
     P::ScalarField: PrimeField<BigInt = BigInt<4>>,
 {
@@ -96,7 +99,7 @@ where
             let len = n1.len().max(n2.len());
             let mut res = Projective::<P>::zero();
             for i in (0..len).rev() {
-                res.double_in_place();
+                res = curve::double(&res);
                 apply_affine(&mut res, n1.get(i).copied().unwrap_or(0), &t1);
                 apply_affine(&mut res, n2.get(i).copied().unwrap_or(0), &t2);
             }
@@ -106,11 +109,11 @@ where
 }
 
 #[inline]
-fn apply_affine<P: GLVConfig>(res: &mut Projective<P>, d: i64, t: &[Affine<P>; TABLE]) {
+fn apply_affine<P: GLVConfig<BaseField: TowerField>>(res: &mut Projective<P>, d: i64, t: &[Affine<P>; TABLE]) {
     if d > 0 {
-        *res += &t[(d as usize) / 2];
+        *res = curve::add_mixed(res, &t[(d as usize) / 2]);
     } else if d < 0 {
-        *res -= &t[((-d) as usize) / 2];
+        *res = curve::add_mixed(res, &curve::neg_affine(&t[((-d) as usize) / 2]));
     }
 }
 

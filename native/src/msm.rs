@@ -14,9 +14,12 @@
 
 use ark_bn254::{G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
-use ark_ec::{AdditiveGroup, VariableBaseMSM};
+use ark_ec::VariableBaseMSM;
 use ark_ff::{BigInt, Field, One, Zero};
 use rayon::prelude::*;
+
+use crate::tower::curve;
+use crate::tower::ops::TowerField;
 
 /// Below this many points arkworks' projective-bucket MSM is used.
 pub const BATCH_AFFINE_MIN: usize = 256;
@@ -34,6 +37,7 @@ pub fn msm<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>]) -> Proj
 where
     Projective<P>: VariableBaseMSM<MulBase = Affine<P>, ScalarField = P::ScalarField>,
     P::ScalarField: ark_ff::PrimeField<BigInt = BigInt<4>>,
+    P::BaseField: TowerField,
 {
     let n = bases.len().min(scalars.len());
     let (bases, scalars) = (&bases[..n], &scalars[..n]);
@@ -52,6 +56,7 @@ pub fn msm_bits<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>], bi
 where
     Projective<P>: VariableBaseMSM<MulBase = Affine<P>, ScalarField = P::ScalarField>,
     P::ScalarField: ark_ff::PrimeField<BigInt = BigInt<4>>,
+    P::BaseField: TowerField,
 {
     let n = bases.len().min(scalars.len());
     msm_general(&bases[..n], &scalars[..n], bits.clamp(1, FULL_BITS))
@@ -74,6 +79,7 @@ fn msm_general<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>], bit
 where
     Projective<P>: VariableBaseMSM<MulBase = Affine<P>, ScalarField = P::ScalarField>,
     P::ScalarField: ark_ff::PrimeField<BigInt = BigInt<4>>,
+    P::BaseField: TowerField,
 {
     if bases.len() < BATCH_AFFINE_MIN {
         // arkworks sizes its windows by the largest scalar itself
@@ -101,6 +107,7 @@ fn msm_split_trivial<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>
 where
     Projective<P>: VariableBaseMSM<MulBase = Affine<P>, ScalarField = P::ScalarField>,
     P::ScalarField: ark_ff::PrimeField<BigInt = BigInt<4>>,
+    P::BaseField: TowerField,
 {
     const CH: usize = 4096;
     type Part<P> = (Vec<Affine<P>>, Vec<BigInt<4>>);
@@ -113,7 +120,7 @@ where
             for (p, k) in b.iter().zip(s) {
                 if is_trivial(k) {
                     if k.0[0] == 1 {
-                        ones += p;
+                        ones = curve::add_mixed(&ones, p);
                     }
                 } else if is_short(k) {
                     short.0.push(*p);
@@ -137,13 +144,13 @@ where
     };
     let short = gather(|p| &p.1);
     let full = gather(|p| &p.2);
-    let ones = parts.iter().fold(Projective::<P>::zero(), |acc, p| acc + p.0);
+    let ones = parts.iter().fold(Projective::<P>::zero(), |acc, p| curve::add(&acc, &p.0));
     drop(parts);
     let (a, b) = rayon::join(
         || msm_general(&short.0, &short.1, SHORT_BITS),
         || msm_general(&full.0, &full.1, FULL_BITS),
     );
-    ones + a + b
+    curve::add(&curve::add(&ones, &a), &b)
 }
 
 fn window_bits(n: usize) -> usize {
@@ -192,12 +199,12 @@ pub(crate) fn signed_digits(scalars: &[BigInt<4>], c: usize, bits: usize) -> (Ve
 }
 
 #[cfg(test)]
-fn msm_batch_affine<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>]) -> Projective<P> {
+fn msm_batch_affine<P: SWCurveConfig<BaseField: TowerField>>(bases: &[Affine<P>], scalars: &[BigInt<4>]) -> Projective<P> {
     msm_batch_affine_bits(bases, scalars, FULL_BITS)
 }
 
 /// Batch-affine Pippenger for scalars < 2^bits.
-fn msm_batch_affine_bits<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<4>], bits: usize) -> Projective<P> {
+fn msm_batch_affine_bits<P: SWCurveConfig<BaseField: TowerField>>(bases: &[Affine<P>], scalars: &[BigInt<4>], bits: usize) -> Projective<P> {
     let n = bases.len();
     let c = window_bits(n);
     let (digits, windows) = signed_digits(scalars, c, bits);
@@ -214,9 +221,9 @@ fn msm_batch_affine_bits<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigIn
     let mut acc = Projective::<P>::zero();
     for s in sums.iter().rev() {
         for _ in 0..c {
-            acc.double_in_place();
+            acc = curve::double(&acc);
         }
-        acc += s;
+        acc = curve::add(&acc, s);
     }
     acc
 }
@@ -264,7 +271,7 @@ fn simd_window_sums<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c: us
 /// Σ digits[i]·bases[i] for digits in [−2^(c−1)+1, 2^(c−1)]: one Pippenger window on its own
 /// (SIMD where available). Random-linear-combination checks with short signed coefficients use it
 /// directly, with c = coefficient bits + 1, so there is no carry and no near-empty top window.
-pub fn signed_digit_sum<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c: usize) -> Projective<P> {
+pub fn signed_digit_sum<P: SWCurveConfig<BaseField: TowerField>>(bases: &[Affine<P>], digits: &[i32], c: usize) -> Projective<P> {
     assert!((2..=20).contains(&c), "window of {c} bits");
     assert_eq!(bases.len(), digits.len());
     #[cfg(target_arch = "x86_64")]
@@ -275,7 +282,7 @@ pub fn signed_digit_sum<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c
 }
 
 /// One window: accumulate ±bases into 2^(c-1) affine buckets, then the running-sum reduction.
-fn window_sum<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c: usize) -> Projective<P> {
+fn window_sum<P: SWCurveConfig<BaseField: TowerField>>(bases: &[Affine<P>], digits: &[i32], c: usize) -> Projective<P> {
     let n_buckets = 1usize << (c - 1);
     let batch_cap = (n_buckets / 8).clamp(64, 1024);
     let mut acc = BucketAdder::<P>::new(n_buckets, batch_cap);
@@ -283,7 +290,7 @@ fn window_sum<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c: usize) -
         if *d == 0 || p.infinity {
             continue;
         }
-        let (idx, q) = if *d > 0 { (*d as usize - 1, *p) } else { ((-*d) as usize - 1, -*p) };
+        let (idx, q) = if *d > 0 { (*d as usize - 1, *p) } else { ((-*d) as usize - 1, curve::neg_affine(p)) };
         acc.feed(idx as u32, q);
         if acc.batch.len() >= batch_cap {
             acc.flush();
@@ -294,17 +301,17 @@ fn window_sum<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c: usize) -
     let mut total = Projective::<P>::zero();
     for (b, o) in acc.buckets.iter().zip(&acc.overflow).rev() {
         if !b.infinity {
-            running += b;
+            running = curve::add_mixed(&running, b);
         }
         if !o.is_zero() {
-            running += o;
+            running = curve::add(&running, o);
         }
-        total += &running;
+        total = curve::add(&total, &running);
     }
     total
 }
 
-struct BucketAdder<P: SWCurveConfig> {
+struct BucketAdder<P: SWCurveConfig<BaseField: TowerField>> {
     buckets: Vec<Affine<P>>,
     busy: Vec<bool>,
     overflow: Vec<Projective<P>>,
@@ -313,7 +320,7 @@ struct BucketAdder<P: SWCurveConfig> {
     prefix: Vec<P::BaseField>,
 }
 
-impl<P: SWCurveConfig> BucketAdder<P> {
+impl<P: SWCurveConfig<BaseField: TowerField>> BucketAdder<P> {
     fn new(n_buckets: usize, cap: usize) -> Self {
         BucketAdder {
             buckets: vec![Affine::<P>::identity(); n_buckets],
@@ -329,7 +336,7 @@ impl<P: SWCurveConfig> BucketAdder<P> {
     fn feed(&mut self, idx: u32, q: Affine<P>) {
         let i = idx as usize;
         if self.busy[i] {
-            self.overflow[i] += &q;
+            self.overflow[i] = curve::add_mixed(&self.overflow[i], &q);
         } else if self.buckets[i].infinity {
             self.buckets[i] = q;
         } else {
@@ -344,47 +351,49 @@ impl<P: SWCurveConfig> BucketAdder<P> {
             return;
         }
         // denominators: x2 - x1 (add), 2·y (double), 1 (P + (-P): result is infinity)
+        type F<P> = <P as ark_ec::CurveConfig>::BaseField;
         self.scratch.clear();
         for (idx, q) in &self.batch {
             let b = &self.buckets[*idx as usize];
             let den = if b.x != q.x {
-                q.x - b.x
+                F::<P>::t_sub(&q.x, &b.x)
             } else if b.y == q.y && !b.y.is_zero() {
-                b.y.double()
+                F::<P>::t_double(&b.y)
             } else {
-                P::BaseField::one()
+                F::<P>::one()
             };
             self.scratch.push(den);
         }
         // Montgomery's trick: prefix products, one inversion, walk back
         self.prefix.clear();
-        let mut run = P::BaseField::one();
+        let mut run = F::<P>::one();
         for d in &self.scratch {
             self.prefix.push(run);
-            run *= d;
+            run = F::<P>::t_mul(&run, d);
         }
         let mut inv = run.inverse().expect("denominators are non-zero");
         for k in (0..self.scratch.len()).rev() {
             let d = self.scratch[k];
-            self.scratch[k] = inv * self.prefix[k];
-            inv *= d;
+            self.scratch[k] = F::<P>::t_mul(&inv, &self.prefix[k]);
+            inv = F::<P>::t_mul(&inv, &d);
         }
         for (k, (idx, q)) in self.batch.iter().enumerate() {
             let i = *idx as usize;
             self.busy[i] = false;
             let b = self.buckets[i];
-            let inv = self.scratch[k];
+            let inv = &self.scratch[k];
             let lambda = if b.x != q.x {
-                (q.y - b.y) * inv
+                F::<P>::t_mul(&F::<P>::t_sub(&q.y, &b.y), inv)
             } else if b.y == q.y && !b.y.is_zero() {
-                let x2 = b.x.square();
-                (x2.double() + x2 + P::COEFF_A) * inv
+                // a = 0 on both curves (debug-checked in `tower::curve`)
+                let x2 = F::<P>::t_square(&b.x);
+                F::<P>::t_mul(&F::<P>::t_add(&F::<P>::t_double(&x2), &x2), inv)
             } else {
                 self.buckets[i] = Affine::<P>::identity();
                 continue;
             };
-            let x3 = lambda.square() - b.x - q.x;
-            let y3 = lambda * (b.x - x3) - b.y;
+            let x3 = F::<P>::t_sub(&F::<P>::t_sub(&F::<P>::t_square(&lambda), &b.x), &q.x);
+            let y3 = F::<P>::t_sub(&F::<P>::t_mul(&lambda, &F::<P>::t_sub(&b.x, &x3)), &b.y);
             self.buckets[i] = Affine::<P>::new_unchecked(x3, y3);
         }
         self.batch.clear();
@@ -403,6 +412,7 @@ mod tests {
     where
         Projective<P>: VariableBaseMSM<MulBase = Affine<P>, ScalarField = P::ScalarField>,
         P::ScalarField: PrimeField<BigInt = BigInt<4>>,
+        P::BaseField: TowerField,
     {
         let want = <Projective<P> as VariableBaseMSM>::msm_bigint(bases, scalars);
         assert_eq!(msm_batch_affine(bases, scalars).into_affine(), want.into_affine());

@@ -39,7 +39,7 @@ pub struct MsmTable<P: SWCurveConfig> {
     points: Vec<Affine<P>>,
 }
 
-impl<P: SWCurveConfig> MsmTable<P> {
+impl<P: SWCurveConfig<BaseField: crate::tower::ops::TowerField>> MsmTable<P> {
     /// Build the table for `bases` (window width from the count, see [`table_window`]).
     pub fn new(bases: &[Affine<P>]) -> Self {
         Self::with_window(bases, table_window(bases.len()))

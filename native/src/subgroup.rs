@@ -13,8 +13,10 @@
 use std::sync::OnceLock;
 
 use ark_bn254::{Fq, Fq2, G2Affine, G2Projective};
-use ark_ec::{AdditiveGroup, CurveGroup};
+use ark_ec::CurveGroup;
 use ark_ff::{BigInt, BigInteger, Field, PrimeField, Zero};
+
+use crate::tower::{curve, fq2};
 
 /// The BN254 seed x (positive).
 pub const SEED: u64 = 4965661367192848881;
@@ -55,7 +57,7 @@ fn psi(p: &G2Projective) -> G2Projective {
     x.conjugate_in_place();
     y.conjugate_in_place();
     z.conjugate_in_place();
-    G2Projective::new_unchecked(x * c0, y * c1, z)
+    G2Projective::new_unchecked(fq2::mul(&x, c0), fq2::mul(&y, c1), z)
 }
 
 /// [SEED]·P by width-5 wNAF (a plain integer multiplication: no endomorphism shortcuts, which
@@ -63,17 +65,17 @@ fn psi(p: &G2Projective) -> G2Projective {
 fn mul_seed(p: &G2Projective) -> G2Projective {
     let digits = BigInt::<4>::from(SEED).find_wnaf(5).expect("valid window");
     let mut table = [*p; 8];
-    let p2 = p.double();
+    let p2 = curve::double(p);
     for j in 1..8 {
-        table[j] = table[j - 1] + p2;
+        table[j] = curve::add(&table[j - 1], &p2);
     }
     let mut res = G2Projective::zero();
     for &d in digits.iter().rev() {
-        res.double_in_place();
+        res = curve::double(&res);
         if d > 0 {
-            res += table[(d as usize) / 2];
+            res = curve::add(&res, &table[(d as usize) / 2]);
         } else if d < 0 {
-            res -= table[((-d) as usize) / 2];
+            res = curve::add(&res, &-table[((-d) as usize) / 2]);
         }
     }
     res
@@ -91,8 +93,8 @@ pub fn g2_in_subgroup(p: &G2Affine) -> bool {
 /// The test's relation, given P and [x]·P.
 fn relation_holds(pp: &G2Projective, xp: &G2Projective) -> bool {
     let psi_xp = psi(xp);
-    let lhs = *xp + pp + psi_xp + psi(&psi_xp);
-    let rhs = psi(&psi(&psi(&xp.double())));
+    let lhs = curve::add(&curve::add(&curve::add(xp, pp), &psi_xp), &psi(&psi_xp));
+    let rhs = psi(&psi(&psi(&curve::double(xp))));
     lhs == rhs
 }
 

@@ -22,7 +22,7 @@ use super::fq8::{from_limbs, to_limbs, F8};
 use super::jacobian::{Jac, LaneField};
 
 /// A curve whose coordinates have an eight-lane SIMD field.
-pub trait SimdCurve: GLVConfig<ScalarField = Fr> {
+pub trait SimdCurve: GLVConfig<ScalarField = Fr, BaseField: crate::tower::ops::TowerField> {
     type L: LaneField;
     /// u64 limbs of one coordinate in the table (5 for Fq, 10 for Fq2).
     const LIMBS: usize;

@@ -155,6 +155,70 @@ pub fn mul(a: &Fq, b: &Fq) -> Fq {
     from_limbs(reduce_once(t))
 }
 
+/// a + b as integers, not reduced (below 2p < 2^255 for field elements).
+#[inline(always)]
+pub fn add_unreduced(a: &Fq, b: &Fq) -> [u64; 4] {
+    let (a, b) = (limbs(a), limbs(b));
+    let mut c = 0;
+    core::array::from_fn(|i| adc(a[i], b[i], &mut c))
+}
+
+/// The full 512-bit product a·b of two 4-limb values (no reduction), little-endian.
+#[inline(always)]
+pub fn mul_wide(a: &[u64; 4], b: &[u64; 4]) -> [u64; 8] {
+    let mut t = [0u64; 8];
+    for i in 0..4 {
+        let mut carry = 0;
+        for j in 0..4 {
+            t[i + j] = mac(t[i + j], a[i], b[j], &mut carry);
+        }
+        t[i + 4] = carry;
+    }
+    t
+}
+
+/// x + y on 512-bit values (no overflow for the callers' bounds).
+#[inline(always)]
+pub fn add_wide(x: &[u64; 8], y: &[u64; 8]) -> [u64; 8] {
+    let mut c = 0;
+    core::array::from_fn(|i| adc(x[i], y[i], &mut c))
+}
+
+/// x − y on 512-bit values (x ≥ y at the callers).
+#[inline(always)]
+pub fn sub_wide(x: &[u64; 8], y: &[u64; 8]) -> [u64; 8] {
+    let mut b = 0;
+    core::array::from_fn(|i| sbb(x[i], y[i], &mut b))
+}
+
+/// p², the offset that keeps a difference of two products non-negative.
+pub const P_SQUARED: [u64; 8] = [
+    0x3b5458a2275d69b1, 0xa602072d09eac101, 0x4a50189c6d96cadc, 0x04689e957a1242c8,
+    0x26edfa5c34c6b38d, 0xb00b855116375606, 0x599a6f7c0348d21c, 0x0925c4b8763cbf9c,
+];
+
+/// Montgomery reduction t·R⁻¹ mod p of a 512-bit t < p·R: the result is below p.
+#[inline(always)]
+pub fn redc(t: &[u64; 8]) -> Fq {
+    let mut t = *t;
+    let mut top = 0u8; // carry beyond the limb being folded in
+    for i in 0..4 {
+        let m = t[i].wrapping_mul(P_INV);
+        let mut carry = 0;
+        mac(t[i], m, P[0], &mut carry);
+        for j in 1..4 {
+            t[i + j] = mac(t[i + j], m, P[j], &mut carry);
+        }
+        // add the row's carry and the previous row's overflow into limb i + 4
+        let mut c = top;
+        t[i + 4] = adc(t[i + 4], carry, &mut c);
+        top = c;
+    }
+    // t < p·R + p·R, so t / R < 2p: one masked subtraction
+    debug_assert_eq!(top, 0);
+    from_limbs(reduce_once([t[4], t[5], t[6], t[7]]))
+}
+
 #[inline(always)]
 pub fn square(a: &Fq) -> Fq {
     mul(a, a)
@@ -176,6 +240,31 @@ mod tests {
         assert_eq!(BigInt(P), <ark_bn254::FqConfig as MontConfig<4>>::MODULUS);
         assert_eq!(BigInt(P), Fq::MODULUS);
         assert_eq!(P_INV, <ark_bn254::FqConfig as MontConfig<4>>::INV);
+    }
+
+    #[test]
+    fn p_squared_is_p_times_p() {
+        assert_eq!(mul_wide(&P, &P), P_SQUARED);
+    }
+
+    #[test]
+    fn wide_product_then_reduction_is_the_montgomery_product() {
+        let mut rng = ark_std::rand::rngs::StdRng::seed_from_u64(5);
+        let top = from_limbs([P[0] - 1, P[1], P[2], P[3]]);
+        let mut values: Vec<Fq> = (0..100).map(|_| Fq::rand(&mut rng)).collect();
+        values.extend(edge_values());
+        values.push(top);
+        for a in &values {
+            for b in values.iter().step_by(3) {
+                assert_eq!(redc(&mul_wide(&limbs(a), &limbs(b))), *a * b);
+            }
+        }
+        // the largest input the Fq2 product feeds it: p² + (p−1)² − 0 and (2p−2)²
+        let two_p_minus_2 = [2 * (P[0] - 1), (P[1] << 1) | (P[0] >> 63), (P[2] << 1) | (P[1] >> 63), (P[3] << 1) | (P[2] >> 63)];
+        let wide = mul_wide(&two_p_minus_2, &two_p_minus_2);
+        let want = (top + top) * (top + top);
+        assert_eq!(redc(&wide), want);
+        assert_eq!(redc(&add_wide(&P_SQUARED, &mul_wide(&limbs(&top), &limbs(&top)))), top * top);
     }
 
     #[test]
