@@ -43,11 +43,16 @@ pub fn mul(a: &Fq2, b: &Fq2) -> Fq2 {
     Fq2::new(c0, c1)
 }
 
-/// (c0 + c1·u)² = (c0 + c1)(c0 − c1) + 2·c0·c1·u: two base-field products. Not inlined, as `mul`.
+/// (c0 + c1·u)² = (c0 + c1)(c0 − c1) + 2·c0·c1·u: two full-width products and two reductions,
+/// with the sums left unreduced: c0 + c1 and c0 + (−c1) are below 2p, 2·c0 too, so both
+/// products stay below 4p² < p·R. Not inlined, as `mul`.
 #[inline(never)]
 pub fn square(a: &Fq2) -> Fq2 {
-    let c0 = fq::mul(&fq::add(&a.c0, &a.c1), &fq::sub(&a.c0, &a.c1));
-    let c1 = fq::mul(&fq::double(&a.c0), &a.c1);
+    let sum = fq::add_unreduced(&a.c0, &a.c1);
+    let diff = fq::add_unreduced(&a.c0, &fq::neg(&a.c1));
+    let twice = fq::add_unreduced(&a.c0, &a.c0);
+    let c0 = fq::redc(&fq::mul_wide(&sum, &diff));
+    let c1 = fq::redc(&fq::mul_wide(&twice, &fq::limbs(&a.c1)));
     Fq2::new(c0, c1)
 }
 
