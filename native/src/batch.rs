@@ -7,11 +7,13 @@
 use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::scalar_mul::glv::GLVConfig;
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
-use ark_ec::{AdditiveGroup, CurveGroup, VariableBaseMSM};
+use ark_ec::{CurveGroup, VariableBaseMSM};
 use ark_ff::{BigInt, BigInteger, Field, PrimeField, Zero};
 use rayon::prelude::*;
 
 use crate::glv;
+use crate::tower::curve;
+use crate::tower::ops::TowerField;
 
 const CHUNK: usize = 1024;
 
@@ -167,17 +169,17 @@ pub(crate) fn signed_coeff(c: &BigInt<4>) -> (bool, BigInt<4>) {
 /// 2^k (the small constants of range checks and packing) cost a handful of group operations
 /// instead of a full 128-bit GLV ladder.
 #[inline]
-fn small_mul<P: SWCurveConfig>(p: &Affine<P>, k: u64) -> Projective<P> {
+fn small_mul<P: SWCurveConfig<BaseField: TowerField>>(p: &Affine<P>, k: u64) -> Projective<P> {
     let mut acc = Projective::<P>::zero();
     if k == 0 {
         return acc;
     }
     let top = 63 - k.leading_zeros();
-    acc += p;
+    acc = curve::add_mixed(&acc, p);
     for bit in (0..top).rev() {
-        acc.double_in_place();
+        acc = curve::double(&acc);
         if (k >> bit) & 1 == 1 {
-            acc += p;
+            acc = curve::add_mixed(&acc, p);
         }
     }
     acc
@@ -185,7 +187,7 @@ fn small_mul<P: SWCurveConfig>(p: &Affine<P>, k: u64) -> Projective<P> {
 
 /// c·p for any canonical coefficient: ±1 by addition, |c| < 2^64 by `small_mul`, else GLV.
 #[inline]
-fn coeff_mul<P: GLVConfig<ScalarField = Fr, BaseField: crate::tower::ops::TowerField>>(p: &Affine<P>, c: &BigInt<4>) -> Projective<P> {
+fn coeff_mul<P: GLVConfig<ScalarField = Fr, BaseField: TowerField>>(p: &Affine<P>, c: &BigInt<4>) -> Projective<P> {
     if c.is_zero() {
         return Projective::<P>::zero();
     }
@@ -208,7 +210,7 @@ fn coeff_mul<P: GLVConfig<ScalarField = Fr, BaseField: crate::tower::ops::TowerF
 fn column<P: GLVConfig<ScalarField = Fr>>(points: &[Affine<P>], rows: &[u32], cs: &[BigInt<4>]) -> Projective<P>
 where
     Projective<P>: VariableBaseMSM<MulBase = Affine<P>, ScalarField = Fr>,
-    P::BaseField: crate::tower::ops::TowerField,
+    P::BaseField: TowerField,
 {
     if rows.len() >= MSM_THRESHOLD {
         let mut bases = Vec::with_capacity(rows.len());
@@ -228,9 +230,9 @@ where
         for (&r, c) in rows.iter().zip(cs) {
             let p = &points[r as usize];
             if *c == ONE {
-                acc += p;
+                acc = curve::add_mixed(&acc, p);
             } else {
-                acc += coeff_mul(p, c);
+                acc = curve::add(&acc, &coeff_mul(p, c));
             }
         }
         acc

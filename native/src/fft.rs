@@ -81,8 +81,10 @@ use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ec::CurveGroup;
 use rayon::prelude::*;
 
+use crate::tower::curve;
+
 /// A group whose batches of scalar multiplications go through `batch::mul_chunk_*`.
-pub trait BatchGroup: SWCurveConfig<ScalarField = Fr> {
+pub trait BatchGroup: SWCurveConfig<ScalarField = Fr, BaseField: crate::tower::ops::TowerField> {
     fn mul_chunk(p: &[Affine<Self>], s: &[Fr]) -> Vec<Projective<Self>>;
 }
 
@@ -160,8 +162,8 @@ fn group_fft<P: BatchGroup>(v: &mut [Projective<P>], inverse: bool) -> Result<()
             for j in 0..half {
                 let t = if j == 0 { hi[0] } else { products[b * per_block + j - 1] };
                 let u = lo[j];
-                lo[j] = u + t;
-                hi[j] = u - t;
+                lo[j] = curve::add(&u, &t);
+                hi[j] = curve::add(&u, &-t);
             }
         });
         len *= 2;
@@ -178,8 +180,8 @@ fn last_level_scaled<P: BatchGroup>(v: &mut [Projective<P>], twiddles: &[Fr], si
     let (lo, hi) = products.split_at(half);
     let (out_lo, out_hi) = v.split_at_mut(half);
     out_lo.par_iter_mut().zip(out_hi.par_iter_mut()).enumerate().for_each(|(j, (l, h))| {
-        *l = lo[j] + hi[j];
-        *h = lo[j] - hi[j];
+        *l = curve::add(&lo[j], &hi[j]);
+        *h = curve::add(&lo[j], &-hi[j]);
     });
 }
 

@@ -7,8 +7,10 @@
 //! k·P is one mixed addition per signed digit of k: 52 additions and no doublings.
 
 use ark_bn254::{Fr, G1Affine, G1Projective};
-use ark_ec::{AdditiveGroup, AffineRepr, CurveGroup};
+use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInt, PrimeField};
+
+use crate::tower::curve;
 
 /// Bits per window.
 const WINDOW: usize = 5;
@@ -62,11 +64,11 @@ impl FixedBaseTable {
             let mut m = base;
             for _ in 1..ENTRIES {
                 all.push(m);
-                m += base;
+                m = curve::add(&m, &base);
             }
             all.push(m);
             // m = 2^(WINDOW − 1)·base; the next window's base is twice that
-            base = m.double();
+            base = curve::double(&m);
         }
         let affine = G1Projective::normalize_batch(&all);
         let rows = affine.chunks_exact(ENTRIES).map(|c| c.try_into().expect("a full window")).collect();
@@ -78,9 +80,9 @@ impl FixedBaseTable {
         let mut acc = G1Projective::default();
         for (row, &d) in self.rows.iter().zip(signed_digits(k).iter()) {
             if d > 0 {
-                acc += row[d as usize - 1];
+                acc = curve::add_mixed(&acc, &row[d as usize - 1]);
             } else if d < 0 {
-                acc -= row[d.unsigned_abs() as usize - 1];
+                acc = curve::add_mixed(&acc, &curve::neg_affine(&row[d.unsigned_abs() as usize - 1]));
             }
         }
         acc

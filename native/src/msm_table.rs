@@ -15,7 +15,7 @@
 //! (`ProvingKey::prepare`) and only within a memory budget.
 
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
-use ark_ec::{AdditiveGroup, CurveGroup};
+use ark_ec::CurveGroup;
 use ark_ff::{BigInt, Zero};
 use rayon::prelude::*;
 
@@ -56,7 +56,7 @@ impl<P: SWCurveConfig<BaseField: crate::tower::ops::TowerField>> MsmTable<P> {
             for (j, slot) in row.iter_mut().enumerate() {
                 if j > 0 {
                     for _ in 0..c {
-                        q.double_in_place();
+                        q = crate::tower::curve::double(&q);
                     }
                 }
                 *slot = q;
