@@ -8,7 +8,9 @@
 //! addition in the current batch cannot take a second one: such a point goes into the bucket's
 //! projective overflow accumulator instead (a plain mixed addition). Deferring it to a later batch
 //! instead would go quadratic when few buckets are in use (small witness values, the top window).
-//! Small inputs (where the batch overhead does not pay) use arkworks.
+//! Small inputs (where the batch overhead does not pay) use arkworks. All field and point
+//! arithmetic here goes through the branch-free tower (`tower::ops::TowerField`,
+//! `tower::curve`): the G2 MSM at 2^16 took 0.75× the time it took on arkworks' operators.
 //!
 //! Scalars stay in normal form as `BigInt`s, so witness bytes (the `.wtns` layout) go straight in.
 

@@ -16,56 +16,37 @@ pub trait TowerField: Field {
     fn t_square(a: &Self) -> Self;
 }
 
-impl TowerField for Fq {
-    #[inline(always)]
-    fn t_add(a: &Self, b: &Self) -> Self {
-        fq::add(a, b)
-    }
-    #[inline(always)]
-    fn t_sub(a: &Self, b: &Self) -> Self {
-        fq::sub(a, b)
-    }
-    #[inline(always)]
-    fn t_double(a: &Self) -> Self {
-        fq::double(a)
-    }
-    #[inline(always)]
-    fn t_neg(a: &Self) -> Self {
-        fq::neg(a)
-    }
-    #[inline(always)]
-    fn t_mul(a: &Self, b: &Self) -> Self {
-        fq::mul(a, b)
-    }
-    #[inline(always)]
-    fn t_square(a: &Self) -> Self {
-        fq::square(a)
-    }
+/// The trait's methods forwarded to one tower module's functions.
+macro_rules! tower_field {
+    ($field:ty, $module:ident) => {
+        impl TowerField for $field {
+            #[inline(always)]
+            fn t_add(a: &Self, b: &Self) -> Self {
+                $module::add(a, b)
+            }
+            #[inline(always)]
+            fn t_sub(a: &Self, b: &Self) -> Self {
+                $module::sub(a, b)
+            }
+            #[inline(always)]
+            fn t_double(a: &Self) -> Self {
+                $module::double(a)
+            }
+            #[inline(always)]
+            fn t_neg(a: &Self) -> Self {
+                $module::neg(a)
+            }
+            #[inline(always)]
+            fn t_mul(a: &Self, b: &Self) -> Self {
+                $module::mul(a, b)
+            }
+            #[inline(always)]
+            fn t_square(a: &Self) -> Self {
+                $module::square(a)
+            }
+        }
+    };
 }
 
-impl TowerField for Fq2 {
-    #[inline(always)]
-    fn t_add(a: &Self, b: &Self) -> Self {
-        fq2::add(a, b)
-    }
-    #[inline(always)]
-    fn t_sub(a: &Self, b: &Self) -> Self {
-        fq2::sub(a, b)
-    }
-    #[inline(always)]
-    fn t_double(a: &Self) -> Self {
-        fq2::double(a)
-    }
-    #[inline(always)]
-    fn t_neg(a: &Self) -> Self {
-        fq2::neg(a)
-    }
-    #[inline(always)]
-    fn t_mul(a: &Self, b: &Self) -> Self {
-        fq2::mul(a, b)
-    }
-    #[inline(always)]
-    fn t_square(a: &Self) -> Self {
-        fq2::square(a)
-    }
-}
+tower_field!(Fq, fq);
+tower_field!(Fq2, fq2);
