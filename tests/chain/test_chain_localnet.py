@@ -104,8 +104,9 @@ def test_second_node_runs_beside_and_stops_cleanly():
         os.kill(pid, 0)
 
 
-def _taken_ports_first(monkeypatch, taken: int, how_many: int):
-    """Make the first ``how_many`` port picks return ``taken`` (a port another process holds)."""
+def _taken_ports_first(monkeypatch, taken: int, how_many: int, at: int = 1):
+    """Make ``how_many`` sets of five port picks return ``taken`` (a port another process holds)
+    as their ``at``-th pick (1 = the RPC port, 2 = gRPC)."""
     import zkvct.chain.localnet as localnet_mod
 
     real = localnet_mod.free_port
@@ -113,7 +114,8 @@ def _taken_ports_first(monkeypatch, taken: int, how_many: int):
 
     def pick() -> int:
         picks["n"] += 1
-        return taken if picks["n"] <= how_many else real()
+        n = picks["n"]
+        return taken if (n - 1) // 5 < how_many and (n - 1) % 5 == at - 1 else real()
 
     monkeypatch.setattr(localnet_mod, "free_port", pick)
     return picks
@@ -147,9 +149,69 @@ def test_a_start_that_cannot_bind_names_the_port_error(monkeypatch):
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         taken = holder.getsockname()[1]
-        _taken_ports_first(monkeypatch, taken, 10_000)
+        _taken_ports_first(monkeypatch, taken, 10_000)   # the RPC port of every attempt
         net = Localnet(timeout_commit_ms=200)
         with pytest.raises(Exception) as err:
             net.start(timeout=30)
         assert "address already in use" in str(err.value)
         assert str(taken) in str(err.value)
+
+
+def test_the_node_gets_five_different_ports_when_picks_repeat(monkeypatch):
+    """Two picks in a row can return the same port; two listeners of the node on one port left
+    its gRPC port served by the HTTP/1 API server (a CI run failed on it)."""
+    import zkvct.chain.localnet as localnet_mod
+
+    seq = iter([41001, 41001, 41002, 41002, 41002, 41003, 41004, 41005])
+    monkeypatch.setattr(localnet_mod, "free_port", lambda: next(seq))
+    assert localnet_mod._distinct_free_ports(5) == [41001, 41002, 41003, 41004, 41005]
+    monkeypatch.setattr(localnet_mod, "free_port", lambda: 41001)
+    with pytest.raises(localnet_mod.LocalnetError, match="5 different free ports"):
+        localnet_mod._distinct_free_ports(5)
+
+
+def test_listener_ownership_is_told_apart():
+    """A port that accepts connections may be another process's: only the holder owns it."""
+    import socket
+    import sys
+
+    from zkvct.chain.localnet import listener_owned_by
+
+    with socket.socket() as mine:
+        mine.bind(("127.0.0.1", 0))
+        mine.listen()
+        assert listener_owned_by(os.getpid(), mine.getsockname()[1]) is True
+    other = subprocess.Popen(
+        [sys.executable, "-c", "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); "
+                               "print(s.getsockname()[1], flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(other.stdout.readline())
+        assert listener_owned_by(other.pid, port) is True
+        assert listener_owned_by(os.getpid(), port) is False
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_a_grpc_port_held_by_another_process_is_picked_again(monkeypatch):
+    """gRPC's port taken between pick and bind: the start picks again, and the gRPC port the
+    client is given is the node's own (the readiness check used to accept any listener)."""
+    import sys
+
+    from zkvct.chain.localnet import listener_owned_by
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); "
+                               "print(s.getsockname()[1], flush=True); time.sleep(120)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        taken = int(holder.stdout.readline())
+        picks = _taken_ports_first(monkeypatch, taken, 1, at=2)
+        with Localnet(timeout_commit_ms=200) as net:
+            assert net.info.grpc_port != taken
+            assert listener_owned_by(net.proc.pid, net.info.grpc_port) is True
+        assert picks["n"] >= 10
+    finally:
+        holder.kill()
+        holder.wait()

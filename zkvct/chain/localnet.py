@@ -81,6 +81,49 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _distinct_free_ports(count: int) -> list[int]:
+    """``count`` different free ports: two picks in a row can return the same port (each socket
+    is closed before the next pick), and two of the node's listeners on one port leave one of
+    them served by the other (an HTTP/1 API server where cosmpy expects gRPC)."""
+    ports: list[int] = []
+    for _ in range(count * 20):
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+            if len(ports) == count:
+                return ports
+    raise LocalnetError(f"could not find {count} different free ports on 127.0.0.1")
+
+
+class PortLostError(LocalnetError):
+    """A listener of the node is served by another process: pick new ports and start again."""
+
+
+def listener_owned_by(pid: int, port: int) -> bool | None:
+    """Whether process ``pid`` holds the socket listening on TCP ``port``; None where ``/proc``
+    cannot tell (not Linux). A port that merely accepts connections may be another process's:
+    a gRPC port picked free and bound by someone else before the node got to it."""
+    try:
+        inodes = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with open(table) as fh:
+                next(fh)
+                for line in fh:
+                    cols = line.split()
+                    if cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:  # LISTEN
+                        inodes.add(cols[9])
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:[") and target[8:-1] in inodes:
+                return True
+        return False
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+
+
 @dataclass
 class LocalnetInfo:
     """Everything a client needs to reach a running local node (serialised to ``localnet.json``)."""
@@ -255,7 +298,7 @@ class Localnet:
         node's bind (the ephemeral range is shared with every outgoing connection on the host).
         """
         assert self.info is not None
-        rpc, grpc, api, p2p, abci = (free_port() for _ in range(5))
+        rpc, grpc, api, p2p, abci = _distinct_free_ports(5)
         cfg = self.home / "config"
         commit = f"{self.timeout_commit_ms}ms"
         set_toml_values(cfg / "config.toml", {
@@ -305,9 +348,9 @@ class Localnet:
             try:
                 self._wait_ready(timeout)
                 break
-            except LocalnetError:
-                lost_port = self.proc is not None and self.proc.poll() is not None and \
-                    PORT_TAKEN in self._log_since(log_start)
+            except LocalnetError as exc:
+                lost_port = isinstance(exc, PortLostError) or (
+                    self.proc is not None and self.proc.poll() is not None and PORT_TAKEN in self._log_since(log_start))
                 if not lost_port or attempt == PORT_ATTEMPTS:
                     self.stop()
                     raise
@@ -328,6 +371,8 @@ class Localnet:
                 raise LocalnetError(f"wasmd exited with code {self.proc.returncode}: {self.log_tail()}")
             try:
                 if rpc.latest_height() >= 1 and _port_open(self.info.grpc_port):
+                    if listener_owned_by(self.proc.pid, self.info.grpc_port) is False:
+                        raise PortLostError(f"gRPC port {self.info.grpc_port} is served by another process")
                     return
             except RpcError:
                 pass
