@@ -1,15 +1,16 @@
 """The local wasmd node itself: build, genesis, listeners, keys, blocks, tx indexer, clean stop."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import re
 import subprocess
+import sys
 
 import pytest
 
 from zkvct.chain.keys import localnet_mnemonic, localnet_wallet
-from zkvct.chain.localnet import ACCOUNT_FUNDS, DENOM, Localnet, find_wasmd
+from zkvct.chain.localnet import ACCOUNT_FUNDS, DENOM, Localnet, find_wasmd, listener_owned_by, listening_sockets
 from zkvct.chain.rpc import CometRpc
 
 pytestmark = pytest.mark.chain
@@ -37,32 +38,9 @@ def test_node_is_local_and_producing_blocks(localnet):
     assert 'indexer = "kv"' in cfg and 'timeout_commit = "200ms"' in cfg
     assert f'address = "127.0.0.1:{info.grpc_port}"' in app
     # nothing of ours listens on a wildcard address
-    listening = _listening_ports(localnet.proc.pid)
+    listening = listening_sockets(localnet.proc.pid)
     assert listening, "could not read the node's sockets"
     assert all(addr == "127.0.0.1" for addr, _ in listening), listening
-
-
-def _listening_ports(pid: int) -> list[tuple[str, int]]:
-    inodes = set()
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
-        except OSError:
-            continue
-        m = re.fullmatch(r"socket:\[(\d+)\]", target)
-        if m:
-            inodes.add(m.group(1))
-    out = []
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with open(table) as fh:
-            next(fh)
-            for line in fh:
-                cols = line.split()
-                if cols[3] == "0A" and cols[9] in inodes:  # LISTEN
-                    hex_ip, hex_port = cols[1].split(":")
-                    ip = ".".join(str(int(hex_ip[i:i + 2], 16)) for i in (6, 4, 2, 0)) if len(hex_ip) == 8 else "v6:" + hex_ip
-                    out.append((ip, int(hex_port, 16)))
-    return out
 
 
 def test_test_keys_match_wasmd_keyring(tmp_path):
@@ -170,48 +148,39 @@ def test_the_node_gets_five_different_ports_when_picks_repeat(monkeypatch):
         localnet_mod._distinct_free_ports(5)
 
 
+@contextlib.contextmanager
+def _listener_in_another_process():
+    """(pid, port) of a child process listening on 127.0.0.1, killed on exit."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); "
+                               "print(s.getsockname()[1], flush=True); time.sleep(120)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        yield child.pid, int(child.stdout.readline())
+    finally:
+        child.kill()
+        child.wait()
+
+
 def test_listener_ownership_is_told_apart():
     """A port that accepts connections may be another process's: only the holder owns it."""
     import socket
-    import sys
-
-    from zkvct.chain.localnet import listener_owned_by
 
     with socket.socket() as mine:
         mine.bind(("127.0.0.1", 0))
         mine.listen()
         assert listener_owned_by(os.getpid(), mine.getsockname()[1]) is True
-    other = subprocess.Popen(
-        [sys.executable, "-c", "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); "
-                               "print(s.getsockname()[1], flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        port = int(other.stdout.readline())
-        assert listener_owned_by(other.pid, port) is True
+    with _listener_in_another_process() as (pid, port):
+        assert listener_owned_by(pid, port) is True
         assert listener_owned_by(os.getpid(), port) is False
-    finally:
-        other.kill()
-        other.wait()
 
 
 def test_a_grpc_port_held_by_another_process_is_picked_again(monkeypatch):
     """gRPC's port taken between pick and bind: the start picks again, and the gRPC port the
     client is given is the node's own (the readiness check used to accept any listener)."""
-    import sys
-
-    from zkvct.chain.localnet import listener_owned_by
-
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); "
-                               "print(s.getsockname()[1], flush=True); time.sleep(120)"],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        taken = int(holder.stdout.readline())
+    with _listener_in_another_process() as (_, taken):
         picks = _taken_ports_first(monkeypatch, taken, 1, at=2)
         with Localnet(timeout_commit_ms=200) as net:
             assert net.info.grpc_port != taken
             assert listener_owned_by(net.proc.pid, net.info.grpc_port) is True
         assert picks["n"] >= 10
-    finally:
-        holder.kill()
-        holder.wait()

@@ -99,29 +99,40 @@ class PortLostError(LocalnetError):
     """A listener of the node is served by another process: pick new ports and start again."""
 
 
-def listener_owned_by(pid: int, port: int) -> bool | None:
-    """Whether process ``pid`` holds the socket listening on TCP ``port``; None where ``/proc``
-    cannot tell (not Linux). A port that merely accepts connections may be another process's:
-    a gRPC port picked free and bound by someone else before the node got to it."""
+def listening_sockets(pid: int) -> list[tuple[str, int]] | None:
+    """The TCP sockets process ``pid`` listens on, as (address, port); None where ``/proc``
+    cannot tell (not Linux). IPv6 addresses are given as ``v6:`` + their hex."""
     try:
         inodes = set()
-        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-            with open(table) as fh:
-                next(fh)
-                for line in fh:
-                    cols = line.split()
-                    if cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:  # LISTEN
-                        inodes.add(cols[9])
         for fd in os.listdir(f"/proc/{pid}/fd"):
             try:
                 target = os.readlink(f"/proc/{pid}/fd/{fd}")
             except OSError:
                 continue
-            if target.startswith("socket:[") and target[8:-1] in inodes:
-                return True
-        return False
+            if target.startswith("socket:[") and target.endswith("]"):
+                inodes.add(target[8:-1])
+        out = []
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with open(table) as fh:
+                next(fh)
+                for line in fh:
+                    cols = line.split()
+                    if cols[3] == "0A" and cols[9] in inodes:  # LISTEN
+                        hex_ip, hex_port = cols[1].split(":")
+                        ip = (".".join(str(int(hex_ip[i:i + 2], 16)) for i in (6, 4, 2, 0))
+                              if len(hex_ip) == 8 else "v6:" + hex_ip)
+                        out.append((ip, int(hex_port, 16)))
+        return out
     except (OSError, ValueError, IndexError, StopIteration):
         return None
+
+
+def listener_owned_by(pid: int, port: int) -> bool | None:
+    """Whether process ``pid`` listens on TCP ``port``; None where ``/proc`` cannot tell. A port
+    that merely accepts connections may be another process's: a gRPC port picked free and bound
+    by someone else before the node got to it."""
+    sockets = listening_sockets(pid)
+    return None if sockets is None else any(p == port for _, p in sockets)
 
 
 @dataclass
