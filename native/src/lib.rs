@@ -6,6 +6,7 @@
 
 pub mod batch;
 pub mod blake2b;
+pub mod bucket;
 pub mod encoding;
 pub mod error;
 pub mod fft;

@@ -17,9 +17,10 @@
 use ark_bn254::{G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ec::VariableBaseMSM;
-use ark_ff::{BigInt, Field, One, Zero};
+use ark_ff::{BigInt, Zero};
 use rayon::prelude::*;
 
+use crate::bucket::{self, BucketAdder};
 use crate::tower::curve;
 use crate::tower::ops::TowerField;
 
@@ -283,123 +284,21 @@ pub fn signed_digit_sum<P: SWCurveConfig<BaseField: TowerField>>(bases: &[Affine
     window_sum(bases, digits, c)
 }
 
-/// One window: accumulate ±bases into 2^(c-1) affine buckets, then the running-sum reduction.
+/// One window: accumulate ±bases into 2^(c-1) affine buckets, then their weighted sum
+/// (`bucket`: batched affine additions, waiting points, the split reduction).
 fn window_sum<P: SWCurveConfig<BaseField: TowerField>>(bases: &[Affine<P>], digits: &[i32], c: usize) -> Projective<P> {
     let n_buckets = 1usize << (c - 1);
-    let batch_cap = (n_buckets / 8).clamp(64, 1024);
-    let mut acc = BucketAdder::<P>::new(n_buckets, batch_cap);
+    // a batch of a quarter of the buckets: one inversion per 2^(c−3) additions; the points that
+    // find their bucket busy (about one in eight) wait for the next batch
+    let mut acc = BucketAdder::<P>::new(n_buckets, (n_buckets / 4).clamp(64, 2048));
     for (d, p) in digits.iter().zip(bases) {
         if *d == 0 || p.infinity {
             continue;
         }
         let (idx, q) = if *d > 0 { (*d as usize - 1, *p) } else { ((-*d) as usize - 1, curve::neg_affine(p)) };
-        acc.feed(idx as u32, q);
-        if acc.batch.len() >= batch_cap {
-            acc.flush();
-        }
+        acc.add(idx as u32, q);
     }
-    acc.flush();
-    let mut running = Projective::<P>::zero();
-    let mut total = Projective::<P>::zero();
-    for (b, o) in acc.buckets.iter().zip(&acc.overflow).rev() {
-        if !b.infinity {
-            running = curve::add_mixed(&running, b);
-        }
-        if !o.is_zero() {
-            running = curve::add(&running, o);
-        }
-        total = curve::add(&total, &running);
-    }
-    total
-}
-
-struct BucketAdder<P: SWCurveConfig<BaseField: TowerField>> {
-    buckets: Vec<Affine<P>>,
-    busy: Vec<bool>,
-    overflow: Vec<Projective<P>>,
-    batch: Vec<(u32, Affine<P>)>,
-    scratch: Vec<P::BaseField>,
-    prefix: Vec<P::BaseField>,
-}
-
-impl<P: SWCurveConfig<BaseField: TowerField>> BucketAdder<P> {
-    fn new(n_buckets: usize, cap: usize) -> Self {
-        BucketAdder {
-            buckets: vec![Affine::<P>::identity(); n_buckets],
-            busy: vec![false; n_buckets],
-            overflow: vec![Projective::<P>::zero(); n_buckets],
-            batch: Vec::with_capacity(cap),
-            scratch: Vec::with_capacity(cap * 2),
-            prefix: Vec::with_capacity(cap * 2),
-        }
-    }
-
-    #[inline]
-    fn feed(&mut self, idx: u32, q: Affine<P>) {
-        let i = idx as usize;
-        if self.busy[i] {
-            self.overflow[i] = curve::add_mixed(&self.overflow[i], &q);
-        } else if self.buckets[i].infinity {
-            self.buckets[i] = q;
-        } else {
-            self.busy[i] = true;
-            self.batch.push((idx, q));
-        }
-    }
-
-    /// Perform every pending bucket += point of the batch with one shared inversion.
-    fn flush(&mut self) {
-        if self.batch.is_empty() {
-            return;
-        }
-        // denominators: x2 - x1 (add), 2·y (double), 1 (P + (-P): result is infinity)
-        type F<P> = <P as ark_ec::CurveConfig>::BaseField;
-        self.scratch.clear();
-        for (idx, q) in &self.batch {
-            let b = &self.buckets[*idx as usize];
-            let den = if b.x != q.x {
-                F::<P>::t_sub(&q.x, &b.x)
-            } else if b.y == q.y && !b.y.is_zero() {
-                F::<P>::t_double(&b.y)
-            } else {
-                F::<P>::one()
-            };
-            self.scratch.push(den);
-        }
-        // Montgomery's trick: prefix products, one inversion, walk back
-        self.prefix.clear();
-        let mut run = F::<P>::one();
-        for d in &self.scratch {
-            self.prefix.push(run);
-            run = F::<P>::t_mul(&run, d);
-        }
-        let mut inv = run.inverse().expect("denominators are non-zero");
-        for k in (0..self.scratch.len()).rev() {
-            let d = self.scratch[k];
-            self.scratch[k] = F::<P>::t_mul(&inv, &self.prefix[k]);
-            inv = F::<P>::t_mul(&inv, &d);
-        }
-        for (k, (idx, q)) in self.batch.iter().enumerate() {
-            let i = *idx as usize;
-            self.busy[i] = false;
-            let b = self.buckets[i];
-            let inv = &self.scratch[k];
-            let lambda = if b.x != q.x {
-                F::<P>::t_mul(&F::<P>::t_sub(&q.y, &b.y), inv)
-            } else if b.y == q.y && !b.y.is_zero() {
-                // a = 0 on both curves (debug-checked in `tower::curve`)
-                let x2 = F::<P>::t_square(&b.x);
-                F::<P>::t_mul(&F::<P>::t_add(&F::<P>::t_double(&x2), &x2), inv)
-            } else {
-                self.buckets[i] = Affine::<P>::identity();
-                continue;
-            };
-            let x3 = F::<P>::t_sub(&F::<P>::t_sub(&F::<P>::t_square(&lambda), &b.x), &q.x);
-            let y3 = F::<P>::t_sub(&F::<P>::t_mul(&lambda, &F::<P>::t_sub(&b.x, &x3)), &b.y);
-            self.buckets[i] = Affine::<P>::new_unchecked(x3, y3);
-        }
-        self.batch.clear();
-    }
+    bucket::weighted_sum(acc.finish())
 }
 
 #[cfg(test)]
