@@ -17,6 +17,10 @@ Rows (median seconds over ``--rounds``):
 * in-process, zkvct, library call: ``prove(zkey_path, w)`` as a wallet calls it repeatedly
   (hash the file, key from the per-process cache, prove, self-verify);
 * in-process, zkvct, cold: the same call with the key cache emptied first (read, check, decode);
+* interleaved: one snarkjs proof (a ``snarkjs_bench.js serve`` process kept running), then one
+  zkvct proof (prover alone, unprepared key), then one with the prepared key, round after round,
+  so all three see the same phase of a machine whose speed drifts by up to 1.6x within minutes
+  (the rows above time each prover's rounds in one block, minutes apart): the ratio to quote;
 * command, snarkjs: ``node snarkjs/build/cli.cjs groth16 prove ZKEY WTNS PROOF PUBLIC``;
 * command, zkvct: ``python -m zkvct groth16 prove ...`` with this user's record of the checked
   key (the first, unrecorded run is timed separately as "first run"), and ``--recheck-zkey``.
@@ -160,11 +164,44 @@ def in_process(zkey: Path, wtns: Path, rounds: int) -> dict:
     out["prepared_prover_s"] = median_time(lambda: prove_loaded(key, w, self_check=False), rounds)
     KEYS.load(zkey).native.prepare()
     out["prepared_library_call_s"] = median_time(lambda: prove(zkey, w), rounds)
+    out["interleaved"] = interleaved(zkey, wtns, max(rounds, 9))
     if auto_tables is None:
         del os.environ["ZKVCT_PROVER_TABLES_MB"]
     else:
         os.environ["ZKVCT_PROVER_TABLES_MB"] = auto_tables
     return out
+
+
+def interleaved(zkey: Path, wtns: Path, rounds: int) -> dict:
+    """snarkjs, zkvct and zkvct with a prepared key, one proof each per round (medians)."""
+    from zkvct.formats.wtns_file import read_wtns
+    from zkvct.groth16.keycache import build_key
+    from zkvct.groth16.prove import prove_loaded
+
+    env = dict(os.environ, NODE_PATH=str(NODE_MODULES))
+    w = read_wtns(wtns)
+    data = zkey.read_bytes()
+    plain, prepared = build_key(data, "<plain>", trusted=True), build_key(data, "<prepared>", trusted=True)
+    prepared.native.prepare()
+    times: dict[str, list[float]] = {"snarkjs_s": [], "zkvct_s": [], "zkvct_prepared_s": []}
+    with subprocess.Popen(["node", str(HERE / "snarkjs_bench.js"), str(zkey), str(wtns), "serve"], env=env,
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as node:
+        assert node.stdin is not None and node.stdout is not None
+        if not json.loads(node.stdout.readline()).get("ready"):
+            raise SystemExit("snarkjs_bench.js serve did not start")
+        for _ in range(rounds + 1):  # the first round warms both up and is dropped
+            node.stdin.write("prove\n")
+            node.stdin.flush()
+            answer = json.loads(node.stdout.readline())
+            if not answer["valid"]:
+                raise SystemExit("snarkjs's own proof did not verify")
+            times["snarkjs_s"].append(answer["prove_s"])
+            for name, key in (("zkvct_s", plain), ("zkvct_prepared_s", prepared)):
+                t0 = time.perf_counter()
+                prove_loaded(key, w, self_check=False)
+                times[name].append(time.perf_counter() - t0)
+        node.stdin.close()
+    return {k: statistics.median(v[1:]) for k, v in times.items()}
 
 
 def native_breakdown(data: bytes, w, rounds: int) -> dict:
@@ -248,12 +285,14 @@ def main() -> None:
         ("in-process, prepared key, prover", ip["snarkjs_s"], ip["prepared_prover_s"], ">= 10x"),
         ("in-process, prepared key, library", ip["snarkjs_s"], ip["prepared_library_call_s"], ">= 10x"),
         ("in-process, cold (key read+check)", ip["snarkjs_s"], ip["cold_call_s"], ""),
+        ("interleaved, prover alone", ip["interleaved"]["snarkjs_s"], ip["interleaved"]["zkvct_s"], ">= 10x"),
+        ("interleaved, prepared key, prover", ip["interleaved"]["snarkjs_s"], ip["interleaved"]["zkvct_prepared_s"], ">= 10x"),
         ("command (checked-key record)", cm["snarkjs_s"], cm["zkvct_s"], "<= 0.25"),
         ("command --recheck-zkey", cm["snarkjs_s"], cm["zkvct_recheck_s"], ""),
         ("command, first run", cm["snarkjs_s"], cm["zkvct_first_run_s"], ""),
     ]
     for name, s, z, target in rows:
-        ratio = f"{s / z:6.1f}x" if name.startswith("in-process") else f"{z / s:6.2f} "
+        ratio = f"{s / z:6.1f}x" if name.startswith(("in-process", "interleaved")) else f"{z / s:6.2f} "
         print(f"{name:34} {s:8.3f}s {z:8.3f}s {ratio}  {target}")
     print(f"(python interpreter start-up alone: {cm['python_startup_s']:.3f} s; preparing the key's fixed-base "
           f"tables: {ip['prepare_s']:.2f} s once, {ip['table_bytes'] / 2**20:.0f} MB)")
