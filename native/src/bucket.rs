@@ -10,9 +10,11 @@
 //! 2^(c−1)/8 additions (the previous rule), about one point in nine found its bucket busy. Added
 //! projectively, each cost a mixed addition plus, at the end, a full addition of its bucket's
 //! accumulator: 17 % of a wallet-sized table MSM (5,860 points, c = 13) in the profile. Waiting
-//! is bounded (at most one batch's worth of points wait); only points beyond that go to the
-//! overflow, which keeps the windows where few buckets are reachable (small scalars, the top
-//! window) linear. Since waiting is cheap, batches are now twice as large (half the inversions).
+//! is bounded (at most half a batch's worth of points wait). When the queue is full because few
+//! buckets are reachable (small scalars, the top window), the batch is performed early while it
+//! still shares its inversion among enough additions, and only beyond that do points go to the
+//! overflow: every window stays linear. Since waiting is cheap, batches are now twice as large
+//! (half the inversions).
 //!
 //! Why the reduction splits the bucket index in two: the usual running sum
 //! (`running += b_i; total += running`, from the top) is 2^c projective additions, half of them
@@ -25,22 +27,22 @@
 
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ec::CurveGroup;
-use ark_ff::{Field, One, Zero};
+use ark_ff::{One, Zero};
 
 use crate::tower::curve;
-use crate::tower::ops::TowerField;
+use crate::tower::ops::{BatchInvertScratch, TowerField};
 
 type F<P> = <P as ark_ec::CurveConfig>::BaseField;
 
 /// acc[idx] += q for every (idx, q) of `pairs` (indices distinct), with one field inversion for
-/// the whole batch. `den` and `prefix` are scratch space kept by the caller between batches.
+/// the whole batch. `den` and `scratch` are scratch space kept by the caller between batches.
 /// Covers every case of the affine group law: identity on either side, doubling (same point),
 /// and P + (−P) (the result is the identity).
 pub fn add_into<P: SWCurveConfig<BaseField: TowerField>>(
     acc: &mut [Affine<P>],
     pairs: &[(u32, Affine<P>)],
     den: &mut Vec<F<P>>,
-    prefix: &mut Vec<F<P>>,
+    scratch: &mut BatchInvertScratch,
 ) {
     if pairs.is_empty() {
         return;
@@ -59,19 +61,7 @@ pub fn add_into<P: SWCurveConfig<BaseField: TowerField>>(
             F::<P>::one()
         });
     }
-    // Montgomery's trick: prefix products, one inversion, walk back
-    prefix.clear();
-    let mut run = F::<P>::one();
-    for d in den.iter() {
-        prefix.push(run);
-        run = F::<P>::t_mul(&run, d);
-    }
-    let mut inv = run.inverse().expect("denominators are non-zero");
-    for k in (0..den.len()).rev() {
-        let d = den[k];
-        den[k] = F::<P>::t_mul(&inv, &prefix[k]);
-        inv = F::<P>::t_mul(&inv, &d);
-    }
+    F::<P>::t_batch_invert(den, scratch);
     for (k, (idx, q)) in pairs.iter().enumerate() {
         let i = *idx as usize;
         let b = acc[i];
@@ -99,6 +89,11 @@ pub fn add_into<P: SWCurveConfig<BaseField: TowerField>>(
     }
 }
 
+/// The smallest batch performed before it is full, when the waiting points fill their queue: an
+/// inversion (about 100 field products) shared by fewer additions costs more than adding the
+/// point projectively (about five products more than in a batch).
+const MIN_EARLY_BATCH: usize = 24;
+
 /// Affine buckets being filled with points, batch by batch.
 pub struct BucketAdder<P: SWCurveConfig<BaseField: TowerField>> {
     /// Affine partial sums (identity while empty).
@@ -111,7 +106,7 @@ pub struct BucketAdder<P: SWCurveConfig<BaseField: TowerField>> {
     pending: Vec<(u32, Affine<P>)>,
     spare: Vec<(u32, Affine<P>)>,
     den: Vec<F<P>>,
-    prefix: Vec<F<P>>,
+    scratch: BatchInvertScratch,
 }
 
 impl<P: SWCurveConfig<BaseField: TowerField>> BucketAdder<P> {
@@ -123,10 +118,10 @@ impl<P: SWCurveConfig<BaseField: TowerField>> BucketAdder<P> {
             busy: vec![false; n_buckets],
             batch: Vec::with_capacity(batch_cap * 2),
             batch_cap,
-            pending: Vec::with_capacity(batch_cap),
-            spare: Vec::with_capacity(batch_cap),
+            pending: Vec::with_capacity(batch_cap / 2 + 1),
+            spare: Vec::with_capacity(batch_cap / 2 + 1),
             den: Vec::with_capacity(batch_cap * 2),
-            prefix: Vec::with_capacity(batch_cap * 2),
+            scratch: BatchInvertScratch::default(),
         }
     }
 
@@ -134,27 +129,45 @@ impl<P: SWCurveConfig<BaseField: TowerField>> BucketAdder<P> {
     #[inline]
     pub fn add(&mut self, idx: u32, q: Affine<P>) {
         let i = idx as usize;
-        if self.busy[i] {
-            if self.pending.len() < self.batch_cap {
+        loop {
+            if !self.busy[i] {
+                if self.buckets[i].infinity {
+                    self.buckets[i] = q;
+                } else {
+                    self.busy[i] = true;
+                    self.batch.push((idx, q));
+                    if self.batch.len() >= self.batch_cap {
+                        self.flush();
+                    }
+                }
+                return;
+            }
+            if self.pending.len() < self.pending_cap() {
                 self.pending.push((idx, q));
-            } else {
+                return;
+            }
+            // Too many points wait: the batch cannot fill up (few buckets are reachable, as in
+            // a top window). Perform it early while it is worth an inversion; otherwise add
+            // projectively.
+            if self.batch.len() < MIN_EARLY_BATCH {
                 self.overflow[i] = curve::add_mixed(&self.overflow[i], &q);
+                return;
             }
-        } else if self.buckets[i].infinity {
-            self.buckets[i] = q;
-        } else {
-            self.busy[i] = true;
-            self.batch.push((idx, q));
-            if self.batch.len() >= self.batch_cap {
-                self.flush();
-            }
+            self.flush();
         }
+    }
+
+    /// At most this many points wait for a busy bucket (about one in eight of a batch does when
+    /// the digits are spread over all buckets).
+    #[inline(always)]
+    fn pending_cap(&self) -> usize {
+        self.batch_cap / 2
     }
 
     /// Perform the batch's additions, then offer the waiting points again (their buckets are
     /// free now; each is added to the next batch or waits again).
     fn flush(&mut self) {
-        add_into(&mut self.buckets, &self.batch, &mut self.den, &mut self.prefix);
+        add_into(&mut self.buckets, &self.batch, &mut self.den, &mut self.scratch);
         for (idx, _) in &self.batch {
             self.busy[*idx as usize] = false;
         }
@@ -209,7 +222,7 @@ impl<P: SWCurveConfig<BaseField: TowerField>> BucketAdder<P> {
 /// pairwise trees, one batch of affine additions (one inversion) per level.
 pub fn group_sums<P: SWCurveConfig<BaseField: TowerField>>(mut points: Vec<Affine<P>>, len: usize) -> Vec<Affine<P>> {
     assert!(len.is_power_of_two() && points.len() % len == 0, "groups of {len} in {} points", points.len());
-    let (mut pairs, mut den, mut prefix) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut pairs, mut den, mut scratch) = (Vec::new(), Vec::new(), BatchInvertScratch::default());
     let mut len = len;
     while len > 1 {
         pairs.clear();
@@ -224,7 +237,7 @@ pub fn group_sums<P: SWCurveConfig<BaseField: TowerField>>(mut points: Vec<Affin
                 pairs.push((i as u32, right));
             }
         }
-        add_into(&mut points, &pairs, &mut den, &mut prefix);
+        add_into(&mut points, &pairs, &mut den, &mut scratch);
         // element 2t (the left of each pair, which now holds the pair's sum) moves to t
         for t in 0..points.len() / 2 {
             points[t] = points[2 * t];

@@ -255,6 +255,24 @@ pub fn square_wide(x: &[u64; 4]) -> [u64; 8] {
     t
 }
 
+/// Every element replaced by its inverse (all must be non-zero) with one field inversion
+/// (Montgomery's trick: prefix products, one inversion, a walk back; 3 products per element).
+/// `prefix` is the caller's scratch space.
+pub fn batch_invert(values: &mut [Fq], prefix: &mut Vec<Fq>) {
+    prefix.clear();
+    let mut run = Fq::from(1u64);
+    for v in values.iter() {
+        prefix.push(run);
+        run = mul(&run, v);
+    }
+    let mut inv = ark_ff::Field::inverse(&run).expect("batch_invert: a zero element");
+    for (v, before) in values.iter_mut().zip(prefix.iter()).rev() {
+        let this = mul(&inv, before);
+        inv = mul(&inv, v);
+        *v = this;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,11 +14,21 @@ pub trait TowerField: Field {
     fn t_neg(a: &Self) -> Self;
     fn t_mul(a: &Self, b: &Self) -> Self;
     fn t_square(a: &Self) -> Self;
+    /// Every element replaced by its inverse (all non-zero), sharing one inversion.
+    fn t_batch_invert(values: &mut [Self], scratch: &mut BatchInvertScratch);
 }
 
-/// The trait's methods forwarded to one tower module's functions.
+/// Scratch space of `TowerField::t_batch_invert`, kept by the caller between batches.
+#[derive(Default)]
+pub struct BatchInvertScratch {
+    norms: Vec<Fq>,
+    prefix: Vec<Fq>,
+}
+
+/// The trait's methods forwarded to one tower module's functions (the batch inversion's scratch
+/// use differs between the fields, so it is given).
 macro_rules! tower_field {
-    ($field:ty, $module:ident) => {
+    ($field:ty, $module:ident, |$values:ident, $scratch:ident| $invert:expr) => {
         impl TowerField for $field {
             #[inline(always)]
             fn t_add(a: &Self, b: &Self) -> Self {
@@ -44,9 +54,13 @@ macro_rules! tower_field {
             fn t_square(a: &Self) -> Self {
                 $module::square(a)
             }
+            #[inline(always)]
+            fn t_batch_invert($values: &mut [Self], $scratch: &mut BatchInvertScratch) {
+                $invert
+            }
         }
     };
 }
 
-tower_field!(Fq, fq);
-tower_field!(Fq2, fq2);
+tower_field!(Fq, fq, |values, scratch| fq::batch_invert(values, &mut scratch.prefix));
+tower_field!(Fq2, fq2, |values, scratch| fq2::batch_invert(values, &mut scratch.norms, &mut scratch.prefix));
