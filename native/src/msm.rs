@@ -290,13 +290,12 @@ fn window_sum<P: SWCurveConfig<BaseField: TowerField>>(bases: &[Affine<P>], digi
     let n_buckets = 1usize << (c - 1);
     // a batch of a quarter of the buckets: one inversion per 2^(c−3) additions; the points that
     // find their bucket busy (about one in eight) wait for the next batch
-    let mut acc = BucketAdder::<P>::new(n_buckets, (n_buckets / 4).clamp(64, 2048));
-    for (d, p) in digits.iter().zip(bases) {
+    let mut acc = BucketAdder::new(bases, n_buckets, (n_buckets / 4).clamp(64, 2048));
+    for (k, (d, p)) in digits.iter().zip(bases).enumerate() {
         if *d == 0 || p.infinity {
             continue;
         }
-        let (idx, q) = if *d > 0 { (*d as usize - 1, *p) } else { ((-*d) as usize - 1, curve::neg_affine(p)) };
-        acc.add(idx as u32, q);
+        acc.add(d.unsigned_abs() - 1, k, *d < 0);
     }
     bucket::weighted_sum(acc.finish())
 }
