@@ -104,11 +104,12 @@ def machine_info(threads: int | None) -> dict:
     }
 
 
-def gnark_peer(threads: int | None, constraints: int, rounds: int, prove_rounds: int = 3) -> dict:
-    """Build (once) and run the gnark peer; {"skipped": reason} where it cannot run."""
+def gnark_binary() -> Path | str:
+    """The gnark peer, built once (again when its sources change); a reason string where it
+    cannot be built."""
     go = shutil.which("go")
     if go is None:
-        return {"skipped": "Go is not installed (https://go.dev/dl/); gnark rows left out"}
+        return "Go is not installed (https://go.dev/dl/); gnark rows left out"
     GNARK_CACHE.mkdir(parents=True, exist_ok=True)
     binary = GNARK_CACHE / "gnark_peer"
     sources = [GNARK_SRC / n for n in ("main.go", "go.mod", "go.sum")]
@@ -118,10 +119,18 @@ def gnark_peer(threads: int | None, constraints: int, rounds: int, prove_rounds:
             proc = subprocess.run([go, "build", "-o", str(binary), "."], cwd=GNARK_SRC, env=env,
                                   capture_output=True, text=True, timeout=1800)
         except subprocess.TimeoutExpired:
-            return {"skipped": "go build timed out"}
+            return "go build timed out"
         if proc.returncode != 0:
             tail = proc.stderr.strip().splitlines()[-3:]
-            return {"skipped": "go build failed (module proxy unreachable?): " + " | ".join(tail)}
+            return "go build failed (module proxy unreachable?): " + " | ".join(tail)
+    return binary
+
+
+def gnark_peer(threads: int | None, constraints: int, rounds: int, prove_rounds: int = 3) -> dict:
+    """Build (once) and run the gnark peer; {"skipped": reason} where it cannot run."""
+    binary = gnark_binary()
+    if isinstance(binary, str):
+        return {"skipped": binary}
     env = dict(os.environ)
     if threads:
         env["GOMAXPROCS"] = str(threads)

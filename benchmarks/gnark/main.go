@@ -6,10 +6,15 @@
 // zkvct's prepared key, precomputes e(α, β) and the lines of −γ, −δ at setup). It prints one JSON
 // line: {"gnark": version, "constraints": m, "verify_s": [...], "prove_s": [...]}.
 //
+// With -serve it sets up, prints {"ready": true, ...}, then proves once per line read from stdin
+// and answers each with {"prove_s": t}: benchmarks/ab_gnark_prove.py alternates these proofs
+// with zkvct's, so both see the same phase of a machine whose speed drifts.
+//
 //	go build -o gnark_peer . && ./gnark_peer -constraints 1024 -verify-rounds 200 -prove-rounds 3
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -73,6 +78,7 @@ func main() {
 	m := flag.Int("constraints", 1024, "constraints of the chain circuit")
 	verifyRounds := flag.Int("verify-rounds", 200, "timed verifications")
 	proveRounds := flag.Int("prove-rounds", 3, "timed proofs")
+	serve := flag.Bool("serve", false, "prove once per line read from stdin (after set-up)")
 	flag.Parse()
 	logger.Disable()
 
@@ -91,6 +97,31 @@ func main() {
 	public, err := full.Public()
 	if err != nil {
 		die("public witness", err)
+	}
+
+	if *serve {
+		// one warm-up proof, then one timed proof per line of stdin, each checked
+		if _, err := groth16.Prove(ccs, pk, full); err != nil {
+			die("prove", err)
+		}
+		ready, _ := json.Marshal(map[string]any{"ready": true, "gnark": gnarkVersion(),
+			"constraints": ccs.GetNbConstraints(), "gomaxprocs": runtime.GOMAXPROCS(0)})
+		fmt.Println(string(ready))
+		lines := bufio.NewScanner(os.Stdin)
+		for lines.Scan() {
+			t0 := time.Now()
+			proof, err := groth16.Prove(ccs, pk, full)
+			if err != nil {
+				die("prove", err)
+			}
+			took := time.Since(t0).Seconds()
+			if err := groth16.Verify(proof, vk, public); err != nil {
+				die("verify (the proof must verify)", err)
+			}
+			answer, _ := json.Marshal(map[string]any{"prove_s": took})
+			fmt.Println(string(answer))
+		}
+		return
 	}
 
 	proveS := make([]float64, 0, *proveRounds)
