@@ -3,8 +3,10 @@
 //! table for multiplying a single point, as the verifier's IC points need.)
 //!
 //! Pippenger over c-bit windows costs, per window, one addition per non-zero digit plus a bucket
-//! reduction of about 2·2^(c−1) projective additions, then c doublings to move to the next window.
-//! For the few thousand points of a wallet's statement the reductions are a quarter of the MSM,
+//! reduction of about 2·2^(c−1) additions (`bucket::weighted_sum`), then c doublings to move to the
+//! next window. For the few thousand points of a wallet's statement the reductions were a quarter
+//! of the MSM with the projective running sum (the split reduction of `bucket.rs` counts about
+//! half as many field products),
 //! and they are why c must stay small. When the bases are fixed, the table
 //! `T[j·n + i] = 2^(c·j)·P_i` turns all windows into one: Σ_j Σ_i d_ij·2^(cj)·P_i = Σ_k d_k·T_k,
 //! a single bucket accumulation over n·w table points with one reduction and no doublings, so c
@@ -24,7 +26,9 @@ use crate::msm::{signed_digit_sum, signed_digits, FULL_BITS};
 /// Window width of the tables: with one reduction per MSM the optimum is wider than Pippenger's.
 /// It minimises n·w additions into buckets plus the one reduction (2^(c−1) buckets, each about
 /// four bucket additions' worth: projective, two per bucket); the weight 4 fits the measurements
-/// of `examples/msm_table.rs` at n = 100, 3,961 (G2), 5,860 and 8,192.
+/// of `examples/msm_table.rs` at n = 100, 3,961 (G2), 5,860 and 8,192. With the cheaper split
+/// reduction the same choices (c = 13 at 5,860, 12 for G2 at 3,961) were still the fastest or tied
+/// when re-measured (session 8), so the weight stayed.
 pub fn table_window(n: usize) -> usize {
     (4..=16usize)
         .min_by_key(|&c| n.saturating_mul(FULL_BITS / c + 1).saturating_add(4 << (c - 1)))
