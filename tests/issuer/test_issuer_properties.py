@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +19,7 @@ from zkvct.services.issuer.tree import TreeStore
 HOLDER = jws.did_of(jws.new_private_key())
 VC = build_vc(vc_id="urn:uuid:1", issuer_did=HOLDER, holder_did=HOLDER, issued_at="2026-01-01T00:00:00Z",
               subject={"dob": "1990-05-17", "country": "SG", "expiry": "2030-01-01"}, serial=3, salt=99,
-              holder_commit=12345, depth=4, registry_url=None)
+              holder_commit=12345, depth=4, registry_url="https://issuer.example/registry")
 
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20) | st.floats(allow_nan=False),
                            lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=8), kids, max_size=3),
@@ -29,6 +31,25 @@ FIELDS = ["schema", "serial", "salt", "holderCommit", "holderDidHash", "dobDays"
 def test_valid_vc_parses():
     op = parse_opening(VC)
     assert op["serial"] == 3 and op["holderDidHash"] == holder_did_hash(HOLDER)
+    unlisted = copy.deepcopy(VC)
+    del unlisted["credentialStatus"]  # an issuer without a public URL writes none
+    assert parse_opening(unlisted)["serial"] == 3
+
+
+def test_serial_must_match_the_registry_entry():
+    """The leaf does not commit to the serial (its place in the tree): a serial changed to another
+    in-range value was accepted (hypothesis found serial 3 -> 0 in CI) and would point a revocation
+    lookup at another leaf."""
+    for serial in (0, 2, 4, 15):
+        vc = copy.deepcopy(VC)
+        vc["credentialSubject"]["zkvctOpening"]["serial"] = serial
+        with pytest.raises(CredentialFormatError, match="credentialStatus"):
+            parse_opening(vc)
+    for key, value in (("statusListIndex", "4"), ("id", "https://issuer.example/registry#4"), ("type", "StatusList2021")):
+        vc = copy.deepcopy(VC)
+        vc["credentialStatus"][key] = value
+        with pytest.raises(CredentialFormatError, match="credentialStatus"):
+            parse_opening(vc)
 
 
 @given(field=st.sampled_from(FIELDS), value=json_values)
@@ -44,7 +65,8 @@ def test_opening_field_mutations(field, value):
     assert value == original  # anything accepted must be the original value
 
 
-@given(top=st.sampled_from(["@context", "type", "issuer", "validFrom", "credentialSubject", "id"]), value=json_values)
+@given(top=st.sampled_from(["@context", "type", "issuer", "validFrom", "credentialSubject", "id", "credentialStatus"]),
+       value=json_values)
 @settings(max_examples=100, deadline=None)
 def test_top_level_mutations(top, value):
     vc = copy.deepcopy(VC)

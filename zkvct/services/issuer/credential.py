@@ -85,6 +85,22 @@ _OPENING_INTS = ("serial", "dobDays", "country", "accreditedUntilDays", "expiryD
 _OPENING_FIELDS = ("salt", "holderCommit", "holderDidHash", "leaf")
 
 
+def _check_status(vc: dict[str, Any], serial: int) -> None:
+    """The serial is the only opening value the leaf does not commit to (it is the leaf's place in
+    the registry tree), so where the credential names its registry entry (``credentialStatus``,
+    written by an issuer with a public URL) the two must agree: otherwise a credential could point
+    a verifier's revocation lookup at another holder's leaf."""
+    if "credentialStatus" not in vc:
+        return
+    status = vc["credentialStatus"]
+    if not isinstance(status, dict) or status.get("type") != "ZkvctRegistryLeaf":
+        raise CredentialFormatError("credentialStatus must be an object of type 'ZkvctRegistryLeaf'")
+    entry, index = status.get("id"), status.get("statusListIndex")
+    if index != str(serial) or not isinstance(entry, str) or not entry.endswith(f"#{serial}"):
+        raise CredentialFormatError("credentialStatus must name the opening's serial (id ending in "
+                                    "'#<serial>' and statusListIndex '<serial>')")
+
+
 def parse_opening(vc: Any) -> dict[str, Any]:
     """Check the shape of a zkvct VC and return its opening with integers (raises naming the field)."""
     if not isinstance(vc, dict):
@@ -116,6 +132,7 @@ def parse_opening(vc: Any) -> dict[str, Any]:
         out[name] = int(value)
     if out["serial"] >= 1 << out["registryDepth"]:
         raise CredentialFormatError("zkvctOpening.serial is outside the registry tree")
+    _check_status(vc, out["serial"])
     try:
         subject_hash = holder_did_hash(subject["id"])
     except ValueError as exc:  # DidError: not a canonical did:shr
