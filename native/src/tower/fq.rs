@@ -301,7 +301,7 @@ mod tests {
     fn wide_square_is_the_wide_product() {
         let mut rng = ark_std::rand::rngs::StdRng::seed_from_u64(6);
         let mut words: Vec<[u64; 4]> = (0..200).map(|_| [rng.gen(), rng.gen(), rng.gen(), rng.gen::<u64>() >> 1]).collect();
-        words.extend([[u64::MAX, u64::MAX, u64::MAX, u64::MAX >> 1], [0; 4], [1, 0, 0, 0], [u64::MAX, 0, u64::MAX, 0]]);
+        words.extend([[u64::MAX; 4], [u64::MAX, u64::MAX, u64::MAX, u64::MAX >> 1], [0; 4], [1, 0, 0, 0], [u64::MAX, 0, u64::MAX, 0]]);
         for w in &words {
             assert_eq!(square_wide(w), mul_wide(w, w), "{w:?}");
         }
