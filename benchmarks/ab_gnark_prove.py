@@ -70,11 +70,17 @@ def main() -> None:
     with subprocess.Popen([str(binary), "-constraints", str(args.constraints), "-serve"], env=env,
                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as gnark:
         assert gnark.stdin is not None and gnark.stdout is not None
-        ready = json.loads(gnark.stdout.readline())
+        first = gnark.stdout.readline()
+        if not first:
+            raise SystemExit("gnark's peer exited during set-up (its error is above)")
+        ready = json.loads(first)
         for _ in range(args.rounds + 1):  # the first round warms up and is dropped
             gnark.stdin.write("prove\n")
             gnark.stdin.flush()
-            times["gnark_s"].append(json.loads(gnark.stdout.readline())["prove_s"])
+            answer = gnark.stdout.readline()
+            if not answer:
+                raise SystemExit("gnark's peer exited while proving (its error is above)")
+            times["gnark_s"].append(json.loads(answer)["prove_s"])
             for name, f in calls.items():
                 t0 = time.perf_counter()
                 f()

@@ -187,12 +187,16 @@ def interleaved(zkey: Path, wtns: Path, rounds: int) -> dict:
     with subprocess.Popen(["node", str(HERE / "snarkjs_bench.js"), str(zkey), str(wtns), "serve"], env=env,
                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as node:
         assert node.stdin is not None and node.stdout is not None
-        if not json.loads(node.stdout.readline()).get("ready"):
-            raise SystemExit("snarkjs_bench.js serve did not start")
+        first = node.stdout.readline()
+        if not first or not json.loads(first).get("ready"):
+            raise SystemExit("snarkjs_bench.js serve did not start (its error is above)")
         for _ in range(rounds + 1):  # the first round warms both up and is dropped
             node.stdin.write("prove\n")
             node.stdin.flush()
-            answer = json.loads(node.stdout.readline())
+            line = node.stdout.readline()
+            if not line:
+                raise SystemExit("snarkjs_bench.js serve exited while proving (its error is above)")
+            answer = json.loads(line)
             if not answer["valid"]:
                 raise SystemExit("snarkjs's own proof did not verify")
             times["snarkjs_s"].append(answer["prove_s"])
