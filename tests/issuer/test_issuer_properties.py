@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from circuits.gadgets.merkle import MerkleTree
@@ -53,6 +53,9 @@ def test_serial_must_match_the_registry_entry():
 
 
 @given(field=st.sampled_from(FIELDS), value=json_values)
+@example(field="serial", value=0).via("found in CI: an unbound serial")
+@example(field="registryDepth", value=2).via("found in CI: a smaller depth")
+@example(field="registryDepth", value=5)
 @settings(max_examples=200, deadline=None)
 def test_opening_field_mutations(field, value):
     vc = copy.deepcopy(VC)
@@ -62,7 +65,21 @@ def test_opening_field_mutations(field, value):
         parse_opening(vc)
     except CredentialFormatError:
         return
+    if field == "registryDepth":
+        # bound by the issuer's signature, not by the leaf: the parser guarantees its range and
+        # that the serial fits (hypothesis found 4 -> 2 accepted)
+        assert isinstance(value, int) and 2 <= value <= 32 and 3 < 1 << value
+        return
     assert value == original  # anything accepted must be the original value
+
+
+def test_huge_registry_depth_is_refused_before_it_is_used():
+    """A depth near 2^32 passed the integer check and made `1 << depth` a 512 MB integer."""
+    for depth in (0, 1, 33, 2**31, 2**32 - 1):
+        vc = copy.deepcopy(VC)
+        vc["credentialSubject"]["zkvctOpening"]["registryDepth"] = depth
+        with pytest.raises(CredentialFormatError, match="registryDepth"):
+            parse_opening(vc)
 
 
 @given(top=st.sampled_from(["@context", "type", "issuer", "validFrom", "credentialSubject", "id", "credentialStatus"]),

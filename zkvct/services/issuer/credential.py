@@ -81,6 +81,9 @@ def leaf_of_opening(opening: dict[str, Any]) -> int:
                      int(opening["salt"]))
 
 
+MIN_DEPTH, MAX_DEPTH = 2, 32
+"""The registry depths an issuer can be set up with (`zkvct issuer init --depth`)."""
+
 _OPENING_INTS = ("serial", "dobDays", "country", "accreditedUntilDays", "expiryDays", "registryDepth")
 _OPENING_FIELDS = ("salt", "holderCommit", "holderDidHash", "leaf")
 
@@ -130,6 +133,9 @@ def parse_opening(vc: Any) -> dict[str, Any]:
         if not isinstance(value, str) or not value.isdigit() or len(value) > 78 or int(value) >= R:
             raise CredentialFormatError(f"zkvctOpening.{name} must be a decimal field element (< r)")
         out[name] = int(value)
+    if not MIN_DEPTH <= out["registryDepth"] <= MAX_DEPTH:
+        # checked before 1 << depth: a depth near 2^32 would make that shift a 512 MB integer
+        raise CredentialFormatError(f"zkvctOpening.registryDepth must be between {MIN_DEPTH} and {MAX_DEPTH}")
     if out["serial"] >= 1 << out["registryDepth"]:
         raise CredentialFormatError("zkvctOpening.serial is outside the registry tree")
     _check_status(vc, out["serial"])
