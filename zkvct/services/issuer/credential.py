@@ -22,6 +22,10 @@ VC_JWS_TYP = "vc+jwt"
 SCHEMA_NAME = "zkvct.identity.v2"
 
 
+STATUS_TYPE = "ZkvctRegistryLeaf"
+"""``credentialStatus.type`` of a credential that names its registry entry."""
+
+
 class CredentialFormatError(ZkvctError):
     """A credential that is not a well-formed zkvct VC (names the field)."""
 
@@ -60,7 +64,7 @@ def build_vc(*, vc_id: str, issuer_did: str, holder_did: str, issued_at: str, su
         "credentialSubject": cred_subject,
     }
     if registry_url:
-        vc["credentialStatus"] = {"id": f"{registry_url}#{serial}", "type": "ZkvctRegistryLeaf",
+        vc["credentialStatus"] = {"id": f"{registry_url}#{serial}", "type": STATUS_TYPE,
                                   "statusListIndex": str(serial)}
     return vc
 
@@ -89,15 +93,15 @@ _OPENING_FIELDS = ("salt", "holderCommit", "holderDidHash", "leaf")
 
 
 def _check_status(vc: dict[str, Any], serial: int) -> None:
-    """The serial is the only opening value the leaf does not commit to (it is the leaf's place in
-    the registry tree), so where the credential names its registry entry (``credentialStatus``,
+    """The leaf does not commit to the serial (it is the leaf's place in the registry tree; the
+    depth is the other such value, range-checked by the caller), so where the credential names its registry entry (``credentialStatus``,
     written by an issuer with a public URL) the two must agree: otherwise a credential could point
     a verifier's revocation lookup at another holder's leaf."""
     if "credentialStatus" not in vc:
         return
     status = vc["credentialStatus"]
-    if not isinstance(status, dict) or status.get("type") != "ZkvctRegistryLeaf":
-        raise CredentialFormatError("credentialStatus must be an object of type 'ZkvctRegistryLeaf'")
+    if not isinstance(status, dict) or status.get("type") != STATUS_TYPE:
+        raise CredentialFormatError(f"credentialStatus must be an object of type {STATUS_TYPE!r}")
     entry, index = status.get("id"), status.get("statusListIndex")
     if index != str(serial) or not isinstance(entry, str) or not entry.endswith(f"#{serial}"):
         raise CredentialFormatError("credentialStatus must name the opening's serial (id ending in "
