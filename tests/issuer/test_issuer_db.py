@@ -2,6 +2,7 @@
 in-memory twin, revocation and epochs in the outbox, anchoring once across a crash, replicas."""
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 
@@ -159,6 +160,17 @@ def test_replicas_issue_distinct_serials(db_url):
     for r in results:
         twin.set(r["serial"], int(r["vc"]["credentialSubject"]["zkvctOpening"]["leaf"]))
     assert replicas[1].registry_info()["root"] == str(twin.root)
+
+
+def test_offer_ids_are_safe_command_line_arguments(tmp_path):
+    """An offer id goes to ``zkvct wallet accept OFFER_ID``: one that began with ``-`` was read as an
+    option (bare base64url ids did, one time in 64, and failed a CI run)."""
+    issuer = make_issuer(f"sqlite:///{tmp_path / 'issuer.db'}")
+    ids = {issuer.create_offer(SUBJECT)["offer_id"] for _ in range(64)}
+    assert len(ids) == 64
+    for offer_id in ids:
+        assert re.fullmatch(r"offer_[0-9a-f]{48}", offer_id), offer_id
+        assert issuer.offer_info(offer_id)["offer_id"] == offer_id
 
 
 def test_expired_offer_changes_nothing(db_url):

@@ -18,8 +18,9 @@ from zkvct.demo.procs import zkvct_command
 RP = jws.did_of(jws.new_private_key())
 
 
-def cli(*args, env=None):
-    proc = subprocess.run([sys.executable, "-m", "zkvct", *args, "--json"], capture_output=True, text=True, timeout=600,
+def cli(*args, env=None, operands=()):
+    """Run ``zkvct ARGS --json [-- OPERANDS]``: returns the exit code, the JSON output and stderr."""
+    proc = subprocess.run([sys.executable, "-m", "zkvct", *args, "--json", *(("--", *operands) if operands else ())], capture_output=True, text=True, timeout=600,
                           env={**os.environ, "ZKVCT_WALLET_PASSPHRASE": PASSPHRASE, **(env or {})})
     return proc.returncode, json.loads(proc.stdout) if proc.stdout.strip() else {}, proc.stderr
 
@@ -30,10 +31,13 @@ def test_cli_and_local_api(issuer_proc, services, tmp_path, age_key):
     assert rc == 0 and out["did"].startswith("did:shr:") and len(out["recovery_seed"]) == 64
     rc, out, err = cli("wallet", "show", "--wallet", str(wallet), env={"ZKVCT_WALLET_PASSPHRASE": "wrong"})
     assert rc == 2 and "wrong passphrase" in out["error"] and "Traceback" not in err
-    rc, out, _ = cli("wallet", "accept", "--wallet", str(wallet), "--issuer", issuer_proc.url, admin_offer(issuer_proc))
-    assert rc == 0 and out["credential"]["serial"] == 0
-    rc, out, _ = cli("wallet", "sync", "--wallet", str(wallet))
-    assert rc == 0 and len(out["synced"]) == 1
+    # an id that begins with "-" (not one of ours: ours begin with "offer_") reaches the issuer after "--"
+    rc, out, err = cli("wallet", "accept", "--wallet", str(wallet), "--issuer", issuer_proc.url, operands=["-" + "a" * 20])
+    assert rc == 2 and "404 offer_unknown" in out["error"] and "Traceback" not in err, (out, err)
+    rc, out, err = cli("wallet", "accept", "--wallet", str(wallet), "--issuer", issuer_proc.url, admin_offer(issuer_proc))
+    assert rc == 0 and out["credential"]["serial"] == 0, (out, err)
+    rc, out, err = cli("wallet", "sync", "--wallet", str(wallet))
+    assert rc == 0 and len(out["synced"]) == 1, (out, err)
 
     keys = tmp_path / "keys.json"
     keys.write_text(json.dumps({"age-18": {"statement": "age_gte", "params": {"years": 18, "depth": 4},

@@ -89,7 +89,10 @@ def show(wallet_path, passphrase_file, as_json):
 @json_option
 @command_errors
 def accept(wallet_path, passphrase_file, issuer_url, offer_id, as_json):
-    """Redeem OFFER_ID at the issuer with a proof of possession of this wallet's DID."""
+    """Redeem OFFER_ID at the issuer with a proof of possession of this wallet's DID.
+
+    Offer ids from zkvct issuers begin with ``offer_``; an id from elsewhere that begins with
+    ``-`` goes after ``--`` (``accept --wallet W --issuer URL --json -- -id``)."""
     w = _open(wallet_path, passphrase_file)
     try:
         emit({"ok": True, "credential": w.accept_offer(issuer_url, offer_id)}, as_json)
