@@ -12,7 +12,8 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Sequence
 
 import click
 
@@ -43,6 +44,33 @@ def emit(result: dict[str, Any], as_json: bool, human: str | None = None) -> Non
     else:
         for key, value in result.items():
             click.echo(f"{key}: {value}")
+
+
+def wants_json(argv: Sequence[str]) -> bool:
+    """Whether a command line asks for ``--json`` (as an option: not as an operand after ``--``)."""
+    argv = list(argv)
+    return "--json" in (argv[: argv.index("--")] if "--" in argv else argv)
+
+
+@contextmanager
+def json_usage_errors(enabled: bool) -> Iterator[None]:
+    """Also print click's own errors (an unknown option, a missing argument, a bad choice) as
+    ``{"ok": false, "error", "usage"}`` on stdout when ``enabled``.
+
+    Why: click reports them before any command body runs, so :func:`command_errors` never sees
+    them, and a script that passed ``--json`` would get empty stdout with exit code 2. The error
+    is re-raised, so click still prints its message on stderr and exits with its code (2).
+    """
+    try:
+        yield
+    except click.ClickException as exc:
+        if enabled:
+            result: dict[str, Any] = {"ok": False, "error": exc.format_message()}
+            ctx = getattr(exc, "ctx", None)
+            if ctx is not None:
+                result["usage"] = ctx.get_usage()
+            click.echo(json.dumps(result, indent=2, sort_keys=True))
+        raise
 
 
 def command_errors(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -8,10 +8,13 @@ and a ``register(main)`` function; :data:`COMMANDS` says which module registers 
 from __future__ import annotations
 
 import importlib
+import sys
+from typing import Any
 
 import click
 
 from .. import __version__
+from .common import json_usage_errors, wants_json
 
 #: Top-level command name -> the module of this package whose ``register(main)`` adds it.
 COMMANDS = {
@@ -43,6 +46,22 @@ class LazyGroup(click.Group):
     A module's ``register`` may add several commands; only those :data:`COMMANDS` assigns to it
     are kept, so which module serves a name does not depend on which command ran first.
     """
+
+    json_errors = False
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        """click's ``main``, remembering whether the command line asked for ``--json`` (so that a
+        usage error is printed as JSON too: :func:`json_usage_errors`)."""
+        self.json_errors = wants_json(sys.argv[1:] if args is None else args)
+        return super().main(args, *rest, **kwargs)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with json_usage_errors(self.json_errors):
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with json_usage_errors(self.json_errors):
+            return super().invoke(ctx)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(COMMANDS) | set(self.commands))
