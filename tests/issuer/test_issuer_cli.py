@@ -7,10 +7,13 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from issuer_helpers import PASSPHRASE
 from zkvct.did import jws
 from zkvct.sealed import read_sealed
-from zkvct.services.issuer.config import KEY_FILE, KEY_PURPOSE
+from zkvct.errors import ZkvctError
+from zkvct.services.issuer.config import KEY_FILE, KEY_PURPOSE, init_home
 from zkvct.demo.procs import zkvct_command
 
 
@@ -51,3 +54,12 @@ def test_issuer_cli_round_trip(tmp_path, services):
     assert rc == 2 and "no credential" in revoked["error"]
     log = svc.log.read_bytes()
     assert PASSPHRASE.encode() not in log and key.hex().encode() not in log
+
+
+@pytest.mark.parametrize("depth", [1, 33, 2**32, -4, True, "20"])
+def test_init_home_refuses_depths_outside_the_range(tmp_path, depth):
+    """The Python API holds the depth to the range the CLI and the credential parser use
+    (limits.MIN_DEPTH..MAX_DEPTH), before it writes a key."""
+    with pytest.raises(ZkvctError, match="depth must be an integer 2..32"):
+        init_home(tmp_path / "h", PASSPHRASE, depth=depth)
+    assert not (tmp_path / "h").exists()

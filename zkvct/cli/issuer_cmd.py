@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from ..services.issuer.limits import MAX_DEPTH, MIN_DEPTH
 from .common import command_errors, emit, json_option
 
 home_option = click.option("--home", required=True, type=click.Path(file_okay=False), help="The issuer's home directory.")
@@ -39,7 +40,7 @@ def issuer_group() -> None:
 @pass_option
 @click.option("--db-url", help="SQLAlchemy URL (default sqlite:///HOME/issuer.db; postgresql+psycopg://... for replicas).")
 @click.option("--public-url", help="The URL holders reach the issuer at (goes into credentialStatus).")
-@click.option("--depth", default=20, show_default=True, type=click.IntRange(2, 32),
+@click.option("--depth", default=20, show_default=True, type=click.IntRange(MIN_DEPTH, MAX_DEPTH),
               help="Registry tree depth (the statements' circuits must use the same).")
 @click.option("--epoch-s", default=60.0, show_default=True, type=click.FloatRange(0.5, 86_400), help="Anchor the root this often.")
 @click.option("--chain-home", type=click.Path(file_okay=False), help="A `zkvct chain up` home with deployment.json.")

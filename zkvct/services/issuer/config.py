@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from ...did import jws
 from ...errors import ZkvctError
 from ...sealed import read_sealed, write_sealed
+from .limits import MAX_DEPTH, MIN_DEPTH
 
 CONFIG_FILE = "issuer.json"
 KEY_FILE = "issuer_key.sealed"
@@ -79,6 +80,8 @@ def init_home(home: Path, passphrase: str, *, db_url: str | None = None, depth: 
               key: ec.EllipticCurvePrivateKey | None = None) -> IssuerConfig:
     """Create a new issuer home: a fresh (or given) did:shr key sealed under ``passphrase``."""
     home = Path(home)
+    if isinstance(depth, bool) or not isinstance(depth, int) or not MIN_DEPTH <= depth <= MAX_DEPTH:
+        raise ZkvctError(f"the registry depth must be an integer {MIN_DEPTH}..{MAX_DEPTH}, not {depth!r}")
     if (home / CONFIG_FILE).exists() or (home / KEY_FILE).exists():
         raise ZkvctError(f"{home} already holds an issuer; refusing to overwrite its key")
     home.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from ...credentials.credential import country_code, days, leaf_hash
 from ...credentials.derive import holder_did_hash
 from ...errors import ZkvctError
 from ...field import R
+from .limits import MAX_DEPTH, MIN_DEPTH
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 VC_TYPE = "ZkvctIdentityCredential"
@@ -85,8 +86,6 @@ def leaf_of_opening(opening: dict[str, Any]) -> int:
                      int(opening["salt"]))
 
 
-MIN_DEPTH, MAX_DEPTH = 2, 32
-"""The registry depths an issuer can be set up with (`zkvct issuer init --depth`)."""
 
 _OPENING_INTS = ("serial", "dobDays", "country", "accreditedUntilDays", "expiryDays", "registryDepth")
 _OPENING_FIELDS = ("salt", "holderCommit", "holderDidHash", "leaf")
