@@ -231,8 +231,18 @@ fn msm_batch_affine_bits<P: SWCurveConfig<BaseField: TowerField>>(bases: &[Affin
     acc
 }
 
+/// The fewest points per window for which the eight-lane SIMD window sums beat the portable
+/// batched-affine ones (`bucket`). Measured on an AMD EPYC with AVX-512 IFMA, both paths on the
+/// same digits, alternating (`cargo test --release --lib simd_crossover -- --ignored --nocapture`,
+/// benchmarks/RESULTS.md "Session 9"): G1 is faster portable up to 2^19 points (SIMD 1.13–1.4×
+/// slower at 2^16..2^19, 2.4× at 5,860) and faster SIMD at 2^20 (0.84–0.89×); G2 is faster SIMD
+/// from 2^18 (0.81–0.97×) and portable below (1.13× at 2^16).
+pub(crate) const SIMD_MIN_POINTS_G1: usize = 1 << 20;
+pub(crate) const SIMD_MIN_POINTS_G2: usize = 1 << 18;
+
 /// The windows' bucket sums on the eight-lane SIMD path (`simd::bucket`), for BN254's G1 and G2
-/// when the CPU has AVX-512 IFMA; `None` otherwise (the portable `window_sum` runs).
+/// when the CPU has AVX-512 IFMA and the window has at least [`SIMD_MIN_POINTS_G1`] /
+/// [`SIMD_MIN_POINTS_G2`] points; `None` otherwise (the portable `window_sum` runs).
 ///
 /// The MSM code is generic over the curve configuration while the SIMD path exists for the two
 /// concrete ones, so the dispatch compares `TypeId`s and reinterprets the slices (a no-op: the
@@ -258,12 +268,12 @@ fn simd_window_sums<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c: us
         return None;
     }
     let p = TypeId::of::<P>();
-    if p == TypeId::of::<ark_bn254::g1::Config>() {
+    if p == TypeId::of::<ark_bn254::g1::Config>() && bases.len() >= SIMD_MIN_POINTS_G1 {
         // SAFETY: P is g1::Config, so the slice types are identical.
         let b = unsafe { &*(bases as *const [Affine<P>] as *const [G1Affine]) };
         return Some(cast(run(b, digits, c, windows)));
     }
-    if p == TypeId::of::<ark_bn254::g2::Config>() {
+    if p == TypeId::of::<ark_bn254::g2::Config>() && bases.len() >= SIMD_MIN_POINTS_G2 {
         // SAFETY: P is g2::Config.
         let b = unsafe { &*(bases as *const [Affine<P>] as *const [G2Affine]) };
         return Some(cast(run(b, digits, c, windows)));
@@ -333,6 +343,34 @@ mod tests {
             check(&bases, &same);
             let g2: Vec<G2Affine> = (0..n.min(300)).map(|i| (G2Projective::generator() * Fr::from((i % 4) as u64 + 1)).into_affine()).collect();
             check(&g2, &scalars[..g2.len()]);
+        }
+    }
+
+    /// `n` distinct points cheaply: a chain P, 3P, 7P, ... (additions, not n scalar multiplications).
+    pub(super) fn chain_points<P: SWCurveConfig>(start: Projective<P>, n: usize) -> Vec<Affine<P>> {
+        let mut acc = start;
+        let v: Vec<Projective<P>> = (0..n).map(|_| { acc = acc + acc + start; acc }).collect();
+        Projective::<P>::normalize_batch(&v)
+    }
+
+    #[test]
+    fn msm_at_the_simd_thresholds_matches_arkworks() {
+        // The SIMD window sums take over only from SIMD_MIN_POINTS_G1 / _G2 points (where a CPU
+        // has IFMA): check the dispatch there, and the portable side one point below. 20-bit
+        // scalars keep each MSM to two windows.
+        let mut rng = StdRng::seed_from_u64(13);
+        let mut small = |n: usize| -> Vec<BigInt<4>> { (0..n).map(|_| Fr::from(rng.gen_range(0u64..1 << 20)).into_bigint()).collect() };
+        let g2 = chain_points(G2Projective::generator() * Fr::from(5u64), SIMD_MIN_POINTS_G2);
+        for n in [SIMD_MIN_POINTS_G2 - 1, SIMD_MIN_POINTS_G2] {
+            let s = small(n);
+            let want = <G2Projective as VariableBaseMSM>::msm_bigint(&g2[..n], &s);
+            assert_eq!(msm_bits(&g2[..n], &s, 20).into_affine(), want.into_affine(), "G2 n={n}");
+        }
+        let g1 = chain_points(G1Projective::generator() * Fr::from(3u64), SIMD_MIN_POINTS_G1);
+        for n in [SIMD_MIN_POINTS_G1 - 1, SIMD_MIN_POINTS_G1] {
+            let s = small(n);
+            let want = <G1Projective as VariableBaseMSM>::msm_bigint(&g1[..n], &s);
+            assert_eq!(msm_bits(&g1[..n], &s, 20).into_affine(), want.into_affine(), "G1 n={n}");
         }
     }
 
@@ -432,5 +470,60 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(2);
         let s: Vec<BigInt<4>> = (0..50).map(|_| Fr::rand(&mut rng).into_bigint()).chain([(-Fr::from(1u64)).into_bigint()]).collect();
         assert_digits_recompose(&s, FULL_BITS);
+    }
+}
+
+/// Where the SIMD window sums start to pay ([`SIMD_MIN_POINTS_G1`], [`SIMD_MIN_POINTS_G2`]): both
+/// paths on the same digits, alternating, median of 7, printed. A measurement, not a check:
+/// `cargo test --release --lib simd_crossover -- --ignored --nocapture` on a CPU with IFMA.
+#[cfg(all(test, target_arch = "x86_64"))]
+mod simd_crossover {
+    use super::*;
+    use ark_bn254::{Fr, G1Projective, G2Projective};
+    use ark_ec::PrimeGroup;
+    use ark_ff::{PrimeField, UniformRand};
+    use ark_std::rand::{rngs::StdRng, SeedableRng};
+    use std::time::Instant;
+
+    fn median(mut v: Vec<f64>) -> f64 {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    }
+
+
+    fn time<P: crate::simd::ladder::SimdCurve + SWCurveConfig<BaseField: TowerField>>(group: &str, bases: &[Affine<P>]) {
+        let mut rng = StdRng::seed_from_u64(7);
+        let n = bases.len();
+        let c = window_bits(n);
+        let scalars: Vec<BigInt<4>> = (0..n).map(|_| Fr::rand(&mut rng).into_bigint()).collect();
+        let (digits, _) = signed_digits(&scalars, c, FULL_BITS);
+        let window = &digits[n..2 * n];
+        let limbs = crate::simd::bucket::base_limbs(bases);
+        let (mut simd, mut portable) = (vec![], vec![]);
+        for _ in 0..7 {
+            let t = Instant::now();
+            let a = crate::simd::bucket::window_sum(bases, &limbs, window, c);
+            simd.push(t.elapsed().as_secs_f64());
+            let t = Instant::now();
+            let b = window_sum(bases, window, c);
+            portable.push(t.elapsed().as_secs_f64());
+            assert_eq!(a, b);
+        }
+        let (s, p) = (median(simd), median(portable));
+        println!("{group} n=2^{} c={c}: simd {:.2} ms, portable {:.2} ms, simd/portable {:.3}", n.trailing_zeros(), s * 1e3, p * 1e3, s / p);
+    }
+
+    #[test]
+    #[ignore]
+    fn simd_crossover() {
+        if !crate::simd::enabled() {
+            println!("no AVX-512 IFMA here: nothing to compare");
+            return;
+        }
+        let mut rng = StdRng::seed_from_u64(1);
+        for log in 16..=20 {
+            time("G1", &super::tests::chain_points(G1Projective::generator() * Fr::rand(&mut rng), 1 << log));
+            time("G2", &super::tests::chain_points(G2Projective::generator() * Fr::rand(&mut rng), 1 << log));
+        }
     }
 }
