@@ -14,6 +14,8 @@ pub mod fq8;
 #[cfg(target_arch = "x86_64")]
 pub mod fq2x8;
 #[cfg(target_arch = "x86_64")]
+pub mod invert;
+#[cfg(target_arch = "x86_64")]
 pub mod jacobian;
 #[cfg(target_arch = "x86_64")]
 pub mod ladder;
