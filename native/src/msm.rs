@@ -231,22 +231,22 @@ fn msm_batch_affine_bits<P: SWCurveConfig<BaseField: TowerField>>(bases: &[Affin
     acc
 }
 
-/// The fewest points per window for which the eight-lane SIMD window sums beat the portable
-/// batched-affine ones (`bucket`). Measured on an AMD EPYC with AVX-512 IFMA, both paths on the
-/// same digits, alternating (`cargo test --release --lib simd_crossover -- --ignored --nocapture`,
-/// benchmarks/RESULTS.md "Session 9"): G1 is faster portable up to 2^19 points (SIMD 1.13–1.4×
-/// slower at 2^16..2^19, 2.4× at 5,860) and faster SIMD at 2^20 (0.84–0.89×); G2 is faster SIMD
-/// from 2^18 (0.81–0.97×) and portable below (1.13× at 2^16).
-pub(crate) const SIMD_MIN_POINTS_G1: usize = 1 << 20;
-pub(crate) const SIMD_MIN_POINTS_G2: usize = 1 << 18;
+/// The fewest points per window for which the eight-lane SIMD window sums (`simd::bucket`) are
+/// used instead of the portable batched-affine ones (`bucket`), whose batch inversion itself runs
+/// on IFMA (`simd::invert`). Measured on an AMD EPYC with AVX-512 IFMA, both paths on the same
+/// digits, alternating (`cargo test --release --lib simd_crossover -- --ignored --nocapture`,
+/// benchmarks/RESULTS.md "Session 9"): for G1 the portable path is faster at every size up to
+/// 2^20 (SIMD 1.11–1.94× its time), so G1 never takes the SIMD window sums; for G2 the SIMD sums
+/// are 1.35× at 2^16, 1.01× at 2^18, and 0.97–1.0× from 2^19.
+pub(crate) const SIMD_MIN_POINTS_G2: usize = 1 << 19;
 
-/// The windows' bucket sums on the eight-lane SIMD path (`simd::bucket`), for BN254's G1 and G2
-/// when the CPU has AVX-512 IFMA and the window has at least [`SIMD_MIN_POINTS_G1`] /
-/// [`SIMD_MIN_POINTS_G2`] points; `None` otherwise (the portable `window_sum` runs).
+/// The windows' bucket sums on the eight-lane SIMD path (`simd::bucket`), for BN254's G2 when the
+/// CPU has AVX-512 IFMA and the window has at least [`SIMD_MIN_POINTS_G2`] points; `None`
+/// otherwise (the portable `window_sum` runs).
 ///
-/// The MSM code is generic over the curve configuration while the SIMD path exists for the two
-/// concrete ones, so the dispatch compares `TypeId`s and reinterprets the slices (a no-op: the
-/// types are then identical).
+/// The MSM code is generic over the curve configuration while the SIMD path exists for concrete
+/// ones, so the dispatch compares `TypeId`s and reinterprets the slices (a no-op: the types are
+/// then identical).
 #[cfg(target_arch = "x86_64")]
 fn simd_window_sums<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c: usize, windows: usize) -> Option<Vec<Projective<P>>> {
     use std::any::TypeId;
@@ -267,14 +267,8 @@ fn simd_window_sums<P: SWCurveConfig>(bases: &[Affine<P>], digits: &[i32], c: us
     if !crate::simd::enabled() {
         return None;
     }
-    let p = TypeId::of::<P>();
-    if p == TypeId::of::<ark_bn254::g1::Config>() && bases.len() >= SIMD_MIN_POINTS_G1 {
-        // SAFETY: P is g1::Config, so the slice types are identical.
-        let b = unsafe { &*(bases as *const [Affine<P>] as *const [G1Affine]) };
-        return Some(cast(run(b, digits, c, windows)));
-    }
-    if p == TypeId::of::<ark_bn254::g2::Config>() && bases.len() >= SIMD_MIN_POINTS_G2 {
-        // SAFETY: P is g2::Config.
+    if TypeId::of::<P>() == TypeId::of::<ark_bn254::g2::Config>() && bases.len() >= SIMD_MIN_POINTS_G2 {
+        // SAFETY: P is g2::Config, so the slice types are identical.
         let b = unsafe { &*(bases as *const [Affine<P>] as *const [G2Affine]) };
         return Some(cast(run(b, digits, c, windows)));
     }
@@ -354,23 +348,16 @@ mod tests {
     }
 
     #[test]
-    fn msm_at_the_simd_thresholds_matches_arkworks() {
-        // The SIMD window sums take over only from SIMD_MIN_POINTS_G1 / _G2 points (where a CPU
+    fn msm_at_the_simd_threshold_matches_arkworks() {
+        // The SIMD window sums take over only from SIMD_MIN_POINTS_G2 points of G2 (where a CPU
         // has IFMA): check the dispatch there, and the portable side one point below. 20-bit
         // scalars keep each MSM to two windows.
         let mut rng = StdRng::seed_from_u64(13);
-        let mut small = |n: usize| -> Vec<BigInt<4>> { (0..n).map(|_| Fr::from(rng.gen_range(0u64..1 << 20)).into_bigint()).collect() };
         let g2 = chain_points(G2Projective::generator() * Fr::from(5u64), SIMD_MIN_POINTS_G2);
         for n in [SIMD_MIN_POINTS_G2 - 1, SIMD_MIN_POINTS_G2] {
-            let s = small(n);
+            let s: Vec<BigInt<4>> = (0..n).map(|_| Fr::from(rng.gen_range(0u64..1 << 20)).into_bigint()).collect();
             let want = <G2Projective as VariableBaseMSM>::msm_bigint(&g2[..n], &s);
             assert_eq!(msm_bits(&g2[..n], &s, 20).into_affine(), want.into_affine(), "G2 n={n}");
-        }
-        let g1 = chain_points(G1Projective::generator() * Fr::from(3u64), SIMD_MIN_POINTS_G1);
-        for n in [SIMD_MIN_POINTS_G1 - 1, SIMD_MIN_POINTS_G1] {
-            let s = small(n);
-            let want = <G1Projective as VariableBaseMSM>::msm_bigint(&g1[..n], &s);
-            assert_eq!(msm_bits(&g1[..n], &s, 20).into_affine(), want.into_affine(), "G1 n={n}");
         }
     }
 
@@ -473,7 +460,7 @@ mod tests {
     }
 }
 
-/// Where the SIMD window sums start to pay ([`SIMD_MIN_POINTS_G1`], [`SIMD_MIN_POINTS_G2`]): both
+/// Where the SIMD window sums start to pay ([`SIMD_MIN_POINTS_G2`]; never for G1 so far): both
 /// paths on the same digits, alternating, median of 7, printed. A measurement, not a check:
 /// `cargo test --release --lib simd_crossover -- --ignored --nocapture` on a CPU with IFMA.
 #[cfg(all(test, target_arch = "x86_64"))]
