@@ -477,7 +477,6 @@ mod simd_crossover {
         v[v.len() / 2]
     }
 
-
     fn time<P: crate::simd::ladder::SimdCurve + SWCurveConfig<BaseField: TowerField>>(group: &str, bases: &[Affine<P>]) {
         let mut rng = StdRng::seed_from_u64(7);
         let n = bases.len();

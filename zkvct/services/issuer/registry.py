@@ -38,18 +38,18 @@ POP_TYP = "zkvct-pop+jwt"
 POP_MAX_LIFETIME_S = 300
 OFFER_MAX_TTL_S = 30 * 86_400
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+_OFFER_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 OFFER_ID_PREFIX = "offer_"
 
 
 def new_offer_id() -> str:
-    """A fresh offer id: ``offer_`` and 192 random bits in hex.
+    """A fresh offer id: ``offer_`` and 192 random bits in hex (54 characters, within ``_OFFER_ID``).
 
     Why the prefix and hex rather than bare base64url: the id is handed to ``zkvct wallet accept
     OFFER_ID`` and pasted into shells, and one base64url id in 64 begins with ``-``, which a
     command line reads as an option (CI once failed that way). A fixed letter prefix can never.
     """
     return OFFER_ID_PREFIX + secrets.token_hex(24)
-_OFFER_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 class IssuerError(ZkvctError):
