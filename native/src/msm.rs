@@ -499,6 +499,41 @@ mod simd_crossover {
         println!("{group} n=2^{} c={c}: simd {:.2} ms, portable {:.2} ms, simd/portable {:.3}", n.trailing_zeros(), s * 1e3, p * 1e3, s / p);
     }
 
+    /// The eight-lane ladder against the portable GLV ladder on 4,096 scalar multiplications
+    /// (what the ceremony's batches are made of), printed: why `batch.rs` keeps the lanes.
+    #[test]
+    #[ignore]
+    fn simd_ladder_against_glv() {
+        if !crate::simd::enabled() {
+            println!("no AVX-512 IFMA here: nothing to compare");
+            return;
+        }
+        let mut rng = StdRng::seed_from_u64(2);
+        let ks: Vec<Fr> = (0..4096).map(|_| Fr::rand(&mut rng)).collect();
+        let g1 = super::tests::chain_points(G1Projective::generator() * Fr::rand(&mut rng), ks.len());
+        let g2 = super::tests::chain_points(G2Projective::generator() * Fr::rand(&mut rng), ks.len());
+        let (mut s1, mut p1, mut s2, mut p2) = (vec![], vec![], vec![], vec![]);
+        for _ in 0..7 {
+            let t = Instant::now();
+            let a = crate::simd::ladder::mul_many(&g1, &ks);
+            s1.push(t.elapsed().as_secs_f64());
+            let t = Instant::now();
+            let b = crate::glv::mul_many(&g1, &ks);
+            p1.push(t.elapsed().as_secs_f64());
+            assert_eq!(a, b);
+            let t = Instant::now();
+            let a = crate::simd::ladder::mul_many(&g2, &ks);
+            s2.push(t.elapsed().as_secs_f64());
+            let t = Instant::now();
+            let b = crate::glv::mul_many(&g2, &ks);
+            p2.push(t.elapsed().as_secs_f64());
+            assert_eq!(a, b);
+        }
+        for (group, s, p) in [("G1", median(s1), median(p1)), ("G2", median(s2), median(p2))] {
+            println!("{group} ladder, 4096 multiplications: simd {:.2} ms, glv {:.2} ms, simd/glv {:.3}", s * 1e3, p * 1e3, s / p);
+        }
+    }
+
     #[test]
     #[ignore]
     fn simd_crossover() {
